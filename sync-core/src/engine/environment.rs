@@ -1,0 +1,123 @@
+//! Environment inputs: network, power, windows, permissions, engagement and
+//! DevTools offline emulation. Each releases only the blocked sets its change
+//! can unblock.
+
+use super::origins::ClientInfo;
+use super::{BlockKey, Engine};
+use crate::error::SyncError;
+use crate::ids::{ClientId, SwRegId};
+use sync_policy::{
+    Blocker, Engagement, FrameType, NetworkState, PermissionName, PermissionState, Policy, PowerState, SyncKind,
+    Timestamp,
+};
+
+impl<P: Policy> Engine<P> {
+    /// The device network changed.
+    pub fn set_network(&mut self, now: Timestamp, network: NetworkState) {
+        self.observe(now);
+        let old = self.env.network;
+        self.env.network = network;
+        if network.online && !old.online {
+            // spec: "the sync event" prose: on the transition to online, fire every
+            // pending registration (in any order).
+            self.release(BlockKey::Global(Blocker::Offline));
+        }
+        if !network.metered && old.metered {
+            self.release(BlockKey::Global(Blocker::Metered));
+        }
+    }
+
+    /// The device power state changed.
+    pub fn set_power(&mut self, now: Timestamp, power: PowerState) {
+        self.observe(now);
+        let old = self.env.power;
+        self.env.power = power;
+        if !power.battery_saver && old.battery_saver {
+            self.release(BlockKey::Global(Blocker::BatterySaver));
+        }
+        if power != old {
+            self.release(BlockKey::Global(Blocker::LowBattery));
+            self.release(BlockKey::Global(Blocker::NotCharging));
+        }
+    }
+
+    /// A permission of an origin changed.
+    pub fn set_permission(&mut self, now: Timestamp, origin: &str, name: PermissionName, state: PermissionState) {
+        self.observe(now);
+        let idx = self.origins.intern(origin, sync_policy::configurable::DEFAULT_ENGAGEMENT);
+        let old = self.origins.get(idx).permission(name);
+        self.origins.get_mut(idx).permissions[name.index()] = state;
+        if name == PermissionName::PeriodicBackgroundSync && self.periodic_granted(old) && !self.periodic_granted(state)
+        {
+            self.periodic_permission_revoked(idx);
+        }
+        if state != old {
+            self.release(BlockKey::Origin(idx, Blocker::PermissionDenied));
+        }
+    }
+
+    /// An origin's site engagement changed. Its periodic registrations are
+    /// rescheduled (their effective interval depends on it); nothing else is touched.
+    pub fn set_engagement(&mut self, now: Timestamp, origin: &str, level: Engagement) {
+        self.observe(now);
+        let idx = self.origins.intern(origin, sync_policy::configurable::DEFAULT_ENGAGEMENT);
+        if self.origins.get(idx).engagement == level {
+            return;
+        }
+        self.origins.get_mut(idx).engagement = level;
+        self.release(BlockKey::Origin(idx, Blocker::NoEngagement));
+        for id in self.origin_registrations(idx, SyncKind::Periodic) {
+            let movable = self
+                .registry
+                .get(id)
+                .is_some_and(|r| r.phase.in_flight().is_none() && matches!(r.place, super::registry::Place::Due(..)));
+            if movable {
+                self.place(id);
+            }
+        }
+    }
+
+    /// A service worker client (window, iframe, worker) of an origin opened.
+    pub fn client_opened(
+        &mut self,
+        now: Timestamp,
+        client: ClientId,
+        origin: &str,
+        frame: FrameType,
+    ) -> Result<(), SyncError> {
+        self.observe(now);
+        if self.clients.contains_key(&client) {
+            return Err(SyncError::DuplicateClient(client));
+        }
+        let idx = self.origins.intern(origin, sync_policy::configurable::DEFAULT_ENGAGEMENT);
+        self.origins.get_mut(idx).clients_by_frame[frame.index()] += 1;
+        self.clients.insert(client, ClientInfo { origin: idx, frame });
+        Ok(())
+    }
+
+    /// A service worker client closed.
+    pub fn client_closed(&mut self, now: Timestamp, client: ClientId) -> Result<(), SyncError> {
+        self.observe(now);
+        let info = self.clients.remove(&client).ok_or(SyncError::UnknownClient(client))?;
+        let counts = &mut self.origins.get_mut(info.origin).clients_by_frame[info.frame.index()];
+        *counts = counts.saturating_sub(1);
+        Ok(())
+    }
+
+    /// DevTools offline emulation for one worker (`Network.emulateNetworkConditions`
+    /// on a service-worker target). Reference-counted like Chromium: every
+    /// `true` needs a matching `false` before the worker is online again.
+    pub fn emulate_offline(&mut self, now: Timestamp, sw: SwRegId, offline: bool) -> Result<(), SyncError> {
+        self.observe(now);
+        let worker = self.workers.get_mut(&sw).ok_or(SyncError::UnknownWorker(sw))?;
+        if offline {
+            worker.offline_emulation = worker.offline_emulation.saturating_add(1);
+        } else if worker.offline_emulation > 0 {
+            worker.offline_emulation -= 1;
+            if worker.offline_emulation == 0 {
+                self.release(BlockKey::Worker(sw, Blocker::WorkerOffline));
+            }
+        }
+        Ok(())
+    }
+}

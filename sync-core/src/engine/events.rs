@@ -1,0 +1,188 @@
+//! Dispatching events and handling their outcomes.
+//!
+//! Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
+
+use super::registry::{Phase, RegId};
+use super::{EXPIRED_MEMORY, Engine, InFlight};
+use crate::action::{Action, Dispatch, DispatchKind};
+use crate::error::SyncError;
+use crate::ids::{EventId, RegistrationKey};
+use crate::log::LogEvent;
+use crate::store::{Mutation, StoredOrigin};
+use sync_policy::{EventOutcome, Policy, SyncKind, Timestamp};
+
+impl<P: Policy> Engine<P> {
+    /// Fires the event of a pending registration now.
+    pub(super) fn dispatch(&mut self, id: RegId) -> Option<EventId> {
+        let now = self.now;
+        let event = EventId(self.next_event);
+        let reg = self.registry.get(id)?;
+        let (kind, origin, sw, tag, attempt) = (reg.kind, reg.origin, reg.sw, reg.tag.clone(), reg.attempts);
+        // spec: fire a sync event, step 5: lastChance is false if the UA will retry (sync-policy).
+        let last_chance = kind == SyncKind::OneOff && self.policy.is_last_chance(reg.attempts, reg.max_attempts);
+        let deadline = now.saturating_add(self.policy.event_time_limit(kind, last_chance));
+        let counts_as_round = kind == SyncKind::Periodic && !reg.bypass_gates;
+        self.unplace(id);
+        let reg = self.registry.get_mut(id)?;
+        self.next_event += 1;
+        // spec: fire a sync event, step 4 / fire a periodicsync event, step 5: state = firing.
+        reg.phase = Phase::Firing(event);
+        reg.bypass_gates = false;
+        let state = self.origins.get_mut(origin);
+        state.running += 1;
+        let origin_name = state.origin.clone();
+        self.running += 1;
+        if counts_as_round {
+            // UA choice: the origin gap and the round gate count from each (non-retry)
+            // dispatch, not only from successes, so a failing origin is capped too.
+            state.last_periodic = Some(now);
+            self.last_round = Some(now);
+            let row = StoredOrigin { origin: origin_name.clone(), last_periodic: Some(now) };
+            self.persist(Mutation::PutOrigin(row));
+        }
+        self.events.insert(event, InFlight { reg: id, origin, kind, deadline, last_chance });
+        self.deadlines.insert((deadline, event));
+        let metadata = match kind {
+            SyncKind::OneOff => vec![("Last Chance", if last_chance { "Yes" } else { "No" }.to_string())],
+            SyncKind::Periodic => Vec::new(),
+        };
+        self.log(id, LogEvent::Dispatched, metadata);
+        let kind = match kind {
+            SyncKind::OneOff => DispatchKind::Sync { last_chance },
+            SyncKind::Periodic => DispatchKind::PeriodicSync,
+        };
+        self.actions.push_back(Action::Dispatch(Dispatch {
+            event,
+            sw,
+            origin: origin_name,
+            tag,
+            kind,
+            deadline,
+            attempt,
+        }));
+        Some(event)
+    }
+
+    /// The embedder reports the outcome of a dispatched event.
+    ///
+    /// A result for an event that already settled (reported before, timed out,
+    /// or never dispatched) is refused with a typed error and changes nothing.
+    pub fn event_finished(&mut self, now: Timestamp, event: EventId, outcome: EventOutcome) -> Result<(), SyncError> {
+        self.observe(now);
+        if self.disabled {
+            return Err(SyncError::Disabled);
+        }
+        let Some(flight) = self.events.remove(&event) else {
+            if self.expired.0.remove(&event) {
+                return Err(SyncError::EventExpired(event));
+            }
+            if event.0 > 0 && event.0 < self.next_event {
+                return Err(SyncError::EventAlreadySettled(event));
+            }
+            return Err(SyncError::UnknownEvent(event));
+        };
+        self.deadlines.remove(&(flight.deadline, event));
+        self.settle(event, flight, outcome);
+        Ok(())
+    }
+
+    /// The event reached its deadline: it counts as timed out, and a late result is ignored.
+    pub(super) fn expire_event(&mut self, event: EventId) {
+        let Some(flight) = self.events.remove(&event) else { return };
+        let (set, order) = &mut self.expired;
+        if set.insert(event) {
+            order.push_back(event);
+            if order.len() > EXPIRED_MEMORY {
+                if let Some(old) = order.pop_front() {
+                    set.remove(&old);
+                }
+            }
+        }
+        self.settle(event, flight, EventOutcome::TimedOut);
+    }
+
+    fn settle(&mut self, event: EventId, flight: InFlight, outcome: EventOutcome) {
+        self.running = self.running.saturating_sub(1);
+        let state = self.origins.get_mut(flight.origin);
+        state.running = state.running.saturating_sub(1);
+        self.wake_origin(flight.origin);
+        // The registration may be gone (worker unregistered, data cleared,
+        // periodic unregister): then the result is ignored.
+        let current = self.registry.get(flight.reg).is_some_and(|r| r.phase.in_flight() == Some(event));
+        if !current {
+            tracing::debug!(event = event.0, "result for a removed registration ignored");
+            return;
+        }
+        match flight.kind {
+            SyncKind::OneOff => self.complete_one_off(flight.reg, flight.last_chance, outcome),
+            SyncKind::Periodic => self.complete_periodic(flight.reg, outcome),
+        }
+    }
+
+    /// spec: fire a sync event, steps 5.2 (fulfilled) and 5.3 (rejected or terminated).
+    fn complete_one_off(&mut self, id: RegId, last_chance: bool, outcome: EventOutcome) {
+        let now = self.now;
+        let success = self.policy.is_success(outcome);
+        let timeout_final = outcome == EventOutcome::TimedOut && self.policy.timeout_is_final();
+        let Some(reg) = self.registry.get_mut(id) else { return };
+        // spec: steps 5.2.1 / 5.3.1: re-registered while firing -> pending, fire again if online.
+        if let Phase::ReregisteredWhileFiring(_) = reg.phase {
+            reg.phase = Phase::Pending;
+            reg.attempts = 0;
+            reg.due = Timestamp(0);
+            self.persist_registration(id);
+            self.log(id, LogEvent::Reregistered, Vec::new());
+            self.place(id);
+            return;
+        }
+        if success {
+            // spec: steps 5.2.2-5.2.3: remove the registration.
+            self.log(id, LogEvent::SyncCompleted, vec![("Status", outcome.devtools_status().to_string())]);
+            self.delete_registration(id);
+            return;
+        }
+        reg.attempts = reg.attempts.saturating_add(1);
+        if !last_chance && !timeout_final {
+            // spec: step 5.3.2: waiting, then pending after a UA-defined time (sync-policy back-off).
+            let delay = self.policy.retry_delay(reg.attempts);
+            reg.phase = Phase::Waiting;
+            reg.due = now.saturating_add(delay);
+            self.persist_registration(id);
+            self.log(
+                id,
+                LogEvent::EventFailed,
+                vec![
+                    ("Failure Reason", outcome.devtools_status().to_string()),
+                    ("Next Attempt Delay (ms)", delay.0.to_string()),
+                ],
+            );
+            self.place(id);
+        } else {
+            // spec: step 5.3.3: lastChance was true -> remove the registration.
+            self.log(id, LogEvent::SyncCompleted, vec![("Status", outcome.devtools_status().to_string())]);
+            self.delete_registration(id);
+        }
+    }
+
+    /// DevTools-style "dispatch now": fires a registration's event at once,
+    /// ignoring its back-off or interval (but not connectivity). The dispatch
+    /// does not count as a periodic round.
+    pub fn dispatch_now(&mut self, now: Timestamp, key: &RegistrationKey) -> Result<EventId, SyncError> {
+        self.observe(now);
+        if self.disabled {
+            return Err(SyncError::Disabled);
+        }
+        let id = self.registry.find(key.sw, key.kind, &key.tag).ok_or(SyncError::UnknownRegistration)?;
+        let worker_offline = self.workers.get(&key.sw).is_some_and(|w| w.offline_emulation > 0);
+        if !self.env.network.online || worker_offline {
+            return Err(SyncError::Offline);
+        }
+        let reg = self.registry.get_mut(id).ok_or(SyncError::UnknownRegistration)?;
+        if reg.phase.in_flight().is_some() {
+            return Err(SyncError::AlreadyFiring);
+        }
+        reg.phase = Phase::Pending;
+        reg.bypass_gates = true;
+        self.dispatch(id).ok_or(SyncError::UnknownRegistration)
+    }
+}

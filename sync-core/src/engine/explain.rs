@@ -1,0 +1,134 @@
+//! `explain()`: why a registration has not fired yet, and the embedder's
+//! per-worker listing.
+
+use super::Engine;
+use super::registry::{Phase, RegId};
+use crate::ids::{EventId, Origin, RegistrationKey, SwRegId};
+use sync_policy::{Blocker, Policy, SyncKind, Timestamp, Verdict, WaitReason};
+
+/// Why a registration has not fired (yet), or what it is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Explanation {
+    /// No such registration.
+    NotRegistered,
+    /// The engine is disabled after a storage failure.
+    Disabled,
+    /// Its event is in flight until the deadline.
+    Firing {
+        /// The event.
+        event: EventId,
+        /// When it counts as timed out.
+        deadline: Timestamp,
+        /// It was re-registered while firing and will run again.
+        reregistered: bool,
+    },
+    /// It waits for a point in time.
+    WaitingUntil {
+        /// The time.
+        at: Timestamp,
+        /// Why.
+        reason: WaitReason,
+    },
+    /// A condition holds it back until it changes (offline, battery, permission, ...).
+    Blocked(Blocker),
+    /// It may fire now and is queued for dispatch (possibly behind a concurrency limit).
+    Ready,
+}
+
+/// The state of a registration, for listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RegistrationState {
+    /// Pending (one-off and periodic).
+    Pending,
+    /// Waiting for a retry after a failure.
+    Waiting,
+    /// Its event is in flight.
+    Firing,
+    /// Re-registered while its event is in flight.
+    ReregisteredWhileFiring,
+}
+
+/// One registration as the embedder's listing shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistrationInfo {
+    /// Its key.
+    pub key: RegistrationKey,
+    /// Its origin.
+    pub origin: Origin,
+    /// Its state.
+    pub state: RegistrationState,
+    /// Failed attempts in the current cycle.
+    pub attempts: u32,
+    /// Attempts allowed (one-off).
+    pub max_attempts: u32,
+    /// Periodic: `minInterval` in ms.
+    pub min_interval: Option<u64>,
+    /// Why it has not fired yet.
+    pub explanation: Explanation,
+}
+
+impl<P: Policy> Engine<P> {
+    /// Why the registration with `key` has not fired yet (or what it is doing).
+    pub fn explain(&self, key: &RegistrationKey) -> Explanation {
+        if self.disabled {
+            return Explanation::Disabled;
+        }
+        match self.registry.find(key.sw, key.kind, &key.tag) {
+            Some(id) => self.explain_id(id),
+            None => Explanation::NotRegistered,
+        }
+    }
+
+    fn explain_id(&self, id: RegId) -> Explanation {
+        let Some(reg) = self.registry.get(id) else { return Explanation::NotRegistered };
+        match reg.phase {
+            Phase::Firing(event) | Phase::ReregisteredWhileFiring(event) => Explanation::Firing {
+                event,
+                deadline: self.events.get(&event).map_or(Timestamp::MAX, |f| f.deadline),
+                reregistered: matches!(reg.phase, Phase::ReregisteredWhileFiring(_)),
+            },
+            Phase::Waiting if reg.due > self.now => {
+                Explanation::WaitingUntil { at: reg.due, reason: WaitReason::BackOff }
+            }
+            _ => match self.verdict(id) {
+                Verdict::Fire => Explanation::Ready,
+                Verdict::WaitUntil(at, reason) => Explanation::WaitingUntil { at, reason },
+                Verdict::Blocked(b) => Explanation::Blocked(b),
+            },
+        }
+    }
+
+    /// Every registration of a worker (both kinds, registration order), with its
+    /// state and explanation: the embedder's "sync registration manager" view.
+    pub fn registrations(&self, sw: SwRegId) -> Vec<RegistrationInfo> {
+        let Some(worker) = self.workers.get(&sw) else { return Vec::new() };
+        let mut out = Vec::new();
+        for list in &worker.lists {
+            for &id in list.values() {
+                let Some(reg) = self.registry.get(id) else { continue };
+                out.push(RegistrationInfo {
+                    key: reg.key(),
+                    origin: self.origins.get(reg.origin).origin.clone(),
+                    state: match reg.phase {
+                        Phase::Pending => RegistrationState::Pending,
+                        Phase::Waiting => RegistrationState::Waiting,
+                        Phase::Firing(_) => RegistrationState::Firing,
+                        Phase::ReregisteredWhileFiring(_) => RegistrationState::ReregisteredWhileFiring,
+                    },
+                    attempts: reg.attempts,
+                    max_attempts: reg.max_attempts,
+                    min_interval: (reg.kind == SyncKind::Periodic).then_some(reg.min_interval.0),
+                    explanation: if self.disabled { Explanation::Disabled } else { self.explain_id(id) },
+                });
+            }
+        }
+        out
+    }
+
+    /// The service worker registrations the engine knows, in id order.
+    pub fn workers(&self) -> Vec<SwRegId> {
+        let mut all: Vec<_> = self.workers.keys().copied().collect();
+        all.sort();
+        all
+    }
+}

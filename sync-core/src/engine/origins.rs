@@ -1,0 +1,120 @@
+//! Per-origin, per-worker and per-client state.
+
+use super::registry::RegId;
+use crate::ids::{Origin, SwRegId};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use sync_policy::{Engagement, FrameType, PermissionName, PermissionState, SyncKind, Timestamp};
+
+/// Dense index of an interned origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct OriginIdx(pub(crate) u32);
+
+#[derive(Debug)]
+pub(crate) struct OriginState {
+    pub(crate) origin: Origin,
+    pub(crate) workers: Vec<SwRegId>,
+    pub(crate) clients_by_frame: [u32; 4],
+    pub(crate) permissions: [PermissionState; 3],
+    pub(crate) engagement: Engagement,
+    /// Registrations of both kinds held by the origin (for the quota).
+    pub(crate) registrations: usize,
+    /// When the origin last had a (non-retry) periodic event dispatched.
+    pub(crate) last_periodic: Option<Timestamp>,
+    /// Events in flight.
+    pub(crate) running: u32,
+    /// Registrations ready to dispatch, with the ticket they were queued under.
+    pub(crate) ready: VecDeque<(RegId, u32)>,
+    /// Whether the origin is in the dispatch rotation.
+    pub(crate) in_rotation: bool,
+}
+
+impl OriginState {
+    pub(crate) fn permission(&self, name: PermissionName) -> PermissionState {
+        self.permissions[name.index()]
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Origins {
+    list: Vec<OriginState>,
+    index: HashMap<Origin, OriginIdx>,
+}
+
+impl Origins {
+    pub(crate) fn intern(&mut self, origin: &str, default_engagement: Engagement) -> OriginIdx {
+        if let Some(&i) = self.index.get(origin) {
+            return i;
+        }
+        let idx = OriginIdx(self.list.len() as u32);
+        let origin = Origin::new(origin);
+        self.list.push(OriginState {
+            origin: origin.clone(),
+            workers: Vec::new(),
+            clients_by_frame: [0; 4],
+            permissions: [PermissionState::Unset; 3],
+            engagement: default_engagement,
+            registrations: 0,
+            last_periodic: None,
+            running: 0,
+            ready: VecDeque::new(),
+            in_rotation: false,
+        });
+        self.index.insert(origin, idx);
+        idx
+    }
+
+    pub(crate) fn lookup(&self, origin: &str) -> Option<OriginIdx> {
+        self.index.get(origin).copied()
+    }
+
+    pub(crate) fn get(&self, idx: OriginIdx) -> &OriginState {
+        &self.list[idx.0 as usize]
+    }
+
+    pub(crate) fn get_mut(&mut self, idx: OriginIdx) -> &mut OriginState {
+        &mut self.list[idx.0 as usize]
+    }
+
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut OriginState> {
+        self.list.iter_mut()
+    }
+}
+
+/// A service worker registration known to the engine.
+#[derive(Debug)]
+pub(crate) struct Worker {
+    pub(crate) origin: OriginIdx,
+    pub(crate) active: bool,
+    /// DevTools offline emulation reference count (Chromium: one per DevTools session).
+    pub(crate) offline_emulation: u32,
+    /// Registrations per kind, by registration order.
+    pub(crate) lists: [BTreeMap<u64, RegId>; 2],
+}
+
+impl Worker {
+    pub(crate) fn new(origin: OriginIdx, active: bool) -> Worker {
+        Worker { origin, active, offline_emulation: 0, lists: [BTreeMap::new(), BTreeMap::new()] }
+    }
+
+    pub(crate) fn list(&self, kind: SyncKind) -> &BTreeMap<u64, RegId> {
+        &self.lists[kind_index(kind)]
+    }
+
+    pub(crate) fn list_mut(&mut self, kind: SyncKind) -> &mut BTreeMap<u64, RegId> {
+        &mut self.lists[kind_index(kind)]
+    }
+}
+
+pub(crate) fn kind_index(kind: SyncKind) -> usize {
+    match kind {
+        SyncKind::OneOff => 0,
+        SyncKind::Periodic => 1,
+    }
+}
+
+/// An open service worker client.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClientInfo {
+    pub(crate) origin: OriginIdx,
+    pub(crate) frame: FrameType,
+}

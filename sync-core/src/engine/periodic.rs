@@ -1,0 +1,219 @@
+//! Page-side calls of `PeriodicSyncManager` and periodic event outcomes.
+//!
+//! Spec: <https://wicg.github.io/periodic-background-sync/>
+
+use super::Engine;
+use super::origins::OriginIdx;
+use super::register::DISABLED;
+use super::registry::{Phase, RegId};
+use crate::action::{DomErrorName, ReplyValue};
+use crate::ids::{Caller, RequestId, SwRegId};
+use crate::log::LogEvent;
+use std::sync::Arc;
+use sync_policy::{
+    EventOutcome, Millis, PeriodicFailure, PeriodicReregisterWhileFiring, PermissionName, PermissionState, Policy,
+    RevocationAction, SyncKind, Timestamp,
+};
+
+/// The largest value `[EnforceRange] unsigned long long` accepts (2^53 - 1).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+const MIN_INTERVAL_RANGE: &str = "Failed to read the 'minInterval' property from 'BackgroundSyncOptions': \
+     Value is outside the 'unsigned long long' value range.";
+
+impl<P: Policy> Engine<P> {
+    /// `registration.periodicSync.register(tag, {minInterval})`, with
+    /// `min_interval` in milliseconds as the binding converted it. Values above
+    /// 2^53 - 1 are what `[EnforceRange]` rejects: the promise rejects with `TypeError`.
+    pub fn register_periodic(
+        &mut self,
+        now: Timestamp,
+        caller: Caller,
+        sw: SwRegId,
+        tag: &str,
+        min_interval: u64,
+    ) -> RequestId {
+        self.observe(now);
+        let request = self.next_request();
+        // IDL: [EnforceRange] unsigned long long minInterval (conversion precedes the algorithm).
+        if min_interval > MAX_SAFE_INTEGER {
+            self.reject(request, DomErrorName::TypeError, MIN_INTERVAL_RANGE);
+            return request;
+        }
+        // spec (periodic): register, steps 1-6.
+        let Some(origin) = self.register_preamble(request, caller, sw, SyncKind::Periodic, tag) else {
+            return request;
+        };
+        let min_interval = Millis(min_interval);
+        // spec (periodic): register, step 7: the registration with this tag, if any.
+        match self.registry.find(sw, SyncKind::Periodic, tag) {
+            None => self.create_periodic(request, sw, origin, tag, min_interval),
+            Some(id) => self.reregister_periodic(request, id, min_interval),
+        }
+        request
+    }
+
+    /// spec (periodic): register, step 8.
+    fn create_periodic(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str, min: Millis) {
+        let max_attempts = self.policy.max_attempts(PermissionState::Unset);
+        // spec: steps 8.1-8.7: tag, minimum interval, state pending, anchor time = now, added.
+        let id = self.insert_registration(sw, SyncKind::Periodic, Arc::from(tag), origin, max_attempts, min);
+        self.persist_registration(id);
+        // spec: step 8.8: resolve.
+        self.reply(request, Ok(ReplyValue::Registered));
+        self.log(id, LogEvent::Registered, vec![("minInterval", min.0.to_string())]);
+        let delay = match self.own_due(id) {
+            Some((at, _)) => at.saturating_since(self.now).0.to_string(),
+            None => "infinite".to_string(),
+        };
+        self.log(id, LogEvent::GotNextEventDelay, vec![("Next Attempt Delay (ms)", delay)]);
+        self.place(id);
+    }
+
+    /// spec (periodic): register, step 9.
+    fn reregister_periodic(&mut self, request: RequestId, id: RegId, min: Millis) {
+        let Some(reg) = self.registry.get_mut(id) else { return };
+        if reg.min_interval != min {
+            // spec: step 9.1: a different minInterval updates it (the anchor stays).
+            reg.min_interval = min;
+            let replace = reg.phase.in_flight().is_none();
+            self.persist_registration(id);
+            self.reply(request, Ok(ReplyValue::Registered));
+            self.log(id, LogEvent::Registered, vec![("minInterval", min.0.to_string())]);
+            if replace {
+                self.place(id);
+            }
+            return;
+        }
+        // spec: step 9.2: firing -> reregistered-while-firing (the text says the
+        // service worker registration's state; the periodic registration is meant).
+        if let Phase::Firing(e) = reg.phase {
+            reg.phase = Phase::ReregisteredWhileFiring(e);
+        }
+        // spec: step 9.3: resolve.
+        self.reply(request, Ok(ReplyValue::Registered));
+    }
+
+    /// `registration.periodicSync.unregister(tag)`: succeeds silently for an
+    /// unknown tag and for a worker that is not active.
+    pub fn unregister_periodic(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: &str) -> RequestId {
+        self.observe(now);
+        let request = self.next_request();
+        if self.disabled {
+            self.reject(request, DomErrorName::UnknownError, DISABLED);
+            return request;
+        }
+        // spec (periodic): unregister, step 1: the manager's service worker registration.
+        let origin = self.workers.get(&sw).map(|w| w.origin);
+        if let Err(e) = self.check_caller(caller, origin) {
+            self.reply(request, Err(e));
+            return request;
+        }
+        // spec: steps 1.1-1.2: remove the registration if there is one. An event in
+        // flight is not cancelled; its result is ignored.
+        if let Some(id) = self.registry.find(sw, SyncKind::Periodic, tag) {
+            self.log(id, LogEvent::Unregistered, Vec::new());
+            self.delete_registration(id);
+        }
+        // spec: step 1.3: resolve.
+        self.reply(request, Ok(ReplyValue::Unregistered));
+        request
+    }
+
+    /// spec (periodic): fire a periodicsync event, step 6.7 onwards, for one settled attempt.
+    pub(super) fn complete_periodic(&mut self, id: RegId, outcome: EventOutcome) {
+        let now = self.now;
+        let success = self.policy.is_success(outcome);
+        let rule = self.policy.periodic_reregister_while_firing();
+        let Some(reg) = self.registry.get_mut(id) else { return };
+        let reregistered = matches!(reg.phase, Phase::ReregisteredWhileFiring(_));
+        if reregistered && rule == PeriodicReregisterWhileFiring::FireAgain {
+            // UA choice (Chromium quirk): fire again as soon as the event settles.
+            reg.phase = Phase::Pending;
+            reg.attempts = 0;
+            reg.due = now;
+            reg.bypass_gates = true;
+            self.persist_registration(id);
+            self.log(id, LogEvent::Reregistered, Vec::new());
+            self.place(id);
+            return;
+        }
+        let failure = if success || reregistered {
+            None
+        } else {
+            reg.attempts = reg.attempts.saturating_add(1);
+            Some(self.policy.periodic_failure(reg.attempts))
+        };
+        let Some(reg) = self.registry.get_mut(id) else { return };
+        match failure {
+            Some(PeriodicFailure::RetryAfter(delay)) => {
+                // spec: steps 6.8-6.9: increment retryCount, back off, fire again.
+                reg.phase = Phase::Waiting;
+                reg.due = now.saturating_add(delay);
+                self.persist_registration(id);
+                self.log(
+                    id,
+                    LogEvent::EventFailed,
+                    vec![
+                        ("Failure Reason", outcome.devtools_status().to_string()),
+                        ("Next Attempt Delay (ms)", delay.0.to_string()),
+                    ],
+                );
+            }
+            _ => {
+                // spec: step 6.7.4: success, gave up, or re-registered: pending, anchor = now.
+                reg.phase = Phase::Pending;
+                reg.attempts = 0;
+                reg.anchor = now;
+                reg.bypass_gates = false;
+                self.persist_registration(id);
+                let next = match self.own_due(id) {
+                    Some((at, _)) => at.saturating_since(now).0.to_string(),
+                    None => "infinite".to_string(),
+                };
+                let mut metadata = vec![("Next Attempt Delay (ms)", next)];
+                let event = if success {
+                    LogEvent::EventCompleted
+                } else {
+                    metadata.push(("Failure Reason", outcome.devtools_status().to_string()));
+                    LogEvent::EventFailed
+                };
+                self.log(id, event, metadata);
+            }
+        }
+        self.place(id);
+    }
+
+    /// spec (periodic): respond to permission revocation, or the policy's suspension.
+    pub(super) fn periodic_permission_revoked(&mut self, origin: OriginIdx) {
+        if self.policy.on_periodic_permission_revoked() == RevocationAction::Suspend {
+            // Kept; they are held in the origin's PermissionDenied set when due.
+            return;
+        }
+        // spec: step 1.1: remove every periodic registration of the origin.
+        for id in self.origin_registrations(origin, SyncKind::Periodic) {
+            self.log(id, LogEvent::Removed, vec![("Reason", "permission revoked".to_string())]);
+            self.delete_registration(id);
+        }
+    }
+
+    /// Every registration of one kind held by an origin's workers.
+    pub(super) fn origin_registrations(&self, origin: OriginIdx, kind: SyncKind) -> Vec<RegId> {
+        self.origins
+            .get(origin)
+            .workers
+            .iter()
+            .filter_map(|sw| self.workers.get(sw))
+            .flat_map(|w| w.list(kind).values().copied())
+            .collect()
+    }
+
+    /// Whether the periodic permission counts as granted for an origin.
+    pub(super) fn periodic_granted(&self, state: PermissionState) -> bool {
+        let state = match state {
+            PermissionState::Unset => self.policy.default_permission(PermissionName::PeriodicBackgroundSync),
+            s => s,
+        };
+        state == PermissionState::Granted
+    }
+}

@@ -1,0 +1,247 @@
+//! Where each pending registration waits, and the dispatch pump.
+//!
+//! A pending registration is in exactly one place:
+//! - the **due index** (`BTreeSet<(time, id, ticket)>`) while it waits for a time
+//!   (back-off, its periodic interval, the origin gap or the round gate);
+//! - a **blocked set** (one `Vec` per condition) while a condition holds it back
+//!   (offline, worker offline, battery, engagement, permission); the set is
+//!   released as a whole when the condition changes, so nothing is ever rescanned;
+//! - its origin's **ready queue**, from which the pump dispatches round-robin
+//!   across origins under the policy's concurrency limits.
+//!
+//! Blocked sets and ready queues are lazy: an entry carries the registration's
+//! `ticket` at the time it was placed, and a registration moved elsewhere gets a
+//! new ticket, so stale entries are skipped. Every move costs O(log n).
+
+use super::registry::{Phase, Place, RegId};
+use super::{BlockKey, Engine, RELEASE_CHUNK};
+use sync_policy::{Blocker, FireFacts, PeriodicFacts, Policy, SyncKind, Timestamp, Verdict, WaitReason};
+
+impl<P: Policy> Engine<P> {
+    /// Takes a registration out of wherever it waits (the due index directly;
+    /// blocked sets and ready queues by invalidating their entries).
+    pub(super) fn unplace(&mut self, id: RegId) {
+        let Some(reg) = self.registry.get_mut(id) else { return };
+        if let Place::Due(at, _) = reg.place {
+            self.due.remove(&(at, id, reg.ticket));
+        }
+        reg.place = Place::Idle;
+        reg.ticket = reg.ticket.wrapping_add(1);
+    }
+
+    /// The time a pending registration becomes due by its own schedule, or
+    /// `None` when it is suspended (periodic at engagement "none").
+    pub(super) fn own_due(&self, id: RegId) -> Option<(Timestamp, WaitReason)> {
+        let reg = self.registry.get(id)?;
+        match (reg.kind, reg.phase) {
+            (_, Phase::Waiting) => Some((reg.due, WaitReason::BackOff)),
+            (SyncKind::Periodic, _) if reg.bypass_gates => Some((reg.due, WaitReason::BackOff)),
+            (SyncKind::Periodic, _) => {
+                let engagement = self.origins.get(reg.origin).engagement;
+                let interval =
+                    self.policy.periodic_interval(&PeriodicFacts { min_interval: reg.min_interval, engagement })?;
+                // spec (periodic): process, step 1.3.3.3.2: skip while anchor time + minimum interval > now.
+                Some((reg.anchor.saturating_add(interval), WaitReason::PeriodicInterval))
+            }
+            (SyncKind::OneOff, _) => Some((reg.due, WaitReason::BackOff)),
+        }
+    }
+
+    /// The facts the policy's fire decision sees for a registration.
+    pub(super) fn fire_facts(&self, id: RegId) -> Option<FireFacts> {
+        let reg = self.registry.get(id)?;
+        let origin = self.origins.get(reg.origin);
+        let worker_offline = self.workers.get(&reg.sw).is_some_and(|w| w.offline_emulation > 0);
+        Some(FireFacts {
+            kind: reg.kind,
+            env: self.env,
+            worker_offline,
+            permission: origin.permission(sync_policy::PermissionName::for_kind(reg.kind)),
+            engagement: origin.engagement,
+            attempts: reg.attempts,
+            periodic_retry: reg.bypass_gates,
+            origin_last_periodic: origin.last_periodic,
+            last_periodic_round: self.last_round,
+            started_at: self.started_at,
+            now: self.now,
+        })
+    }
+
+    /// The full decision for a pending registration right now.
+    pub(super) fn verdict(&self, id: RegId) -> Verdict {
+        match self.own_due(id) {
+            None => Verdict::Blocked(Blocker::NoEngagement),
+            Some((at, why)) if at > self.now => Verdict::WaitUntil(at, why),
+            Some(_) => match self.fire_facts(id) {
+                Some(facts) => self.policy.may_fire(&facts),
+                None => Verdict::Blocked(Blocker::Offline),
+            },
+        }
+    }
+
+    fn block_key(&self, id: RegId, blocker: Blocker) -> BlockKey {
+        let reg = self.registry.get(id);
+        match blocker {
+            Blocker::WorkerOffline => BlockKey::Worker(reg.map_or(crate::ids::SwRegId(0), |r| r.sw), blocker),
+            Blocker::NoEngagement | Blocker::PermissionDenied => {
+                BlockKey::Origin(reg.map_or(super::origins::OriginIdx(0), |r| r.origin), blocker)
+            }
+            _ => BlockKey::Global(blocker),
+        }
+    }
+
+    /// Puts a registration where it belongs now. Only pending and waiting
+    /// registrations are placed; firing ones are not scheduled.
+    pub(super) fn place(&mut self, id: RegId) {
+        self.unplace(id);
+        let Some(reg) = self.registry.get(id) else { return };
+        if reg.phase.in_flight().is_some() {
+            return;
+        }
+        let verdict = if reg.phase == Phase::Waiting {
+            // spec: fire a sync event, step 5.3.2.1: wait the UA-defined time first.
+            Verdict::WaitUntil(reg.due, WaitReason::BackOff)
+        } else {
+            self.verdict(id)
+        };
+        let verdict = match verdict {
+            Verdict::WaitUntil(at, _) if at <= self.now => Verdict::Fire,
+            v => v,
+        };
+        let key = match verdict {
+            Verdict::Blocked(b) => Some(self.block_key(id, b)),
+            _ => None,
+        };
+        let Some(reg) = self.registry.get_mut(id) else { return };
+        let ticket = reg.ticket;
+        match verdict {
+            Verdict::WaitUntil(at, why) => {
+                reg.place = Place::Due(at, why);
+                self.due.insert((at, id, ticket));
+            }
+            Verdict::Blocked(b) => {
+                reg.place = Place::Blocked(b);
+                if let Some(key) = key {
+                    self.blocked.entry(key).or_default().push((id, ticket));
+                }
+            }
+            Verdict::Fire => {
+                reg.place = Place::Ready;
+                let origin = reg.origin;
+                let state = self.origins.get_mut(origin);
+                state.ready.push_back((id, ticket));
+                if !state.in_rotation {
+                    state.in_rotation = true;
+                    self.rotation.push_back(origin);
+                }
+            }
+        }
+    }
+
+    /// A due-index entry came due.
+    pub(super) fn on_due(&mut self, id: RegId, ticket: u32) {
+        let Some(reg) = self.registry.get_mut(id) else { return };
+        if reg.ticket != ticket {
+            return;
+        }
+        reg.place = Place::Idle;
+        if reg.phase == Phase::Waiting {
+            // spec: fire a sync event, step 5.3.2.3: set the state to pending.
+            reg.phase = Phase::Pending;
+            reg.bypass_gates = reg.kind == SyncKind::Periodic;
+        }
+        // spec: fire a sync event, step 5.3.2.4: if online, fire (placement decides).
+        self.place(id);
+    }
+
+    /// Releases the blocked set of `key`: its members are re-placed lazily, in
+    /// chunks between dispatches.
+    pub(super) fn release(&mut self, key: BlockKey) {
+        if let Some(members) = self.blocked.remove(&key) {
+            if !members.is_empty() {
+                self.release.push_back(members.into_iter());
+            }
+        }
+    }
+
+    /// Re-places up to [`RELEASE_CHUNK`] released entries; `false` when none were left.
+    fn process_release_chunk(&mut self) -> bool {
+        let mut done = 0;
+        while done < RELEASE_CHUNK {
+            let Some(front) = self.release.front_mut() else { break };
+            match front.next() {
+                Some((id, ticket)) => {
+                    let current = self.registry.get(id).is_some_and(|r| r.ticket == ticket);
+                    if current {
+                        self.place(id);
+                    }
+                    done += 1;
+                }
+                None => {
+                    self.release.pop_front();
+                }
+            }
+        }
+        done > 0 || !self.release.is_empty()
+    }
+
+    fn origin_has_capacity(&self, origin: super::origins::OriginIdx) -> bool {
+        self.policy.max_concurrent_per_origin().is_none_or(|cap| self.origins.get(origin).running < cap)
+    }
+
+    /// Dispatches at most one ready registration (round-robin across origins),
+    /// re-placing released entries as needed. Called when the action queue is empty.
+    pub(super) fn pump(&mut self) {
+        if self.disabled {
+            return;
+        }
+        loop {
+            if self.policy.max_concurrent_total().is_some_and(|cap| self.running >= cap) {
+                return;
+            }
+            let Some(origin) = self.rotation.pop_front() else {
+                if self.process_release_chunk() {
+                    continue;
+                }
+                return;
+            };
+            if !self.origin_has_capacity(origin) {
+                // Re-entered the rotation when one of its events settles.
+                self.origins.get_mut(origin).in_rotation = false;
+                continue;
+            }
+            let mut picked = None;
+            while let Some((id, ticket)) = self.origins.get_mut(origin).ready.pop_front() {
+                let valid = self.registry.get(id).is_some_and(|r| r.ticket == ticket && r.place == Place::Ready);
+                if valid {
+                    picked = Some(id);
+                    break;
+                }
+            }
+            let state = self.origins.get_mut(origin);
+            if state.ready.is_empty() {
+                state.in_rotation = false;
+            } else {
+                self.rotation.push_back(origin);
+            }
+            let Some(id) = picked else { continue };
+            // Conditions may have changed since it was queued: decide again.
+            match self.verdict(id) {
+                Verdict::Fire => {
+                    self.dispatch(id);
+                    return;
+                }
+                _ => self.place(id),
+            }
+        }
+    }
+
+    /// Puts an origin back into the rotation after one of its events settled.
+    pub(super) fn wake_origin(&mut self, origin: super::origins::OriginIdx) {
+        let state = self.origins.get_mut(origin);
+        if !state.in_rotation && !state.ready.is_empty() {
+            state.in_rotation = true;
+            self.rotation.push_back(origin);
+        }
+    }
+}

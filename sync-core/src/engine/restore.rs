@@ -1,0 +1,88 @@
+//! Restart: rebuilding an engine from a store's [`Snapshot`].
+//!
+//! Firing is never stored, so a registration whose event was in flight when
+//! the process died comes back pending with its attempt count unchanged
+//! (Chromium's rule: the interrupted attempt is not used up). Due times are
+//! wall-clock, so back-off delays survive the restart; a periodic registration
+//! that became due while the browser was down fires once, not once per missed
+//! interval.
+
+use super::Engine;
+use super::origins::Worker;
+use super::registry::{Phase, Place, Registration};
+use crate::error::SyncError;
+use crate::store::{Snapshot, StoredPhase};
+use std::collections::HashSet;
+use sync_policy::{Millis, Policy, SyncKind, Timestamp};
+
+impl<P: Policy> Engine<P> {
+    /// An engine at `now` holding everything in `snapshot`. The service worker
+    /// registrations named by stored rows are known as active; announce any
+    /// others, and unregistered ones, with `add_worker` / `worker_unregistered`.
+    pub fn restore(policy: P, now: Timestamp, snapshot: Snapshot) -> Result<Engine<P>, SyncError> {
+        let mut engine = Engine::new(policy, now);
+        let mut seen_seq = HashSet::with_capacity(snapshot.registrations.len());
+        engine.registry.reserve(snapshot.registrations.len());
+        let mut ids = Vec::with_capacity(snapshot.registrations.len());
+        for row in snapshot.registrations {
+            if !seen_seq.insert(row.seq) {
+                return Err(SyncError::BadSnapshot(format!("duplicate registration order {}", row.seq)));
+            }
+            if row.periodic.is_some() != (row.key.kind == SyncKind::Periodic) {
+                return Err(SyncError::BadSnapshot("periodic fields on a one-off registration or missing".into()));
+            }
+            let origin = engine.origins.intern(row.origin.as_str(), sync_policy::configurable::DEFAULT_ENGAGEMENT);
+            let worker = engine.workers.entry(row.key.sw).or_insert_with(|| Worker::new(origin, true));
+            if worker.origin != origin {
+                return Err(SyncError::BadSnapshot(format!("{:?} stored under two origins", row.key.sw)));
+            }
+            if engine.registry.find(row.key.sw, row.key.kind, &row.key.tag).is_some() {
+                return Err(SyncError::BadSnapshot("duplicate registration key".into()));
+            }
+            let (min_interval, anchor) = row.periodic.map_or((Millis::ZERO, now), |p| (p.min_interval, p.anchor));
+            let phase = match row.phase {
+                StoredPhase::Pending => Phase::Pending,
+                StoredPhase::Waiting => Phase::Waiting,
+            };
+            let seq = row.seq;
+            let kind = row.key.kind;
+            let sw = row.key.sw;
+            let id = engine.registry.insert(Registration {
+                sw,
+                kind,
+                tag: row.key.tag,
+                origin,
+                phase,
+                attempts: row.attempts,
+                max_attempts: row.max_attempts.max(1),
+                due: row.due,
+                seq,
+                min_interval,
+                anchor,
+                bypass_gates: false,
+                place: Place::Idle,
+                ticket: 0,
+            });
+            if let Some(w) = engine.workers.get_mut(&sw) {
+                w.list_mut(kind).insert(seq, id);
+            }
+            engine.origins.get_mut(origin).registrations += 1;
+            engine.next_seq = engine.next_seq.max(seq.saturating_add(1));
+            ids.push(id);
+        }
+        let mut workers_by_origin: Vec<_> = engine.workers.iter().map(|(sw, w)| (w.origin, *sw)).collect();
+        workers_by_origin.sort();
+        for (origin, sw) in workers_by_origin {
+            engine.origins.get_mut(origin).workers.push(sw);
+        }
+        for row in snapshot.origins {
+            let idx = engine.origins.intern(row.origin.as_str(), sync_policy::configurable::DEFAULT_ENGAGEMENT);
+            engine.origins.get_mut(idx).last_periodic = row.last_periodic;
+            engine.last_round = engine.last_round.max(row.last_periodic);
+        }
+        for id in ids {
+            engine.place(id);
+        }
+        Ok(engine)
+    }
+}

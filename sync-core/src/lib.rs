@@ -1,0 +1,50 @@
+//! Background Synchronization and Periodic Background Synchronization, as a
+//! sans-IO engine that a browser engine or webview embedder links in.
+//!
+//! - [`Engine`] is the spec-faithful state machine for one-off (`sync`) and
+//!   periodic (`periodicsync`) registrations. It never reads a clock, sleeps,
+//!   spawns or touches a file: inputs carry `now`, outputs are [`Action`]s.
+//! - Every choice the specs leave to the user agent goes through a
+//!   [`sync_policy::Policy`].
+//! - [`store::Store`] persists registrations; [`store::MemoryStore`] keeps them
+//!   in memory, and `store::sqlite::SqliteStore` (feature `sqlite`) on disk.
+//!
+//! ```
+//! use sync_core::{Action, Caller, ClientId, Engine, SwRegId};
+//! use sync_policy::{ConfigurablePolicy, FrameType, Timestamp};
+//!
+//! let t0 = Timestamp(1_700_000_000_000);
+//! let mut engine = Engine::new(ConfigurablePolicy::default(), t0);
+//! engine.add_worker(t0, SwRegId(1), "https://example.com", true).unwrap();
+//! engine.client_opened(t0, ClientId(1), "https://example.com", FrameType::TopLevel).unwrap();
+//! let request = engine.register(t0, Caller::Client(ClientId(1)), SwRegId(1), "outbox");
+//! let mut dispatched = None;
+//! while let Some(action) = engine.poll_action() {
+//!     match action {
+//!         Action::Persist(_) => { /* write to the store before releasing later replies */ }
+//!         Action::Reply { request: r, result } => assert!(r == request && result.is_ok()),
+//!         Action::Dispatch(d) => dispatched = Some(d.event),
+//!         Action::Log(_) => {}
+//!     }
+//! }
+//! // Online: the sync event was dispatched at once; report its outcome.
+//! engine.event_finished(t0, dispatched.unwrap(), sync_policy::EventOutcome::Fulfilled).unwrap();
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod action;
+pub mod binding;
+pub mod engine;
+pub mod error;
+pub mod ids;
+pub mod log;
+pub mod store;
+
+pub use action::{Action, Dispatch, DispatchKind, DomError, DomErrorName, ReplyValue};
+pub use engine::{Engine, Explanation, RegistrationInfo, RegistrationState, WakeReason, Wakeup};
+pub use error::SyncError;
+pub use ids::{Caller, ClientId, EventId, Origin, RegistrationKey, RequestId, SwRegId, Tag};
+pub use log::{LogEvent, LogRecord};
+pub use sync_policy;

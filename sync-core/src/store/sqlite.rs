@@ -1,0 +1,1 @@
+//! SQLite store (see issue: durable store). Not yet built.

@@ -1,0 +1,78 @@
+//! The [`Policy`] trait: every decision the specs leave to the user agent.
+
+use crate::decision::{
+    EventOutcome, FireFacts, PeriodicFacts, PeriodicFailure, PeriodicReregisterWhileFiring, Refusal, RegisterContext,
+    RevocationAction, TagOrder, Verdict, WaitingReregister,
+};
+use crate::facts::{PermissionName, PermissionState, SyncKind};
+use crate::time::Millis;
+use std::fmt::Debug;
+
+/// The user-agent choices of Background Sync and Periodic Background Sync.
+///
+/// Every method is a pure function of its arguments and the policy's own
+/// configuration: no clock, no state, no IO. The engine asks the policy for
+/// every such decision and never hard-codes one.
+pub trait Policy: Debug + Send + Sync {
+    /// What an unset permission means (one-off: granted, a default powerful
+    /// feature; periodic: prompt per spec, denied in Chromium without an install).
+    fn default_permission(&self, name: PermissionName) -> PermissionState;
+
+    /// May this context register? Checks, in the policy's order, permission,
+    /// window gate, tag length and per-origin quota. The active-worker check
+    /// (spec register, step 2) comes before and is the engine's.
+    fn check_register(&self, ctx: &RegisterContext) -> Result<(), Refusal>;
+
+    /// Attempts a one-off registration gets, chosen at registration time.
+    fn max_attempts(&self, notifications: PermissionState) -> u32;
+
+    /// Whether the attempt about to be made (after `attempts_made` failures)
+    /// is the last chance (`SyncEvent.lastChance`).
+    fn is_last_chance(&self, attempts_made: u32, max_attempts: u32) -> bool {
+        attempts_made.saturating_add(1) >= max_attempts
+    }
+
+    /// Delay before the next attempt after the `failures`-th consecutive
+    /// failure of a one-off registration (`failures >= 1`).
+    fn retry_delay(&self, failures: u32) -> Millis;
+
+    /// Time limit of one event.
+    fn event_time_limit(&self, kind: SyncKind, last_chance: bool) -> Millis;
+
+    /// What a timed-out event counts as: `true` when it ends the one-off
+    /// registration at once, `false` when it is an ordinary failure.
+    fn timeout_is_final(&self) -> bool;
+
+    /// May this due registration fire now, and if not, until when or while what?
+    fn may_fire(&self, facts: &FireFacts) -> Verdict;
+
+    /// The effective interval of a periodic registration, or `None` when it
+    /// is suspended (engagement "none").
+    fn periodic_interval(&self, facts: &PeriodicFacts) -> Option<Millis>;
+
+    /// What follows the `failures`-th consecutive failure of a periodic event.
+    fn periodic_failure(&self, failures: u32) -> PeriodicFailure;
+
+    /// What a periodic re-register with an unchanged `minInterval` does while firing.
+    fn periodic_reregister_while_firing(&self) -> PeriodicReregisterWhileFiring;
+
+    /// What a revoked `periodic-background-sync` permission does.
+    fn on_periodic_permission_revoked(&self) -> RevocationAction;
+
+    /// What a one-off `register()` does to a registration waiting for a retry.
+    fn waiting_reregister(&self) -> WaitingReregister;
+
+    /// Order of `getTags()` results.
+    fn tag_order(&self) -> TagOrder;
+
+    /// Most events in flight per origin (`None`: no limit).
+    fn max_concurrent_per_origin(&self) -> Option<u32>;
+
+    /// Most events in flight in total (`None`: no limit).
+    fn max_concurrent_total(&self) -> Option<u32>;
+
+    /// Whether `outcome` counts as success (only a fulfilled event does).
+    fn is_success(&self, outcome: EventOutcome) -> bool {
+        outcome.is_success()
+    }
+}
