@@ -43,7 +43,7 @@ pub mod log;
 pub mod store;
 
 pub use action::{Action, Dispatch, DispatchKind, DomError, DomErrorName, ReplyValue};
-pub use engine::{Engine, Explanation, RegistrationInfo, RegistrationState, WakeReason, Wakeup};
+pub use engine::{Engine, Explanation, MAX_SAFE_INTEGER_MS, RegistrationInfo, RegistrationState, WakeReason, Wakeup};
 pub use error::SyncError;
 pub use ids::{Caller, ClientId, EventId, Origin, RegistrationKey, RequestId, SwRegId, Tag};
 pub use log::{LogEvent, LogRecord};

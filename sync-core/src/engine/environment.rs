@@ -20,10 +20,10 @@ impl<P: Policy> Engine<P> {
         if network.online && !old.online {
             // spec: "the sync event" prose: on the transition to online, fire every
             // pending registration (in any order).
-            self.release(BlockKey::Global(Blocker::Offline));
+            self.release_global(Blocker::Offline);
         }
         if !network.metered && old.metered {
-            self.release(BlockKey::Global(Blocker::Metered));
+            self.release_global(Blocker::Metered);
         }
     }
 
@@ -33,11 +33,11 @@ impl<P: Policy> Engine<P> {
         let old = self.env.power;
         self.env.power = power;
         if !power.battery_saver && old.battery_saver {
-            self.release(BlockKey::Global(Blocker::BatterySaver));
+            self.release_global(Blocker::BatterySaver);
         }
         if power != old {
-            self.release(BlockKey::Global(Blocker::LowBattery));
-            self.release(BlockKey::Global(Blocker::NotCharging));
+            self.release_global(Blocker::LowBattery);
+            self.release_global(Blocker::NotCharging);
         }
     }
 
@@ -110,12 +110,13 @@ impl<P: Policy> Engine<P> {
     pub fn emulate_offline(&mut self, now: Timestamp, sw: SwRegId, offline: bool) -> Result<(), SyncError> {
         self.observe(now);
         let worker = self.workers.get_mut(&sw).ok_or(SyncError::UnknownWorker(sw))?;
+        let origin = worker.origin;
         if offline {
             worker.offline_emulation = worker.offline_emulation.saturating_add(1);
         } else if worker.offline_emulation > 0 {
             worker.offline_emulation -= 1;
             if worker.offline_emulation == 0 {
-                self.release(BlockKey::Worker(sw, Blocker::WorkerOffline));
+                self.release(BlockKey::Worker(sw, Blocker::WorkerOffline, origin));
             }
         }
         Ok(())

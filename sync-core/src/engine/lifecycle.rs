@@ -11,7 +11,7 @@ use crate::action::{Action, DomErrorName};
 use crate::error::SyncError;
 use crate::ids::SwRegId;
 use crate::log::LogEvent;
-use crate::store::{Mutation, StoredOrigin};
+use crate::store::Mutation;
 use sync_policy::{Policy, SyncKind, Timestamp};
 
 impl<P: Policy> Engine<P> {
@@ -77,10 +77,9 @@ impl<P: Policy> Engine<P> {
             let _ = self.worker_unregistered(now, sw);
         }
         let state = self.origins.get_mut(idx);
-        let had_state = state.last_periodic.take().is_some();
-        if had_state {
-            let row = StoredOrigin { origin: state.origin.clone(), last_periodic: None };
-            self.persist(Mutation::DeleteOrigin(row.origin));
+        if state.last_periodic.take().is_some() {
+            let origin = state.origin.clone();
+            self.persist(Mutation::DeleteOrigin(origin));
         }
     }
 
@@ -95,7 +94,7 @@ impl<P: Policy> Engine<P> {
         self.registry.clear();
         self.due.clear();
         self.blocked.clear();
-        self.release.clear();
+        self.global_blocked.clear();
         self.rotation.clear();
         self.events.clear();
         self.deadlines.clear();
@@ -107,6 +106,7 @@ impl<P: Policy> Engine<P> {
             state.registrations = 0;
             state.running = 0;
             state.ready.clear();
+            state.released.clear();
             state.in_rotation = false;
         }
         // Replies still queued depended on persists that may not have landed: they reject.

@@ -35,6 +35,9 @@ mod restore;
 
 pub use periodic::MAX_SAFE_INTEGER;
 
+/// Re-export under the name page-facing code uses: the largest accepted `minInterval`.
+pub const MAX_SAFE_INTEGER_MS: u64 = MAX_SAFE_INTEGER;
+
 pub use explain::{Explanation, RegistrationInfo, RegistrationState};
 
 use crate::action::{Action, DomError, DomErrorName, ReplyValue};
@@ -64,12 +67,25 @@ pub struct Wakeup {
     pub reason: WakeReason,
 }
 
-/// Which set holds a blocked registration.
+/// Which set holds a blocked registration. Every set belongs to one origin,
+/// so releasing a condition hands each origin its own list, and the dispatch
+/// rotation stays fair across origins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum BlockKey {
-    Global(Blocker),
-    Worker(SwRegId, Blocker),
+    /// A device-wide condition (offline, power, metered), one set per origin.
+    Global(Blocker, OriginIdx),
+    /// A per-worker condition (DevTools offline emulation).
+    Worker(SwRegId, Blocker, OriginIdx),
+    /// A per-origin condition (engagement, permission).
     Origin(OriginIdx, Blocker),
+}
+
+impl BlockKey {
+    pub(crate) fn origin(self) -> OriginIdx {
+        match self {
+            BlockKey::Global(_, o) | BlockKey::Worker(_, _, o) | BlockKey::Origin(o, _) => o,
+        }
+    }
 }
 
 /// An event in flight.
@@ -85,8 +101,8 @@ pub(crate) struct InFlight {
 /// How many timed-out event ids are remembered to tell a late result from an unknown one.
 const EXPIRED_MEMORY: usize = 4096;
 
-/// Released blocked entries are re-placed this many at a time, between dispatches,
-/// so the first dispatch after a connectivity flip does not wait for all of them.
+/// Released blocked entries of an origin are re-placed this many at a time, between
+/// dispatches, so the first dispatch after a connectivity flip does not wait for all of them.
 const RELEASE_CHUNK: usize = 64;
 
 /// The Background Sync / Periodic Background Sync state machine. See the
@@ -103,7 +119,8 @@ pub struct Engine<P: Policy = ConfigurablePolicy> {
     env: Environment,
     due: BTreeSet<(Timestamp, RegId, u32)>,
     blocked: HashMap<BlockKey, Vec<(RegId, u32)>>,
-    release: VecDeque<std::vec::IntoIter<(RegId, u32)>>,
+    /// Origins that have a set for a device-wide condition.
+    global_blocked: HashMap<Blocker, HashSet<OriginIdx>>,
     rotation: VecDeque<OriginIdx>,
     events: HashMap<EventId, InFlight>,
     deadlines: BTreeSet<(Timestamp, EventId)>,
@@ -138,7 +155,7 @@ impl<P: Policy> Engine<P> {
             env: Environment::default(),
             due: BTreeSet::new(),
             blocked: HashMap::new(),
-            release: VecDeque::new(),
+            global_blocked: HashMap::new(),
             rotation: VecDeque::new(),
             events: HashMap::new(),
             deadlines: BTreeSet::new(),

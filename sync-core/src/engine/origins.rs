@@ -24,8 +24,17 @@ pub(crate) struct OriginState {
     pub(crate) running: u32,
     /// Registrations ready to dispatch, with the ticket they were queued under.
     pub(crate) ready: VecDeque<(RegId, u32)>,
+    /// Released blocked entries, re-placed lazily when the origin's turn comes.
+    pub(crate) released: VecDeque<std::vec::IntoIter<(RegId, u32)>>,
     /// Whether the origin is in the dispatch rotation.
     pub(crate) in_rotation: bool,
+}
+
+impl OriginState {
+    /// Whether the origin has anything the pump could dispatch.
+    pub(crate) fn has_work(&self) -> bool {
+        !self.ready.is_empty() || !self.released.is_empty()
+    }
 }
 
 impl OriginState {
@@ -57,6 +66,7 @@ impl Origins {
             last_periodic: None,
             running: 0,
             ready: VecDeque::new(),
+            released: VecDeque::new(),
             in_rotation: false,
         });
         self.index.insert(origin, idx);

@@ -13,6 +13,7 @@
 //! `ticket` at the time it was placed, and a registration moved elsewhere gets a
 //! new ticket, so stale entries are skipped. Every move costs O(log n).
 
+use super::origins::OriginIdx;
 use super::registry::{Phase, Place, RegId};
 use super::{BlockKey, Engine, RELEASE_CHUNK};
 use sync_policy::{Blocker, FireFacts, PeriodicFacts, Policy, SyncKind, Timestamp, Verdict, WaitReason};
@@ -79,24 +80,28 @@ impl<P: Policy> Engine<P> {
         }
     }
 
-    fn block_key(&self, id: RegId, blocker: Blocker) -> BlockKey {
-        let reg = self.registry.get(id);
-        match blocker {
-            Blocker::WorkerOffline => BlockKey::Worker(reg.map_or(crate::ids::SwRegId(0), |r| r.sw), blocker),
-            Blocker::NoEngagement | Blocker::PermissionDenied => {
-                BlockKey::Origin(reg.map_or(super::origins::OriginIdx(0), |r| r.origin), blocker)
-            }
-            _ => BlockKey::Global(blocker),
-        }
+    fn block_key(&self, id: RegId, blocker: Blocker) -> Option<BlockKey> {
+        let reg = self.registry.get(id)?;
+        Some(match blocker {
+            Blocker::WorkerOffline => BlockKey::Worker(reg.sw, blocker, reg.origin),
+            Blocker::NoEngagement | Blocker::PermissionDenied => BlockKey::Origin(reg.origin, blocker),
+            _ => BlockKey::Global(blocker, reg.origin),
+        })
     }
 
     /// Puts a registration where it belongs now. Only pending and waiting
     /// registrations are placed; firing ones are not scheduled.
     pub(super) fn place(&mut self, id: RegId) {
         self.unplace(id);
-        let Some(reg) = self.registry.get(id) else { return };
+        let now = self.now;
+        let Some(reg) = self.registry.get_mut(id) else { return };
         if reg.phase.in_flight().is_some() {
             return;
+        }
+        if reg.phase == Phase::Waiting && reg.due <= now {
+            // spec: fire a sync event, step 5.3.2.3: after the wait, the state is pending again.
+            reg.phase = Phase::Pending;
+            reg.bypass_gates = reg.kind == SyncKind::Periodic;
         }
         let verdict = if reg.phase == Phase::Waiting {
             // spec: fire a sync event, step 5.3.2.1: wait the UA-defined time first.
@@ -104,12 +109,8 @@ impl<P: Policy> Engine<P> {
         } else {
             self.verdict(id)
         };
-        let verdict = match verdict {
-            Verdict::WaitUntil(at, _) if at <= self.now => Verdict::Fire,
-            v => v,
-        };
         let key = match verdict {
-            Verdict::Blocked(b) => Some(self.block_key(id, b)),
+            Verdict::Blocked(b) => self.block_key(id, b),
             _ => None,
         };
         let Some(reg) = self.registry.get_mut(id) else { return };
@@ -122,7 +123,13 @@ impl<P: Policy> Engine<P> {
             Verdict::Blocked(b) => {
                 reg.place = Place::Blocked(b);
                 if let Some(key) = key {
-                    self.blocked.entry(key).or_default().push((id, ticket));
+                    let set = self.blocked.entry(key).or_default();
+                    if set.is_empty() {
+                        if let BlockKey::Global(b, origin) = key {
+                            self.global_blocked.entry(b).or_default().insert(origin);
+                        }
+                    }
+                    set.push((id, ticket));
                 }
             }
             Verdict::Fire => {
@@ -145,52 +152,73 @@ impl<P: Policy> Engine<P> {
             return;
         }
         reg.place = Place::Idle;
-        if reg.phase == Phase::Waiting {
-            // spec: fire a sync event, step 5.3.2.3: set the state to pending.
-            reg.phase = Phase::Pending;
-            reg.bypass_gates = reg.kind == SyncKind::Periodic;
-        }
-        // spec: fire a sync event, step 5.3.2.4: if online, fire (placement decides).
+        // spec: fire a sync event, steps 5.3.2.3-5.3.2.4: pending again, fired if online.
         self.place(id);
     }
 
-    /// Releases the blocked set of `key`: its members are re-placed lazily, in
-    /// chunks between dispatches.
+    /// Releases the blocked set of `key`: its members go to their origin's
+    /// released list and are re-placed lazily when the origin's turn comes.
     pub(super) fn release(&mut self, key: BlockKey) {
-        if let Some(members) = self.blocked.remove(&key) {
-            if !members.is_empty() {
-                self.release.push_back(members.into_iter());
-            }
+        let Some(members) = self.blocked.remove(&key) else { return };
+        if members.is_empty() {
+            return;
+        }
+        let origin = key.origin();
+        self.origins.get_mut(origin).released.push_back(members.into_iter());
+        self.wake_origin(origin);
+    }
+
+    /// Releases a device-wide condition for every origin that has registrations held by it.
+    pub(super) fn release_global(&mut self, blocker: Blocker) {
+        let Some(origins) = self.global_blocked.remove(&blocker) else { return };
+        for origin in origins {
+            self.release(BlockKey::Global(blocker, origin));
         }
     }
 
-    /// Re-places up to [`RELEASE_CHUNK`] released entries; `false` when none were left.
-    fn process_release_chunk(&mut self) -> bool {
+    /// Re-places up to [`RELEASE_CHUNK`] of an origin's released entries;
+    /// `false` when it had none left.
+    fn process_released(&mut self, origin: OriginIdx) -> bool {
         let mut done = 0;
         while done < RELEASE_CHUNK {
-            let Some(front) = self.release.front_mut() else { break };
+            let Some(front) = self.origins.get_mut(origin).released.front_mut() else { break };
             match front.next() {
                 Some((id, ticket)) => {
-                    let current = self.registry.get(id).is_some_and(|r| r.ticket == ticket);
-                    if current {
+                    if self.registry.get(id).is_some_and(|r| r.ticket == ticket) {
                         self.place(id);
                     }
                     done += 1;
                 }
                 None => {
-                    self.release.pop_front();
+                    self.origins.get_mut(origin).released.pop_front();
                 }
             }
         }
-        done > 0 || !self.release.is_empty()
+        done > 0
     }
 
-    fn origin_has_capacity(&self, origin: super::origins::OriginIdx) -> bool {
+    fn origin_has_capacity(&self, origin: OriginIdx) -> bool {
         self.policy.max_concurrent_per_origin().is_none_or(|cap| self.origins.get(origin).running < cap)
     }
 
-    /// Dispatches at most one ready registration (round-robin across origins),
-    /// re-placing released entries as needed. Called when the action queue is empty.
+    /// The next valid ready registration of an origin, re-placing its released
+    /// entries as needed.
+    fn next_ready(&mut self, origin: OriginIdx) -> Option<RegId> {
+        loop {
+            while let Some((id, ticket)) = self.origins.get_mut(origin).ready.pop_front() {
+                let valid = self.registry.get(id).is_some_and(|r| r.ticket == ticket && r.place == Place::Ready);
+                if valid {
+                    return Some(id);
+                }
+            }
+            if !self.process_released(origin) {
+                return None;
+            }
+        }
+    }
+
+    /// Dispatches at most one ready registration, taking origins round-robin
+    /// under the policy's concurrency limits. Called when the action queue is empty.
     pub(super) fn pump(&mut self) {
         if self.disabled {
             return;
@@ -199,30 +227,18 @@ impl<P: Policy> Engine<P> {
             if self.policy.max_concurrent_total().is_some_and(|cap| self.running >= cap) {
                 return;
             }
-            let Some(origin) = self.rotation.pop_front() else {
-                if self.process_release_chunk() {
-                    continue;
-                }
-                return;
-            };
+            let Some(origin) = self.rotation.pop_front() else { return };
             if !self.origin_has_capacity(origin) {
-                // Re-entered the rotation when one of its events settles.
+                // It re-enters the rotation when one of its events settles.
                 self.origins.get_mut(origin).in_rotation = false;
                 continue;
             }
-            let mut picked = None;
-            while let Some((id, ticket)) = self.origins.get_mut(origin).ready.pop_front() {
-                let valid = self.registry.get(id).is_some_and(|r| r.ticket == ticket && r.place == Place::Ready);
-                if valid {
-                    picked = Some(id);
-                    break;
-                }
-            }
+            let picked = self.next_ready(origin);
             let state = self.origins.get_mut(origin);
-            if state.ready.is_empty() {
-                state.in_rotation = false;
-            } else {
+            if state.has_work() {
                 self.rotation.push_back(origin);
+            } else {
+                state.in_rotation = false;
             }
             let Some(id) = picked else { continue };
             // Conditions may have changed since it was queued: decide again.
@@ -237,9 +253,9 @@ impl<P: Policy> Engine<P> {
     }
 
     /// Puts an origin back into the rotation after one of its events settled.
-    pub(super) fn wake_origin(&mut self, origin: super::origins::OriginIdx) {
+    pub(super) fn wake_origin(&mut self, origin: OriginIdx) {
         let state = self.origins.get_mut(origin);
-        if !state.in_rotation && !state.ready.is_empty() {
+        if !state.in_rotation && state.has_work() {
             state.in_rotation = true;
             self.rotation.push_back(origin);
         }

@@ -150,3 +150,34 @@ pub fn mins(m: u64) -> Millis {
 pub fn hours(h: u64) -> Millis {
     Millis::from_hours(h)
 }
+
+impl Kit {
+    pub fn grant_periodic(&mut self) {
+        self.engine.set_permission(
+            self.now,
+            A,
+            sync_policy::PermissionName::PeriodicBackgroundSync,
+            sync_policy::PermissionState::Granted,
+        );
+    }
+
+    pub fn set_permission(
+        &mut self,
+        name: sync_policy::PermissionName,
+        state: sync_policy::PermissionState,
+    ) -> Drained {
+        self.engine.set_permission(self.now, A, name, state);
+        self.drain()
+    }
+
+    pub fn key(&self, kind: sync_policy::SyncKind, tag: &str) -> sync_core::RegistrationKey {
+        sync_core::RegistrationKey::new(R1, kind, tag)
+    }
+}
+
+/// A config derived from a profile with an edit applied.
+pub fn config_with(profile: Profile, edit: impl FnOnce(&mut PolicyConfig)) -> PolicyConfig {
+    let mut c = PolicyConfig::for_profile(profile);
+    edit(&mut c);
+    c
+}

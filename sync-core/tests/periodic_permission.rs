@@ -1,0 +1,67 @@
+//! spec (periodic): register steps 2-3, minInterval conversion, and
+//! "respond to permission revocation" (or the policy's suspension).
+mod common;
+use common::*;
+use sync_core::{Caller, DomErrorName, Explanation, MAX_SAFE_INTEGER_MS};
+use sync_policy::{Blocker, EventOutcome, PermissionName, PermissionState, Profile, RevocationAction, SyncKind};
+
+#[test]
+fn periodic_needs_granted_permission_after_the_activation_check() {
+    for profile in [Profile::Chromium, Profile::Spec] {
+        let mut k = Kit::with_config(config_with(profile, |_| {}));
+        let (r, d) = k.register_periodic("p", 0);
+        assert_eq!(d.rejected(r), DomErrorName::NotAllowedError, "{profile}: unset is not granted");
+        k.set_permission(PermissionName::PeriodicBackgroundSync, PermissionState::Prompt);
+        let (r, d) = k.register_periodic("p", 0);
+        assert_eq!(d.rejected(r), DomErrorName::NotAllowedError, "{profile}: prompt is not granted");
+        k.engine.add_worker(k.now, R2, A, false).unwrap();
+        let r = k.engine.register_periodic(k.now, Caller::Client(W1), R2, "p", 0);
+        assert_eq!(k.drain().rejected(r), DomErrorName::InvalidStateError, "{profile}");
+    }
+}
+
+#[test]
+fn min_interval_outside_enforce_range_is_a_type_error() {
+    let mut k = Kit::chromium();
+    k.grant_periodic();
+    for bad in [1u64 << 53, u64::MAX] {
+        let (r, d) = k.register_periodic("p", bad);
+        assert_eq!(d.rejected(r), DomErrorName::TypeError);
+    }
+    let (r, d) = k.register_periodic("p", MAX_SAFE_INTEGER_MS);
+    assert!(d.resolved(r));
+    let (r, d) = k.register_periodic("q", 0);
+    assert!(d.resolved(r));
+    assert_eq!(k.tags(SyncKind::Periodic), vec!["p", "q"]);
+}
+
+#[test]
+fn revocation_removes_periodic_registrations_and_leaves_one_off_ones() {
+    let mut k = Kit::chromium();
+    k.grant_periodic();
+    k.offline();
+    k.register("a");
+    k.register_periodic("p", 0);
+    let d = k.set_permission(PermissionName::PeriodicBackgroundSync, PermissionState::Denied);
+    assert!(d.persists().iter().any(|m| matches!(m, sync_core::store::Mutation::Delete(key) if &*key.tag == "p")));
+    assert!(k.tags(SyncKind::Periodic).is_empty());
+    assert_eq!(k.tags(SyncKind::OneOff), vec!["a"]);
+    k.set_permission(PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
+    assert!(k.tags(SyncKind::Periodic).is_empty(), "removed registrations do not come back");
+}
+
+#[test]
+fn the_suspend_policy_keeps_them_and_explain_says_why() {
+    let mut k = Kit::with_config(config_with(Profile::Chromium, |c| {
+        c.periodic.on_permission_revoked = RevocationAction::Suspend;
+    }));
+    k.grant_periodic();
+    k.register_periodic("p", 0);
+    k.set_permission(PermissionName::PeriodicBackgroundSync, PermissionState::Denied);
+    assert!(k.advance(hours(13)).dispatches().is_empty());
+    assert_eq!(k.tags(SyncKind::Periodic), vec!["p"]);
+    assert_eq!(k.engine.explain(&k.key(SyncKind::Periodic, "p")), Explanation::Blocked(Blocker::PermissionDenied));
+    let d = k.set_permission(PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
+    assert_eq!(d.dispatches().len(), 1);
+    k.settle(&d.dispatches()[0], EventOutcome::Fulfilled);
+}
