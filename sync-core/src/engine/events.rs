@@ -16,6 +16,9 @@ impl<P: Policy> Engine<P> {
     pub(super) fn dispatch(&mut self, id: RegId) -> Option<EventId> {
         let now = self.now;
         let event = EventId(self.next_event);
+        // spec: fire a sync event, steps 1-3 / fire a periodicsync event, steps 1-3: the
+        // registration is pending and still in its list (only placed pending registrations,
+        // looked up by slab index, reach here).
         let reg = self.registry.get(id)?;
         let (kind, origin, sw, tag, attempt) = (reg.kind, reg.origin, reg.sw, reg.tag.clone(), reg.attempts);
         // spec: fire a sync event, step 5: lastChance is false if the UA will retry (sync-policy).
