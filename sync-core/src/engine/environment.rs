@@ -116,7 +116,7 @@ impl<P: Policy> Engine<P> {
         } else if worker.offline_emulation > 0 {
             worker.offline_emulation -= 1;
             if worker.offline_emulation == 0 {
-                self.release(BlockKey::Worker(sw, Blocker::WorkerOffline, origin));
+                self.release(BlockKey::Worker(sw, origin));
             }
         }
         Ok(())

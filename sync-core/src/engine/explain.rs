@@ -104,7 +104,7 @@ impl<P: Policy> Engine<P> {
         let Some(worker) = self.workers.get(&sw) else { return Vec::new() };
         let mut out = Vec::new();
         for list in &worker.lists {
-            for &id in list.values() {
+            for id in list.values() {
                 let Some(reg) = self.registry.get(id) else { continue };
                 out.push(RegistrationInfo {
                     key: reg.key(),

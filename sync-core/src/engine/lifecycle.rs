@@ -52,7 +52,7 @@ impl<P: Policy> Engine<P> {
         self.observe(now);
         let worker = self.workers.get(&sw).ok_or(SyncError::UnknownWorker(sw))?;
         let origin = worker.origin;
-        let ids: Vec<_> = worker.lists.iter().flat_map(|l| l.values().copied()).collect();
+        let ids: Vec<_> = worker.lists.iter().flat_map(|l| l.values()).collect();
         let had_any = !ids.is_empty();
         for id in ids {
             self.log(id, LogEvent::Removed, vec![("Reason", "service worker unregistered".to_string())]);
@@ -93,20 +93,22 @@ impl<P: Policy> Engine<P> {
         self.disabled = true;
         self.registry.clear();
         self.due.clear();
-        self.blocked.clear();
-        self.global_blocked.clear();
+        self.global_blocked = Default::default();
+        self.pending_release.clear();
         self.rotation.clear();
         self.events.clear();
         self.deadlines.clear();
         self.running = 0;
         for sw in self.workers.values_mut() {
             sw.lists = [Default::default(), Default::default()];
+            sw.offline_blocked.clear();
         }
         for state in self.origins.iter_mut() {
             state.registrations = 0;
             state.running = 0;
             state.ready.clear();
             state.released.clear();
+            state.blocked = Default::default();
             state.in_rotation = false;
         }
         // Replies still queued depended on persists that may not have landed: they reject.

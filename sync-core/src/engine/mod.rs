@@ -32,6 +32,7 @@ mod placement;
 mod register;
 pub(crate) mod registry;
 mod restore;
+mod tag_list;
 
 pub use periodic::MAX_SAFE_INTEGER;
 
@@ -44,9 +45,10 @@ use crate::action::{Action, DomError, DomErrorName, ReplyValue};
 use crate::ids::{ClientId, EventId, RegistrationKey, RequestId, SwRegId};
 use crate::log::{LogEvent, LogRecord};
 use crate::store::Mutation;
+use hashbrown::{HashMap, HashSet};
 use origins::{ClientInfo, OriginIdx, Origins, Worker};
 use registry::{RegId, Registry};
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use sync_policy::{Blocker, ConfigurablePolicy, Environment, Policy, SyncKind, Timestamp, WaitReason};
 
 /// Why the engine wants to be woken.
@@ -67,25 +69,50 @@ pub struct Wakeup {
     pub reason: WakeReason,
 }
 
-/// Which set holds a blocked registration. Every set belongs to one origin,
-/// so releasing a condition hands each origin its own list, and the dispatch
-/// rotation stays fair across origins.
+/// Which set holds a blocked registration. Every set belongs to one origin
+/// (an array slot per condition in `OriginState`, or the worker's own set for
+/// DevTools offline emulation), so releasing a condition hands each origin its
+/// own list, and the dispatch rotation stays fair across origins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum BlockKey {
-    /// A device-wide condition (offline, power, metered), one set per origin.
-    Global(Blocker, OriginIdx),
-    /// A per-worker condition (DevTools offline emulation).
-    Worker(SwRegId, Blocker, OriginIdx),
-    /// A per-origin condition (engagement, permission).
+    /// A device-wide (offline, power, metered) or per-origin (engagement,
+    /// permission) condition, in the origin's slot for it.
     Origin(OriginIdx, Blocker),
+    /// DevTools offline emulation of one worker.
+    Worker(SwRegId, OriginIdx),
 }
 
 impl BlockKey {
     pub(crate) fn origin(self) -> OriginIdx {
         match self {
-            BlockKey::Global(_, o) | BlockKey::Worker(_, _, o) | BlockKey::Origin(o, _) => o,
+            BlockKey::Worker(_, o) | BlockKey::Origin(o, _) => o,
         }
     }
+}
+
+/// Number of [`Blocker`] variants (the size of per-origin blocked-set arrays).
+pub(crate) const BLOCKERS: usize = 8;
+
+/// A dense index for a [`Blocker`].
+pub(crate) fn blocker_index(b: Blocker) -> usize {
+    match b {
+        Blocker::Offline => 0,
+        Blocker::WorkerOffline => 1,
+        Blocker::Metered => 2,
+        Blocker::BatterySaver => 3,
+        Blocker::LowBattery => 4,
+        Blocker::NotCharging => 5,
+        Blocker::NoEngagement => 6,
+        Blocker::PermissionDenied => 7,
+    }
+}
+
+/// Whether a blocker is a device-wide condition (released for every origin at once).
+pub(crate) fn is_device_wide(b: Blocker) -> bool {
+    matches!(
+        b,
+        Blocker::Offline | Blocker::Metered | Blocker::BatterySaver | Blocker::LowBattery | Blocker::NotCharging
+    )
 }
 
 /// An event in flight.
@@ -118,9 +145,11 @@ pub struct Engine<P: Policy = ConfigurablePolicy> {
     clients: HashMap<ClientId, ClientInfo>,
     env: Environment,
     due: BTreeSet<(Timestamp, RegId, u32)>,
-    blocked: HashMap<BlockKey, Vec<(RegId, u32)>>,
-    /// Origins that have a set for a device-wide condition.
-    global_blocked: HashMap<Blocker, HashSet<OriginIdx>>,
+    /// Per device-wide condition: origins whose set for it is non-empty.
+    global_blocked: [Vec<OriginIdx>; BLOCKERS],
+    /// Device-wide releases not yet handed to their origins (admitted a chunk
+    /// at a time by the pump, so a flip costs O(1) before the first dispatch).
+    pending_release: VecDeque<(Blocker, std::vec::IntoIter<OriginIdx>)>,
     rotation: VecDeque<OriginIdx>,
     events: HashMap<EventId, InFlight>,
     deadlines: BTreeSet<(Timestamp, EventId)>,
@@ -154,8 +183,8 @@ impl<P: Policy> Engine<P> {
             clients: HashMap::new(),
             env: Environment::default(),
             due: BTreeSet::new(),
-            blocked: HashMap::new(),
-            global_blocked: HashMap::new(),
+            global_blocked: Default::default(),
+            pending_release: VecDeque::new(),
             rotation: VecDeque::new(),
             events: HashMap::new(),
             deadlines: BTreeSet::new(),

@@ -1,8 +1,10 @@
 //! Per-origin, per-worker and per-client state.
 
 use super::registry::RegId;
+use super::tag_list::TagList;
 use crate::ids::{Origin, SwRegId};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use hashbrown::HashMap;
+use std::collections::VecDeque;
 use sync_policy::{Engagement, FrameType, PermissionName, PermissionState, SyncKind, Timestamp};
 
 /// Dense index of an interned origin.
@@ -24,6 +26,9 @@ pub(crate) struct OriginState {
     pub(crate) running: u32,
     /// Registrations ready to dispatch, with the ticket they were queued under.
     pub(crate) ready: VecDeque<(RegId, u32)>,
+    /// Blocked sets, one per condition (`blocker_index`); DevTools offline
+    /// emulation uses the worker's own set.
+    pub(crate) blocked: [Vec<(RegId, u32)>; super::BLOCKERS],
     /// Released blocked entries, re-placed lazily when the origin's turn comes.
     pub(crate) released: VecDeque<std::vec::IntoIter<(RegId, u32)>>,
     /// Whether the origin is in the dispatch rotation.
@@ -66,6 +71,7 @@ impl Origins {
             last_periodic: None,
             running: 0,
             ready: VecDeque::new(),
+            blocked: Default::default(),
             released: VecDeque::new(),
             in_rotation: false,
         });
@@ -98,19 +104,27 @@ pub(crate) struct Worker {
     /// DevTools offline emulation reference count (Chromium: one per DevTools session).
     pub(crate) offline_emulation: u32,
     /// Registrations per kind, by registration order.
-    pub(crate) lists: [BTreeMap<u64, RegId>; 2],
+    pub(crate) lists: [TagList; 2],
+    /// Registrations held back by this worker's offline emulation.
+    pub(crate) offline_blocked: Vec<(RegId, u32)>,
 }
 
 impl Worker {
     pub(crate) fn new(origin: OriginIdx, active: bool) -> Worker {
-        Worker { origin, active, offline_emulation: 0, lists: [BTreeMap::new(), BTreeMap::new()] }
+        Worker {
+            origin,
+            active,
+            offline_emulation: 0,
+            lists: [TagList::default(), TagList::default()],
+            offline_blocked: Vec::new(),
+        }
     }
 
-    pub(crate) fn list(&self, kind: SyncKind) -> &BTreeMap<u64, RegId> {
+    pub(crate) fn list(&self, kind: SyncKind) -> &TagList {
         &self.lists[kind_index(kind)]
     }
 
-    pub(crate) fn list_mut(&mut self, kind: SyncKind) -> &mut BTreeMap<u64, RegId> {
+    pub(crate) fn list_mut(&mut self, kind: SyncKind) -> &mut TagList {
         &mut self.lists[kind_index(kind)]
     }
 }

@@ -41,12 +41,12 @@ impl<P: Policy> Engine<P> {
             return request;
         }
         // spec (periodic): register, steps 1-6.
-        let Some(origin) = self.register_preamble(request, caller, sw, SyncKind::Periodic, tag) else {
+        let Some((origin, existing)) = self.register_preamble(request, caller, sw, SyncKind::Periodic, tag) else {
             return request;
         };
         let min_interval = Millis(min_interval);
         // spec (periodic): register, step 7: the registration with this tag, if any.
-        match self.registry.find(sw, SyncKind::Periodic, tag) {
+        match existing {
             None => self.create_periodic(request, sw, origin, tag, min_interval),
             Some(id) => self.reregister_periodic(request, id, min_interval),
         }
@@ -204,7 +204,7 @@ impl<P: Policy> Engine<P> {
             .workers
             .iter()
             .filter_map(|sw| self.workers.get(sw))
-            .flat_map(|w| w.list(kind).values().copied())
+            .flat_map(|w| w.list(kind).values())
             .collect()
     }
 

@@ -15,7 +15,7 @@
 
 use super::origins::OriginIdx;
 use super::registry::{Phase, Place, RegId};
-use super::{BlockKey, Engine, RELEASE_CHUNK};
+use super::{BlockKey, Engine, RELEASE_CHUNK, blocker_index, is_device_wide};
 use sync_policy::{Blocker, FireFacts, PeriodicFacts, Policy, SyncKind, Timestamp, Verdict, WaitReason};
 
 impl<P: Policy> Engine<P> {
@@ -83,10 +83,27 @@ impl<P: Policy> Engine<P> {
     fn block_key(&self, id: RegId, blocker: Blocker) -> Option<BlockKey> {
         let reg = self.registry.get(id)?;
         Some(match blocker {
-            Blocker::WorkerOffline => BlockKey::Worker(reg.sw, blocker, reg.origin),
-            Blocker::NoEngagement | Blocker::PermissionDenied => BlockKey::Origin(reg.origin, blocker),
-            _ => BlockKey::Global(blocker, reg.origin),
+            Blocker::WorkerOffline => BlockKey::Worker(reg.sw, reg.origin),
+            _ => BlockKey::Origin(reg.origin, blocker),
         })
+    }
+
+    /// Adds an entry to the blocked set of `key`.
+    fn block(&mut self, key: BlockKey, entry: (RegId, u32)) {
+        match key {
+            BlockKey::Worker(sw, _) => {
+                if let Some(w) = self.workers.get_mut(&sw) {
+                    w.offline_blocked.push(entry);
+                }
+            }
+            BlockKey::Origin(origin, b) => {
+                let set = &mut self.origins.get_mut(origin).blocked[blocker_index(b)];
+                if set.is_empty() && is_device_wide(b) {
+                    self.global_blocked[blocker_index(b)].push(origin);
+                }
+                set.push(entry);
+            }
+        }
     }
 
     /// Puts a registration where it belongs now. Only pending and waiting
@@ -123,13 +140,7 @@ impl<P: Policy> Engine<P> {
             Verdict::Blocked(b) => {
                 reg.place = Place::Blocked(b);
                 if let Some(key) = key {
-                    let set = self.blocked.entry(key).or_default();
-                    if set.is_empty() {
-                        if let BlockKey::Global(b, origin) = key {
-                            self.global_blocked.entry(b).or_default().insert(origin);
-                        }
-                    }
-                    set.push((id, ticket));
+                    self.block(key, (id, ticket));
                 }
             }
             Verdict::Fire => {
@@ -159,7 +170,13 @@ impl<P: Policy> Engine<P> {
     /// Releases the blocked set of `key`: its members go to their origin's
     /// released list and are re-placed lazily when the origin's turn comes.
     pub(super) fn release(&mut self, key: BlockKey) {
-        let Some(members) = self.blocked.remove(&key) else { return };
+        let members = match key {
+            BlockKey::Worker(sw, _) => match self.workers.get_mut(&sw) {
+                Some(w) => std::mem::take(&mut w.offline_blocked),
+                None => return,
+            },
+            BlockKey::Origin(origin, b) => std::mem::take(&mut self.origins.get_mut(origin).blocked[blocker_index(b)]),
+        };
         if members.is_empty() {
             return;
         }
@@ -170,10 +187,30 @@ impl<P: Policy> Engine<P> {
 
     /// Releases a device-wide condition for every origin that has registrations held by it.
     pub(super) fn release_global(&mut self, blocker: Blocker) {
-        let Some(origins) = self.global_blocked.remove(&blocker) else { return };
-        for origin in origins {
-            self.release(BlockKey::Global(blocker, origin));
+        let origins = std::mem::take(&mut self.global_blocked[blocker_index(blocker)]);
+        if !origins.is_empty() {
+            self.pending_release.push_back((blocker, origins.into_iter()));
         }
+    }
+
+    /// Hands up to [`RELEASE_CHUNK`] origins of pending device-wide releases
+    /// their released sets (and a place in the rotation); `false` when none were pending.
+    fn admit_released(&mut self) -> bool {
+        let mut admitted = 0;
+        while admitted < RELEASE_CHUNK {
+            let Some((blocker, origins)) = self.pending_release.front_mut() else { break };
+            let blocker = *blocker;
+            match origins.next() {
+                Some(origin) => {
+                    self.release(BlockKey::Origin(origin, blocker));
+                    admitted += 1;
+                }
+                None => {
+                    self.pending_release.pop_front();
+                }
+            }
+        }
+        admitted > 0
     }
 
     /// Re-places up to [`RELEASE_CHUNK`] of an origin's released entries;
@@ -227,7 +264,15 @@ impl<P: Policy> Engine<P> {
             if self.policy.max_concurrent_total().is_some_and(|cap| self.running >= cap) {
                 return;
             }
-            let Some(origin) = self.rotation.pop_front() else { return };
+            if !self.pending_release.is_empty() {
+                self.admit_released();
+            }
+            let Some(origin) = self.rotation.pop_front() else {
+                if self.admit_released() {
+                    continue;
+                }
+                return;
+            };
             if !self.origin_has_capacity(origin) {
                 // It re-enters the rotation when one of its events settles.
                 self.origins.get_mut(origin).in_rotation = false;

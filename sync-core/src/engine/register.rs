@@ -48,7 +48,7 @@ impl<P: Policy> Engine<P> {
         sw: SwRegId,
         kind: SyncKind,
         tag: &str,
-    ) -> Option<OriginIdx> {
+    ) -> Option<(OriginIdx, Option<RegId>)> {
         if self.disabled {
             self.reject(request, DomErrorName::UnknownError, DISABLED);
             return None;
@@ -67,12 +67,14 @@ impl<P: Policy> Engine<P> {
         // spec: register, steps 3-6 (permission, then the window-client check) and the
         // UA's tag-length and quota limits, in the policy's order.
         let state = self.origins.get(origin);
+        // spec: register, step 7 (looked up here once: the quota ignores existing tags).
+        let existing = self.registry.find(sw, kind, tag);
         let ctx = RegisterContext {
             kind,
             permission: state.permission(PermissionName::for_kind(kind)),
             clients_by_frame: state.clients_by_frame,
             tag_len: tag.len(),
-            tag_exists: self.registry.find(sw, kind, tag).is_some(),
+            tag_exists: existing.is_some(),
             origin_registrations: state.registrations,
         };
         if let Err(refusal) = self.policy.check_register(&ctx) {
@@ -80,7 +82,7 @@ impl<P: Policy> Engine<P> {
             self.reject(request, name, refusal.message());
             return None;
         }
-        Some(origin)
+        Some((origin, existing))
     }
 
     /// `registration.sync.register(tag)`. The answer comes as `Action::Reply`,
@@ -88,11 +90,11 @@ impl<P: Policy> Engine<P> {
     pub fn register(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: &str) -> RequestId {
         self.observe(now);
         let request = self.next_request();
-        let Some(origin) = self.register_preamble(request, caller, sw, SyncKind::OneOff, tag) else {
+        let Some((origin, existing)) = self.register_preamble(request, caller, sw, SyncKind::OneOff, tag) else {
             return request;
         };
         // spec: register, step 7: the registration with this tag, if any.
-        match self.registry.find(sw, SyncKind::OneOff, tag) {
+        match existing {
             Some(id) => self.reregister_one_off(request, id),
             None => self.create_one_off(request, sw, origin, tag),
         }
@@ -183,7 +185,7 @@ impl<P: Policy> Engine<P> {
         self.unplace(id);
         let Some(reg) = self.registry.remove(id) else { return };
         if let Some(w) = self.workers.get_mut(&reg.sw) {
-            w.list_mut(reg.kind).remove(&reg.seq);
+            w.list_mut(reg.kind).remove(reg.seq);
         }
         let origin = self.origins.get_mut(reg.origin);
         origin.registrations = origin.registrations.saturating_sub(1);
@@ -213,7 +215,7 @@ impl<P: Policy> Engine<P> {
         }
         // spec: getTags, steps 2-3: every registration's tag, in list order.
         let mut tags: Vec<Tag> = worker
-            .map(|w| w.list(kind).values().filter_map(|&id| self.registry.get(id).map(|r| r.tag.clone())).collect())
+            .map(|w| w.list(kind).values().filter_map(|id| self.registry.get(id).map(|r| r.tag.clone())).collect())
             .unwrap_or_default();
         // UA choice: order (sync-policy `tag_order`: insertion per spec, sorted in Chromium).
         if self.policy.tag_order() == TagOrder::Sorted {

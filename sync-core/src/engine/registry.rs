@@ -3,8 +3,8 @@
 
 use crate::ids::{RegistrationKey, SwRegId, Tag};
 use crate::store::{StoredPeriodic, StoredPhase, StoredRegistration};
-use hashbrown::HashTable;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::{BuildHasher, Hash, Hasher};
 use sync_policy::{Blocker, Millis, SyncKind, Timestamp, WaitReason};
 
 use super::origins::OriginIdx;
@@ -97,11 +97,11 @@ pub(crate) struct Registry {
     slots: Vec<Option<Registration>>,
     free: Vec<u32>,
     index: HashTable<u32>,
-    hasher: RandomState,
+    hasher: DefaultHashBuilder,
     len: usize,
 }
 
-fn key_hash(hasher: &RandomState, sw: SwRegId, kind: SyncKind, tag: &str) -> u64 {
+fn key_hash(hasher: &DefaultHashBuilder, sw: SwRegId, kind: SyncKind, tag: &str) -> u64 {
     let mut h = hasher.build_hasher();
     sw.hash(&mut h);
     kind.hash(&mut h);
@@ -111,7 +111,13 @@ fn key_hash(hasher: &RandomState, sw: SwRegId, kind: SyncKind, tag: &str) -> u64
 
 impl Registry {
     pub(crate) fn new() -> Registry {
-        Registry { slots: Vec::new(), free: Vec::new(), index: HashTable::new(), hasher: RandomState::new(), len: 0 }
+        Registry {
+            slots: Vec::new(),
+            free: Vec::new(),
+            index: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+            len: 0,
+        }
     }
 
     pub(crate) fn len(&self) -> usize {

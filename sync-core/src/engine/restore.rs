@@ -24,7 +24,10 @@ impl<P: Policy> Engine<P> {
         let mut seen_seq = HashSet::with_capacity(snapshot.registrations.len());
         engine.registry.reserve(snapshot.registrations.len());
         let mut ids = Vec::with_capacity(snapshot.registrations.len());
-        for row in snapshot.registrations {
+        let mut rows = snapshot.registrations;
+        // Registration order, so every worker's list is built by appends.
+        rows.sort_unstable_by_key(|r| r.seq);
+        for row in rows {
             if !seen_seq.insert(row.seq) {
                 return Err(SyncError::BadSnapshot(format!("duplicate registration order {}", row.seq)));
             }
