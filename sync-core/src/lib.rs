@@ -40,6 +40,7 @@ pub mod engine;
 pub mod error;
 pub mod ids;
 pub mod log;
+pub mod privacy;
 pub mod store;
 
 pub use action::{Action, Dispatch, DispatchKind, DomError, DomErrorName, ReplyValue};

@@ -44,6 +44,7 @@ pub use explain::{Explanation, RegistrationInfo, RegistrationState};
 use crate::action::{Action, DomError, DomErrorName, ReplyValue};
 use crate::ids::{ClientId, EventId, RegistrationKey, RequestId, SwRegId};
 use crate::log::{LogEvent, LogRecord};
+use crate::privacy::LogPrivacy;
 use crate::store::Mutation;
 use hashbrown::{HashMap, HashSet};
 use origins::{ClientInfo, OriginIdx, Origins, Worker};
@@ -161,6 +162,7 @@ pub struct Engine<P: Policy = ConfigurablePolicy> {
     next_event: u64,
     next_seq: u64,
     log_recording: bool,
+    log_privacy: LogPrivacy,
     disabled: bool,
 }
 
@@ -196,6 +198,8 @@ impl<P: Policy> Engine<P> {
             next_event: 1,
             next_seq: 1,
             log_recording: true,
+            // A per-run default key; embedders should set a random per-profile one.
+            log_privacy: LogPrivacy::Redacted { key: now.0 ^ 0x5eed_0f5e_cdef_1234 },
             disabled: false,
         }
     }
@@ -229,6 +233,12 @@ impl<P: Policy> Engine<P> {
     /// only while DevTools asks, and a benchmark may not want them).
     pub fn set_log_recording(&mut self, on: bool) {
         self.log_recording = on;
+    }
+
+    /// How origins and tags appear in `tracing` output (redacted by default;
+    /// DevTools-style `Action::Log` records always carry full values).
+    pub fn set_log_privacy(&mut self, privacy: LogPrivacy) {
+        self.log_privacy = privacy;
     }
 
     /// Whether the engine was disabled by a storage failure.
@@ -320,10 +330,18 @@ impl<P: Policy> Engine<P> {
     }
 
     fn log(&mut self, id: RegId, event: LogEvent, metadata: Vec<(&'static str, String)>) {
+        let Some(reg) = self.registry.get(id) else { return };
+        tracing::debug!(
+            origin = %self.log_privacy.show(self.origins.get(reg.origin).origin.as_str()),
+            tag = %self.log_privacy.show(&reg.tag),
+            sw = reg.sw.0,
+            event = event.name(reg.kind),
+            ?metadata,
+            "background sync"
+        );
         if !self.log_recording {
             return;
         }
-        let Some(reg) = self.registry.get(id) else { return };
         let record = LogRecord {
             time: self.now,
             origin: self.origins.get(reg.origin).origin.clone(),
