@@ -65,3 +65,23 @@ fn per_origin_cap_holds_an_origin_back_without_holding_others() {
     let d = k.settle(&first_a, EventOutcome::Fulfilled);
     assert_eq!(d.dispatches().len(), 1, "A's second event starts when its first settles");
 }
+
+#[test]
+fn an_origin_with_a_hundred_thousand_pending_does_not_delay_another_origins_event() {
+    let mut k = Kit::with_config(config_with(Profile::Chromium, |c| {
+        c.limits.max_concurrent_total = Some(8);
+        c.register.max_registrations_per_origin = None;
+    }));
+    k.engine.set_log_recording(false);
+    two_origins(&mut k);
+    k.offline();
+    for i in 0..100_000 {
+        k.engine.register(k.now, Caller::Client(W1), R1, &format!("a{i}"));
+        while k.engine.poll_action().is_some() {}
+    }
+    k.engine.register(k.now, Caller::Client(W2), RB, "b");
+    k.drain();
+    let d = k.online();
+    assert_eq!(d.dispatches().len(), 8);
+    assert!(d.dispatches().iter().any(|e| e.origin.as_str() == B), "B is served in the first round");
+}
