@@ -33,9 +33,12 @@ fn literal_spec_reading_retries_once_more() {
     let mut k = kit(Profile::Spec, Some(PeriodicFailureMode::SpecLiteral));
     let d = k.advance(hours(12));
     let d = k.settle(&d.dispatches()[0], EventOutcome::Rejected);
+    assert!(d.dispatches().is_empty(), "the retry waits the small back-off");
+    let d = k.advance(mins(5));
     assert_eq!(d.dispatches().len(), 1, "retryCount 0 > 0 is false: one retry");
     let d = k.settle(&d.dispatches()[0], EventOutcome::Rejected);
     assert!(d.dispatches().is_empty());
+    assert!(k.advance(mins(30)).dispatches().is_empty(), "then back to the normal cadence");
 }
 
 #[test]

@@ -13,11 +13,20 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A built-in profile.
+///
+/// The default is [`Profile::Chromium`]; see its documentation for why.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
-    /// Chromium 156's parameters and quirks (the default: it is the one
-    /// shipping implementation, so pages and embedders expect its behaviour).
+    /// Chromium 156's parameters and quirks.
+    ///
+    /// This is the default profile because Chromium is the only engine that
+    /// ships both APIs: every site that uses them was written and tested
+    /// against its behaviour (sorted `getTags()`, the 10240-byte tag cap, the
+    /// 5 min / 15 min back-off, snapped periodic intervals), and its numbers
+    /// were checked against a running Chromium 156. Where the specs decide
+    /// differently, the difference is a named knob, and [`Profile::Spec`]
+    /// selects the specs' side of every one of them.
     #[default]
     Chromium,
     /// The specs' behaviour wherever they decide; Chromium's numbers elsewhere.
@@ -75,8 +84,12 @@ pub struct RegisterConfig {
     /// (spec register step 5: top-level and auxiliary).
     pub window_frames: Vec<FrameType>,
     /// Longest accepted tag in UTF-8 bytes (Chromium: 10240; spec: no cap).
+    /// Written as a number or `"none"`.
+    #[serde(with = "crate::optional::none_word")]
     pub tag_max_length: Option<usize>,
-    /// Most registrations (both kinds, all workers) one origin may hold.
+    /// Most registrations (both kinds, all workers) one origin may hold
+    /// (Chromium and spec: no cap; both profiles: 1000). Written as a number or `"none"`.
+    #[serde(with = "crate::optional::none_word")]
     pub max_registrations_per_origin: Option<usize>,
     /// Order of the permission / window / tag-length checks.
     pub check_order: CheckOrder,
@@ -96,7 +109,9 @@ pub struct FireConditions {
     pub require_unmetered: bool,
     /// Hold back while battery saver is on.
     pub defer_on_battery_saver: bool,
-    /// Hold back while the battery is below this percentage (and not charging).
+    /// Hold back while the battery is below this percentage (and not
+    /// charging). Written as a number 0..=100 or `"none"`.
+    #[serde(with = "crate::optional::none_word")]
     pub min_battery_percent: Option<u8>,
     /// Hold back unless the device is charging.
     pub require_charging: bool,
@@ -116,7 +131,9 @@ pub struct OneShotConfig {
     pub retry_delay_factor: u32,
     /// Time limit of a `sync` event (Chromium: 3 min).
     pub max_event_duration: Millis,
-    /// Shorter limit for a `lastChance` event, if any (spec: MAY be much shorter).
+    /// Shorter limit for a `lastChance` event, if any (spec: MAY be much
+    /// shorter). Written as a duration or `"none"`.
+    #[serde(with = "crate::optional::none_word")]
     pub last_chance_max_event_duration: Option<Millis>,
     /// What a timed-out event counts as.
     pub timeout_counts_as: TimeoutCountsAs,
@@ -155,21 +172,28 @@ pub enum PeriodicFailureMode {
     Chromium,
 }
 
-/// Engagement multipliers for the periodic interval (`None` = suspend).
+/// Engagement multipliers for the periodic interval (`None` = suspend,
+/// written `"suspend"`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EngagementMultipliers {
     /// Engagement "none" (Chromium: suspended).
+    #[serde(with = "crate::optional::suspend_word")]
     pub none: Option<u32>,
     /// Minimal engagement (Chromium: ×3).
+    #[serde(with = "crate::optional::suspend_word")]
     pub minimal: Option<u32>,
     /// Low engagement (Chromium: ×2).
+    #[serde(with = "crate::optional::suspend_word")]
     pub low: Option<u32>,
     /// Medium engagement (Chromium: ×2).
+    #[serde(with = "crate::optional::suspend_word")]
     pub medium: Option<u32>,
     /// High engagement (Chromium: ×1).
+    #[serde(with = "crate::optional::suspend_word")]
     pub high: Option<u32>,
     /// Maximal engagement (Chromium: ×1).
+    #[serde(with = "crate::optional::suspend_word")]
     pub max: Option<u32>,
 }
 
@@ -214,6 +238,11 @@ pub struct PeriodicConfig {
     /// Minimum time between two periodic events of one origin that are not in
     /// the same round (Chromium and spec: 12 h).
     pub origin_gap: Millis,
+    /// Multiply `origin_gap` by the origin's engagement multiplier (spec: the
+    /// gap is the origin's *effective* minimum sync interval, process step
+    /// 1.3.3.2; Chromium: the gap is never penalised).
+    #[serde(default)]
+    pub origin_gap_scales_with_engagement: bool,
     /// Round `minInterval` up to a multiple of the effective interval (Chromium: yes).
     pub snap_to_multiple: bool,
     /// Engagement multipliers for the effective interval.
@@ -222,7 +251,8 @@ pub struct PeriodicConfig {
     pub failure: PeriodicFailureMode,
     /// Retries per cycle under the spec modes (spec default: 0).
     pub max_retries: u32,
-    /// Back-off before a spec-mode retry.
+    /// Back-off before a spec-mode retry (spec: "a small back-off time";
+    /// both profiles: 5 min, Chromium's first retry delay).
     pub retry_backoff: Millis,
     /// Time limit of a `periodicsync` event (Chromium: 3 min).
     pub max_event_duration: Millis,
@@ -239,9 +269,11 @@ pub struct PeriodicConfig {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsConfig {
-    /// Most events in flight per origin (Chromium: no limit).
+    /// Most events in flight per origin (Chromium: no limit). Written as a number or `"none"`.
+    #[serde(with = "crate::optional::none_word")]
     pub max_concurrent_per_origin: Option<u32>,
-    /// Most events in flight in total (Chromium: no limit).
+    /// Most events in flight in total (Chromium: no limit). Written as a number or `"none"`.
+    #[serde(with = "crate::optional::none_word")]
     pub max_concurrent_total: Option<u32>,
 }
 
@@ -292,11 +324,12 @@ impl PolicyConfig {
                 min_interval_across_origins: Millis::ZERO,
                 wait_after_start: false,
                 origin_gap: Millis::from_hours(12),
+                origin_gap_scales_with_engagement: false,
                 snap_to_multiple: true,
                 engagement: EngagementMultipliers::chromium(),
                 failure: PeriodicFailureMode::Chromium,
                 max_retries: 0,
-                retry_backoff: Millis::ZERO,
+                retry_backoff: Millis::from_mins(5),
                 max_event_duration: Millis::from_mins(3),
                 reregister_while_firing: PeriodicReregisterWhileFiring::FireAgain,
                 on_permission_revoked: RevocationAction::Remove,
@@ -326,6 +359,7 @@ impl PolicyConfig {
             periodic: PeriodicConfig {
                 min_interval_across_origins: Millis::from_hours(12),
                 wait_after_start: true,
+                origin_gap_scales_with_engagement: true,
                 snap_to_multiple: false,
                 failure: PeriodicFailureMode::SpecIntended,
                 reregister_while_firing: PeriodicReregisterWhileFiring::Spec,

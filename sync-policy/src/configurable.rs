@@ -96,10 +96,11 @@ impl ConfigurablePolicy {
         if cond.require_charging && !power.charging {
             return Some(Blocker::NotCharging);
         }
-        if let (Some(min), Some(level)) = (cond.min_battery_percent, power.battery_percent) {
-            if level < min && !power.charging {
-                return Some(Blocker::LowBattery);
-            }
+        if let (Some(min), Some(level)) = (cond.min_battery_percent, power.battery_percent)
+            && level < min
+            && !power.charging
+        {
+            return Some(Blocker::LowBattery);
         }
         None
     }
@@ -117,14 +118,19 @@ impl ConfigurablePolicy {
         if cfg.wait_after_start {
             until = until.max(facts.started_at.saturating_add(cfg.min_interval_across_origins));
         }
-        if let Some(round) = facts.last_periodic_round {
-            if round != now {
-                until = until.max(round.saturating_add(cfg.min_interval_across_origins));
-            }
+        if let Some(round) = facts.last_periodic_round
+            && round != now
+        {
+            until = until.max(round.saturating_add(cfg.min_interval_across_origins));
         }
-        // spec (periodic): process, step 1.3.3.2: the origin's last event plus its effective interval.
+        // spec (periodic): process, step 1.3.3.2: the origin's last event plus its effective
+        // interval (Chromium: a fixed gap, not penalised by engagement).
         if let Some(last) = facts.origin_last_periodic {
-            let gap_end = last.saturating_add(cfg.origin_gap);
+            let gap = match (cfg.origin_gap_scales_with_engagement, cfg.engagement.for_level(facts.engagement)) {
+                (true, Some(multiplier)) => cfg.origin_gap.saturating_mul(u64::from(multiplier)),
+                _ => cfg.origin_gap,
+            };
+            let gap_end = last.saturating_add(gap);
             if last != now && gap_end > until {
                 until = gap_end;
                 why = WaitReason::OriginGap;
@@ -178,7 +184,10 @@ impl Policy for ConfigurablePolicy {
     fn retry_delay(&self, failures: u32) -> Millis {
         let cfg = &self.config.oneshot;
         let exp = failures.saturating_sub(1);
-        let factor = u64::from(cfg.retry_delay_factor).checked_pow(exp).unwrap_or(u64::MAX);
+        // A factor of 0 (rejected by validation, possible when built by hand) counts as 1,
+        // so the delay never shrinks as failures grow.
+        let base = u64::from(cfg.retry_delay_factor.max(1));
+        let factor = base.checked_pow(exp).unwrap_or(u64::MAX);
         cfg.initial_retry_delay.saturating_mul(factor)
     }
 

@@ -16,7 +16,7 @@ pub struct RegisterContext {
     /// `periodic-background-sync`), before default mapping.
     pub permission: PermissionState,
     /// Open service worker clients of the registration's origin, counted per
-    /// [`FrameType::index`].
+    /// [`FrameType::index`](crate::FrameType::index).
     pub clients_by_frame: [u32; 4],
     /// Length of the tag in UTF-8 bytes (Chromium measures the UTF-8 string).
     pub tag_len: usize,

@@ -7,16 +7,31 @@
 //! engine in `sync-core` never hard-codes one.
 //!
 //! [`ConfigurablePolicy`] implements [`Policy`] from a [`PolicyConfig`], which
-//! has two built-in profiles: [`Profile::Chromium`] (the default: Chromium
-//! 156's parameters and quirks) and [`Profile::Spec`] (the specs' behaviour
-//! wherever they decide). Configuration loads from TOML or JSON as a profile
-//! name plus overrides; unknown keys are rejected.
+//! has two built-in profiles:
+//! - [`Profile::Chromium`], **the default**: Chromium 156's parameters and
+//!   quirks. Chromium is the only engine that ships both APIs, so every site
+//!   that uses them was written and tested against its behaviour, and its
+//!   numbers were checked against a running Chromium 156. Choosing it by
+//!   default means a page sees here what it sees there.
+//! - [`Profile::Spec`]: the specs' behaviour wherever they decide, and
+//!   Chromium's numbers wherever they leave a number to the user agent.
+//!
+//! Every difference between the two is a named knob; `spec-notes/ua-choices.md`
+//! lists each knob with the spec's value, Chromium's and the reason for ours.
+//!
+//! Configuration loads from TOML or JSON as a profile name plus overrides
+//! ([`load`]); unknown keys, wrong types, negative durations and unusable
+//! values are rejected with the key and the line and column it is written at.
+//! Durations are written `"250ms"`, `"30s"`, `"5m"`, `"12h"`, `"1h30m"`.
 //!
 //! ```
 //! use sync_policy::{ConfigurablePolicy, Policy, PolicyConfig, Millis};
 //! let config = PolicyConfig::from_toml_str("profile = \"spec\"\n[oneshot]\nmax_attempts = 5\n").unwrap();
 //! let policy = ConfigurablePolicy::new(config);
 //! assert_eq!(policy.retry_delay(2), Millis::from_mins(15));
+//!
+//! let err = PolicyConfig::from_toml_str("[oneshot]\nmax_attempts = 0\n").unwrap_err();
+//! assert_eq!(err.to_string(), "invalid value for `oneshot.max_attempts` at line 2, column 1: must be at least 1");
 //! ```
 
 #![forbid(unsafe_code)]
@@ -27,7 +42,10 @@ pub mod configurable;
 pub mod decision;
 pub mod error;
 pub mod facts;
+mod key_spans;
 pub mod load;
+pub mod optional;
+mod overrides;
 pub mod policy;
 pub mod time;
 pub mod validate;
@@ -38,9 +56,11 @@ pub use decision::{
     Blocker, CheckOrder, EventOutcome, FireFacts, PeriodicFacts, PeriodicFailure, PeriodicReregisterWhileFiring,
     Refusal, RegisterContext, RevocationAction, TagOrder, Verdict, WaitReason, WaitingReregister,
 };
-pub use error::ConfigError;
+pub use error::{ConfigError, Position};
 pub use facts::{
     Engagement, Environment, FrameType, NetworkState, PermissionName, PermissionState, PowerState, SyncKind,
 };
+pub use load::Format;
 pub use policy::Policy;
 pub use time::{Millis, Timestamp};
+pub use validate::Violation;

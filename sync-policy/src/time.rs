@@ -67,14 +67,16 @@ impl Millis {
 }
 
 impl fmt::Display for Millis {
-    /// Formats as the largest whole unit that divides the span (`5m`, `12h`, `1500ms`).
+    /// Formats as the largest whole unit up to hours that divides the span
+    /// (`5m`, `12h`, `36h`, `1500ms`); days are read but not written, since
+    /// intervals read best in hours.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const UNITS: [(u64, &str); 4] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")];
+        const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "m"), (1000, "s")];
         if self.0 == 0 {
             return f.write_str("0s");
         }
         for (size, unit) in UNITS {
-            if self.0 % size == 0 {
+            if self.0.is_multiple_of(size) {
                 return write!(f, "{}{unit}", self.0 / size);
             }
         }
