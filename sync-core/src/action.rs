@@ -116,6 +116,8 @@ impl fmt::Display for DomError {
     }
 }
 
+impl std::error::Error for DomError {}
+
 /// Which event to fire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DispatchKind {

@@ -117,8 +117,8 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn policy(i: u8) -> ConfigurablePolicy {
-    let mut c = if i % 2 == 0 { PolicyConfig::chromium() } else { PolicyConfig::spec() };
-    if i % 3 == 0 {
+    let mut c = if i.is_multiple_of(2) { PolicyConfig::chromium() } else { PolicyConfig::spec() };
+    if i.is_multiple_of(3) {
         c.limits.max_concurrent_per_origin = Some(1);
         c.limits.max_concurrent_total = Some(3);
         c.register.max_registrations_per_origin = Some(4);

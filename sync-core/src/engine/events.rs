@@ -95,10 +95,10 @@ impl<P: Policy> Engine<P> {
         let (set, order) = &mut self.expired;
         if set.insert(event) {
             order.push_back(event);
-            if order.len() > EXPIRED_MEMORY {
-                if let Some(old) = order.pop_front() {
-                    set.remove(&old);
-                }
+            if order.len() > EXPIRED_MEMORY
+                && let Some(old) = order.pop_front()
+            {
+                set.remove(&old);
             }
         }
         self.settle(event, flight, EventOutcome::TimedOut);
@@ -140,8 +140,7 @@ impl<P: Policy> Engine<P> {
         }
         if success {
             // spec: steps 5.2.2-5.2.3: remove the registration.
-            self.log(id, LogEvent::SyncCompleted, vec![("Status", outcome.devtools_status().to_string())]);
-            self.delete_registration(id);
+            self.delete_registration_logged(id, LogEvent::SyncCompleted, outcome);
             return;
         }
         reg.attempts = reg.attempts.saturating_add(1);
@@ -162,8 +161,7 @@ impl<P: Policy> Engine<P> {
             self.place(id);
         } else {
             // spec: step 5.3.3: lastChance was true -> remove the registration.
-            self.log(id, LogEvent::SyncCompleted, vec![("Status", outcome.devtools_status().to_string())]);
-            self.delete_registration(id);
+            self.delete_registration_logged(id, LogEvent::SyncCompleted, outcome);
         }
     }
 

@@ -106,6 +106,7 @@ impl<P: Policy> Engine<P> {
         for state in self.origins.iter_mut() {
             state.registrations = 0;
             state.running = 0;
+            state.last_periodic = None;
             state.ready.clear();
             state.released.clear();
             state.blocked = Default::default();

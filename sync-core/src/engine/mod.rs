@@ -330,7 +330,15 @@ impl<P: Policy> Engine<P> {
     }
 
     fn log(&mut self, id: RegId, event: LogEvent, metadata: Vec<(&'static str, String)>) {
-        let Some(reg) = self.registry.get(id) else { return };
+        if let Some(record) = self.log_record(id, event, metadata) {
+            self.actions.push_back(Action::Log(record));
+        }
+    }
+
+    /// The record of a decision about a registration (traced, redacted, always;
+    /// returned only while recording).
+    fn log_record(&self, id: RegId, event: LogEvent, metadata: Vec<(&'static str, String)>) -> Option<LogRecord> {
+        let reg = self.registry.get(id)?;
         tracing::debug!(
             origin = %self.log_privacy.show(self.origins.get(reg.origin).origin.as_str()),
             tag = %self.log_privacy.show(&reg.tag),
@@ -340,9 +348,9 @@ impl<P: Policy> Engine<P> {
             "background sync"
         );
         if !self.log_recording {
-            return;
+            return None;
         }
-        let record = LogRecord {
+        Some(LogRecord {
             time: self.now,
             origin: self.origins.get(reg.origin).origin.clone(),
             sw: reg.sw,
@@ -350,8 +358,7 @@ impl<P: Policy> Engine<P> {
             event,
             tag: reg.tag.clone(),
             metadata,
-        };
-        self.actions.push_back(Action::Log(record));
+        })
     }
 
     fn persist_registration(&mut self, id: RegId) {

@@ -297,6 +297,19 @@ impl<P: Policy> Engine<P> {
         }
     }
 
+    /// Whether any registration may be held back by `blocker` right now. Cheap
+    /// (no scan) and conservative: it may say `true` for entries that have since
+    /// moved on, never `false` while one is held. Answers for device-wide
+    /// conditions (offline, metered, power); others always give `false`. For the
+    /// embedder's wake-up hint ("wake the browser when the network returns").
+    pub fn has_blocked(&self, blocker: Blocker) -> bool {
+        if is_device_wide(blocker) {
+            return !self.global_blocked[blocker_index(blocker)].is_empty()
+                || self.pending_release.iter().any(|(b, _)| *b == blocker);
+        }
+        false
+    }
+
     /// Puts an origin back into the rotation after one of its events settled.
     pub(super) fn wake_origin(&mut self, origin: OriginIdx) {
         let state = self.origins.get_mut(origin);

@@ -191,6 +191,21 @@ impl<P: Policy> Engine<P> {
         origin.registrations = origin.registrations.saturating_sub(1);
     }
 
+    /// Removes a registration, persists the deletion, then logs `event` with the
+    /// outcome's status (the record follows the persist it describes).
+    pub(super) fn delete_registration_logged(
+        &mut self,
+        id: RegId,
+        event: LogEvent,
+        outcome: sync_policy::EventOutcome,
+    ) {
+        let record = self.log_record(id, event, vec![("Status", outcome.devtools_status().to_string())]);
+        self.delete_registration(id);
+        if let Some(record) = record {
+            self.actions.push_back(crate::action::Action::Log(record));
+        }
+    }
+
     /// Removes a registration and persists the deletion.
     pub(super) fn delete_registration(&mut self, id: RegId) {
         if let Some(key) = self.key_of(id) {

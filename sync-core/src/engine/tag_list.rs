@@ -37,10 +37,11 @@ impl TagList {
     /// Removes the registration with order `seq`, if present.
     pub(crate) fn remove(&mut self, seq: u64) {
         let at = self.entries.partition_point(|&(s, _)| s < seq);
-        if let Some(entry) = self.entries.get_mut(at) {
-            if entry.0 == seq && entry.1.take().is_some() {
-                self.live -= 1;
-            }
+        if let Some(entry) = self.entries.get_mut(at)
+            && entry.0 == seq
+            && entry.1.take().is_some()
+        {
+            self.live -= 1;
         }
         if self.entries.len() > 32 && self.entries.len() > 2 * self.live {
             self.entries.retain(|e| e.1.is_some());
