@@ -36,6 +36,8 @@
 
 pub mod action;
 pub mod binding;
+#[cfg(feature = "tokio")]
+pub mod driver;
 pub mod engine;
 pub mod error;
 pub mod ids;

@@ -1,0 +1,266 @@
+//! The tokio driver: a ready-made event loop around [`Engine`] for embedders
+//! that run tokio (feature `tokio`, on by default), the way `quinn` wraps
+//! `quinn-proto`.
+//!
+//! One tokio task owns the engine and the [`Store`]. Cloneable [`Handle`]s send
+//! it page-side calls, environment changes and DevTools-style queries; the
+//! embedder fires events through its [`Dispatcher`] and hears about what
+//! happens through an optional [`Delegate`] and the log stream.
+//!
+//! # Smallest working program
+//!
+//! ```
+//! use sync_core::driver::Driver;
+//! use sync_core::store::MemoryStore;
+//! use sync_core::{Caller, ClientId, Dispatch, SwRegId};
+//! use sync_policy::{ConfigurablePolicy, EventOutcome, FrameType};
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // Fire each event at the service worker; here every event succeeds.
+//!     let dispatcher = |event: Dispatch| async move {
+//!         println!("firing {:?} at {:?} ({})", event.tag, event.sw, event.origin);
+//!         EventOutcome::Fulfilled
+//!     };
+//!     // Load the store (use SqliteStore on disk), restore the engine, start the task.
+//!     let driver = Driver::builder(MemoryStore::new(), dispatcher).restore(ConfigurablePolicy::default()).await?;
+//!     let sync = driver.handle();
+//!     let mut log = sync.subscribe_log();
+//!
+//!     // The browser tells the driver about service workers and windows...
+//!     sync.add_worker(SwRegId(1), "https://example.com", true).await?;
+//!     sync.client_opened(ClientId(1), "https://example.com", FrameType::TopLevel).await?;
+//!     // ...and forwards the page's `registration.sync.register("outbox")`.
+//!     sync.register(Caller::Client(ClientId(1)), SwRegId(1), "outbox").await.map_err(|e| e.to_string())?;
+//!
+//!     // Online: the event fires at once; watch it complete.
+//!     while let Ok(record) = log.recv().await {
+//!         println!("{} {}", record.tag, record.name());
+//!         if record.name() == "Sync completed" {
+//!             break;
+//!         }
+//!     }
+//!     // Stop, get the store back, and learn when to wake a closed browser.
+//!     let stopped = driver.shutdown().await?;
+//!     assert!(stopped.store.is_empty() && stopped.wakeup.is_none());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Call order inside the task
+//!
+//! Each turn of the task:
+//! 1. If [`Engine::poll_timeout`] has passed on the [`Clock`], call
+//!    [`Engine::handle_timeout`], and cancel the dispatcher futures of events
+//!    whose deadline passed (the engine counts them as timed out).
+//! 2. Take every input that is ready (up to [`DriverConfig::max_inputs_per_turn`]):
+//!    handle calls, event results from dispatcher tasks, finished commits.
+//!    Each is stamped with the clock's `now` when taken.
+//! 3. Drain [`Engine::poll_action`]: `Persist` goes into the next batch;
+//!    `Reply`, `Dispatch` and `Log` are held until every `Persist` emitted up
+//!    to the end of this drain is committed, then released in order.
+//! 4. If no commit is in flight, commit the whole batch in **one**
+//!    [`Store::apply`] on tokio's blocking pool. Inputs keep arriving while it
+//!    runs; they form the next batch (group commit).
+//! 5. Sleep until the next input, commit, event result or `poll_timeout()`
+//!    (recomputed every turn).
+//!
+//! # Guarantees
+//!
+//! - **Durable before acknowledged.** A page call resolves only after every
+//!   mutation the engine made up to and while handling it is committed.
+//!   Events fire, and log records go out, on the same rule: nothing is fired
+//!   for a registration that is not on disk, and a log record never describes
+//!   a change the store has not seen.
+//! - **Group commit.** Each commit carries everything queued since the last
+//!   one; at most one commit is in flight at a time, and mutations are applied
+//!   in the order the engine emitted them.
+//! - **Storage failure.** When a commit fails, the engine is told
+//!   ([`Engine::storage_failed`]): replies that waited for it, and every later
+//!   page call, reject with `UnknownError`; events in flight are cancelled and
+//!   nothing more is fired; the [`Delegate`] is told. A restart from the store
+//!   recovers what was acknowledged.
+//! - **Event deadlines.** Each [`Dispatch`](crate::Dispatch) runs in its own
+//!   task, so a stuck event never delays another origin's. At the event's
+//!   deadline the engine counts it as `TimedOut` and the dispatcher future is
+//!   dropped; a result that arrives at or after the deadline is dropped. A
+//!   panicking dispatcher counts as `WorkerFailed`.
+//! - **Robust to callers.** A caller that stops waiting for its reply, or a
+//!   log subscriber that goes away, never disturbs the task.
+//! - **Graceful shutdown** ([`Driver::shutdown`]): later calls fail with
+//!   [`DriverError::Closed`] (page calls reject with [`SHUT_DOWN`]); inputs
+//!   already queued are handled; dispatcher futures in flight are dropped and
+//!   their outcomes never reported, so those registrations are pending in the
+//!   store (firing is never stored) and fire again at the next start; the
+//!   in-flight commit and the rest of the batch are committed; the store comes
+//!   back with a [`WakeupHint`]. When every handle is dropped the task stops
+//!   the same way.
+
+mod clock;
+mod command;
+mod delegate;
+mod dispatcher;
+mod error;
+mod handle;
+mod ledger;
+mod task;
+mod wakeup;
+
+pub use clock::{Clock, SystemClock, TokioClock};
+pub use delegate::{DefaultDelegate, Delegate};
+pub use dispatcher::Dispatcher;
+pub use error::{DriverError, SHUT_DOWN, StartError};
+pub use handle::Handle;
+pub use wakeup::{WakeupHint, WakeupReason};
+
+use crate::engine::Engine;
+use crate::store::Store;
+use command::Command;
+use std::sync::Arc;
+use std::time::Duration;
+use sync_policy::Policy;
+use tokio::sync::{broadcast, mpsc};
+use tokio::task::JoinHandle;
+
+/// Tuning of a driver. The defaults suit a browser profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DriverConfig {
+    /// Calls that may wait in the input channel before callers wait to send (default 1024).
+    pub channel_capacity: usize,
+    /// Log records a slow subscriber may fall behind before it loses the oldest (default 1024).
+    pub log_capacity: usize,
+    /// Inputs taken per turn before the engine is drained (default 256).
+    pub max_inputs_per_turn: usize,
+    /// Longest single sleep: the wall clock is re-read at least this often, so a
+    /// clock change is noticed (default 60 s).
+    pub max_sleep: Duration,
+}
+
+impl Default for DriverConfig {
+    fn default() -> Self {
+        DriverConfig {
+            channel_capacity: 1024,
+            log_capacity: 1024,
+            max_inputs_per_turn: 256,
+            max_sleep: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What a stopped driver hands back.
+#[derive(Debug)]
+pub struct Stopped<S> {
+    /// The store, with everything acknowledged committed.
+    pub store: S,
+    /// When the closed browser should be woken, and why (see [`WakeupHint`]).
+    pub wakeup: Option<WakeupHint>,
+}
+
+/// A running driver: its [`Handle`] plus the right to shut it down.
+#[derive(Debug)]
+pub struct Driver<S> {
+    handle: Handle,
+    task: JoinHandle<Result<Stopped<S>, DriverError>>,
+}
+
+/// Builds a [`Driver`]: store and dispatcher first, then optionally a clock,
+/// a delegate and a configuration, then [`Builder::restore`] or [`Builder::spawn`].
+pub struct Builder<S, D> {
+    store: S,
+    dispatcher: D,
+    clock: Arc<dyn Clock>,
+    delegate: Arc<dyn Delegate>,
+    config: DriverConfig,
+}
+
+impl<S> Driver<S>
+where
+    S: Store + Send + 'static,
+{
+    /// Starts building a driver around `store`, firing events through `dispatcher`.
+    pub fn builder<D: Dispatcher>(store: S, dispatcher: D) -> Builder<S, D> {
+        Builder {
+            store,
+            dispatcher,
+            clock: Arc::new(SystemClock),
+            delegate: Arc::new(DefaultDelegate),
+            config: DriverConfig::default(),
+        }
+    }
+
+    /// A handle for calls; clone it freely.
+    pub fn handle(&self) -> Handle {
+        self.handle.clone()
+    }
+
+    /// Shuts down gracefully (see the [module docs](self)) and returns the
+    /// store and the wake-up hint.
+    pub async fn shutdown(self) -> Result<Stopped<S>, DriverError> {
+        // The task may already be stopping or gone; the join below tells.
+        let _ = self.handle.tx.send(Command::Shutdown).await;
+        drop(self.handle);
+        match self.task.await {
+            Ok(result) => result,
+            Err(e) => Err(DriverError::Crashed(e.to_string())),
+        }
+    }
+}
+
+impl<S, D> Builder<S, D>
+where
+    S: Store + Send + 'static,
+    D: Dispatcher,
+{
+    /// Reads `now` from this clock instead of the system clock.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Sends notifications to this delegate.
+    pub fn delegate(mut self, delegate: impl Delegate) -> Self {
+        self.delegate = Arc::new(delegate);
+        self
+    }
+
+    /// Uses this configuration.
+    pub fn config(mut self, config: DriverConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Loads the store on the blocking pool, restores an engine from it at the
+    /// clock's `now` with `policy`, and spawns the driver task. Announce the
+    /// service workers and open clients through the handle next.
+    pub async fn restore<P: Policy + 'static>(self, policy: P) -> Result<Driver<S>, StartError> {
+        let Builder { mut store, dispatcher, clock, delegate, config } = self;
+        let (store, loaded) = tokio::task::spawn_blocking(move || {
+            let loaded = store.load();
+            (store, loaded)
+        })
+        .await
+        .map_err(|e| StartError::Join(e.to_string()))?;
+        let engine = Engine::restore(policy, clock.now(), loaded?).map_err(StartError::Restore)?;
+        Ok(Builder { store, dispatcher, clock, delegate, config }.spawn(engine))
+    }
+
+    /// Spawns the driver task around an engine the caller built (its state
+    /// must match the store's). Must be called inside a tokio runtime.
+    pub fn spawn<P: Policy + 'static>(self, engine: Engine<P>) -> Driver<S> {
+        let (tx, rx) = mpsc::channel(self.config.channel_capacity.max(1));
+        let (logs, _) = broadcast::channel(self.config.log_capacity.max(1));
+        let handle = Handle { tx, logs: logs.clone() };
+        let driver_task = task::Task {
+            engine,
+            store: Some(self.store),
+            dispatcher: Arc::new(self.dispatcher),
+            clock: self.clock,
+            delegate: self.delegate,
+            config: self.config,
+            rx,
+            logs,
+            state: task::State::default(),
+        };
+        Driver { handle, task: tokio::spawn(driver_task.run()) }
+    }
+}

@@ -1,0 +1,392 @@
+//! The driver task: one tokio task that owns the engine and the store.
+//!
+//! Each turn: handle due timers, take every ready input (up to a bound), drain
+//! the engine, start a commit if none is in flight, then sleep until the next
+//! input, commit, event result or engine timeout.
+
+use super::clock::Clock;
+use super::command::{Command, PageReply, Query};
+use super::delegate::{self, Delegate};
+use super::dispatcher::Dispatcher;
+use super::error::{DISABLED, DriverError};
+use super::ledger::{Effect, Ledger};
+use super::wakeup::{self, WakeupHint};
+use super::{DriverConfig, Stopped};
+use crate::action::{Action, Dispatch};
+use crate::engine::Engine;
+use crate::ids::{EventId, RequestId};
+use crate::log::LogRecord;
+use crate::store::{Mutation, Store, StoreError};
+use std::collections::{BTreeSet, HashMap};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+use sync_policy::{EventOutcome, Policy, Timestamp};
+use tokio::sync::{broadcast, mpsc};
+use tokio::task::{AbortHandle, Id, JoinError, JoinHandle, JoinSet};
+use tokio::time::Instant;
+
+/// A finished commit: the store comes back with the result.
+struct CommitDone<S> {
+    store: S,
+    result: Result<(), StoreError>,
+    upto: u64,
+}
+
+/// An event whose dispatcher future is running.
+struct Running {
+    abort: AbortHandle,
+    deadline: Timestamp,
+}
+
+pub(crate) struct Task<P: Policy, S: Store, D: Dispatcher> {
+    pub(crate) engine: Engine<P>,
+    /// `None` while a commit holds it.
+    pub(crate) store: Option<S>,
+    pub(crate) dispatcher: Arc<D>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) delegate: Arc<dyn Delegate>,
+    pub(crate) config: DriverConfig,
+    pub(crate) rx: mpsc::Receiver<Command>,
+    pub(crate) logs: broadcast::Sender<LogRecord>,
+    pub(crate) state: State<S>,
+}
+
+/// The task's bookkeeping, apart from what it was built with.
+pub(crate) struct State<S> {
+    replies: HashMap<RequestId, PageReply>,
+    ledger: Ledger,
+    commit: Option<JoinHandle<CommitDone<S>>>,
+    commits_started: u64,
+    events: JoinSet<EventOutcome>,
+    running: HashMap<EventId, Running>,
+    by_task: HashMap<Id, EventId>,
+    deadlines: BTreeSet<(Timestamp, EventId)>,
+    /// Shutdown began: no more dispatches, timers or event results.
+    stopping: bool,
+    /// Every sender is gone or the channel was closed, and it is drained.
+    inputs_done: bool,
+    /// A commit failed: persists are dropped from now on.
+    failed: bool,
+    /// The store was lost with a cancelled commit.
+    lost: Option<String>,
+}
+
+impl<S> Default for State<S> {
+    fn default() -> Self {
+        State {
+            replies: HashMap::new(),
+            ledger: Ledger::default(),
+            commit: None,
+            commits_started: 0,
+            events: JoinSet::new(),
+            running: HashMap::new(),
+            by_task: HashMap::new(),
+            deadlines: BTreeSet::new(),
+            stopping: false,
+            inputs_done: false,
+            failed: false,
+            lost: None,
+        }
+    }
+}
+
+async fn wait_commit<S>(commit: &mut Option<JoinHandle<CommitDone<S>>>) -> Result<CommitDone<S>, JoinError> {
+    match commit {
+        Some(handle) => handle.await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl<P, S, D> Task<P, S, D>
+where
+    P: Policy + 'static,
+    S: Store + Send + 'static,
+    D: Dispatcher,
+{
+    /// Runs until shutdown (or until every handle is dropped) and hands the store back.
+    pub(crate) async fn run(mut self) -> Result<Stopped<S>, DriverError> {
+        loop {
+            self.tick();
+            self.drain_actions();
+            self.start_commit();
+            let st = &self.state;
+            if st.stopping && st.inputs_done && st.commit.is_none() && !st.ledger.has_batch() {
+                break;
+            }
+            // Stopping: no timers, so nothing counts as timed out while the task winds down.
+            let wake =
+                if self.state.stopping { None } else { self.engine.poll_timeout().map(|w| self.instant_for(w.at)) };
+            let watch_events = !self.state.stopping && !self.state.events.is_empty();
+            tokio::select! {
+                biased;
+                done = wait_commit(&mut self.state.commit) => {
+                    self.state.commit = None;
+                    self.on_commit(done);
+                }
+                Some(joined) = self.state.events.join_next_with_id(), if watch_events => {
+                    self.on_joined(joined);
+                    while let Some(joined) = self.state.events.try_join_next_with_id() {
+                        self.on_joined(joined);
+                    }
+                }
+                command = self.rx.recv(), if !self.state.inputs_done => match command {
+                    Some(command) => {
+                        self.on_command(command);
+                        for _ in 1..self.config.max_inputs_per_turn.max(1) {
+                            match self.rx.try_recv() {
+                                Ok(command) => self.on_command(command),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                    None => {
+                        self.state.inputs_done = true;
+                        self.begin_stop();
+                    }
+                },
+                () = sleep_until(wake) => {}
+            }
+        }
+        let now = self.clock.now();
+        let wakeup = wakeup::hint(&self.engine, now);
+        tracing::debug!(commits = self.state.commits_started, "background sync driver stopped");
+        match (self.store.take(), self.state.lost.take()) {
+            (Some(store), _) => Ok(Stopped { store, wakeup }),
+            (None, reason) => Err(DriverError::StoreLost(reason.unwrap_or_default())),
+        }
+    }
+
+    /// The tokio instant at which the wall clock reads `at` (capped, so a
+    /// jump of the wall clock is noticed within `max_sleep`).
+    fn instant_for(&self, at: Timestamp) -> Instant {
+        let wait = Duration::from_millis(at.saturating_since(self.clock.now()).0).min(self.config.max_sleep);
+        Instant::now() + wait
+    }
+
+    /// Lets the engine handle what came due, and cancels the dispatcher
+    /// futures of events whose deadline passed (the engine counted them as timed out).
+    fn tick(&mut self) {
+        if self.state.stopping {
+            return;
+        }
+        let now = self.clock.now();
+        if self.engine.poll_timeout().is_some_and(|w| w.at <= now) {
+            self.engine.handle_timeout(now);
+        }
+        while let Some(&(deadline, event)) = self.state.deadlines.first() {
+            if deadline > now {
+                break;
+            }
+            self.state.deadlines.pop_first();
+            if let Some(running) = self.state.running.remove(&event) {
+                tracing::debug!(event = event.0, "event outlived its deadline; its dispatcher future is dropped");
+                running.abort.abort();
+            }
+        }
+    }
+
+    fn on_command(&mut self, command: Command) {
+        let now = self.clock.now();
+        match command {
+            Command::Page(call, reply) => {
+                let request = call.apply(&mut self.engine, now);
+                self.state.replies.insert(request, reply);
+            }
+            Command::Env(change, ack) => {
+                let _ = ack.send(change.apply(&mut self.engine, now));
+            }
+            Command::DispatchNow(key, ack) => {
+                let _ = ack.send(self.engine.dispatch_now(now, &key));
+            }
+            Command::Query(query) => self.on_query(query, now),
+            Command::Shutdown => self.begin_stop(),
+        }
+    }
+
+    fn on_query(&mut self, query: Query, now: Timestamp) {
+        // Answer with the effects of inputs taken so far (they are not drained yet).
+        self.drain_actions();
+        match query {
+            Query::Registrations(sw, tx) => {
+                let _ = tx.send(self.engine.registrations(sw));
+            }
+            Query::Explain(key, tx) => {
+                let _ = tx.send(self.engine.explain(&key));
+            }
+            Query::Workers(tx) => {
+                let _ = tx.send(self.engine.workers());
+            }
+            Query::Wakeup(tx) => {
+                let hint: Option<WakeupHint> = wakeup::hint(&self.engine, now);
+                let _ = tx.send(hint);
+            }
+        }
+    }
+
+    /// Stops taking inputs (later calls fail), cancels every dispatcher future
+    /// without reporting it, and lets the in-flight commit and the rest of the
+    /// batch finish.
+    fn begin_stop(&mut self) {
+        if self.state.stopping {
+            return;
+        }
+        self.state.stopping = true;
+        self.rx.close();
+        self.cancel_events();
+    }
+
+    fn cancel_events(&mut self) {
+        self.state.events.abort_all();
+        self.state.running.clear();
+        self.state.by_task.clear();
+        self.state.deadlines.clear();
+    }
+
+    /// Drains the engine. Effects wait for every persist of the drain, not
+    /// only those before them: the engine may log a change before persisting
+    /// it, and all of them land in the same commit anyway.
+    fn drain_actions(&mut self) {
+        let mut effects = Vec::new();
+        while let Some(action) = self.engine.poll_action() {
+            match action {
+                Action::Persist(m) => self.persist(m),
+                Action::Reply { request, result } => effects.push(Effect::Reply(request, result)),
+                Action::Dispatch(d) => effects.push(Effect::Dispatch(d)),
+                Action::Log(record) => effects.push(Effect::Log(record)),
+            }
+        }
+        for effect in effects {
+            if let Some(effect) = self.state.ledger.effect(effect) {
+                self.deliver(effect);
+            }
+        }
+    }
+
+    fn persist(&mut self, m: Mutation) {
+        if self.state.failed {
+            tracing::warn!("the store failed earlier; a mutation is not written");
+            return;
+        }
+        self.state.ledger.persist(m);
+    }
+
+    fn deliver(&mut self, effect: Effect) {
+        match effect {
+            Effect::Reply(request, result) => match self.state.replies.remove(&request) {
+                // The caller may have stopped waiting: that is fine.
+                Some(reply) => {
+                    let _ = reply.send(result);
+                }
+                None => tracing::warn!(request = request.0, "reply for an unknown request"),
+            },
+            Effect::Dispatch(d) => self.spawn_dispatch(d),
+            Effect::Log(record) => {
+                delegate::notify(self.delegate.as_ref(), &record);
+                // No subscriber is fine.
+                let _ = self.logs.send(record);
+            }
+        }
+    }
+
+    fn spawn_dispatch(&mut self, d: Dispatch) {
+        if self.state.stopping || self.state.failed {
+            // Not fired: the registration is pending again at the next start.
+            return;
+        }
+        let (event, deadline) = (d.event, d.deadline);
+        if deadline <= self.clock.now() {
+            // Held behind a slow commit until its time was up: the engine counts it as timed out.
+            tracing::debug!(event = event.0, "event not fired: its deadline passed while its commit ran");
+            return;
+        }
+        let dispatcher = Arc::clone(&self.dispatcher);
+        let abort = self.state.events.spawn(async move { dispatcher.dispatch(d).await });
+        self.state.by_task.insert(abort.id(), event);
+        self.state.running.insert(event, Running { abort, deadline });
+        self.state.deadlines.insert((deadline, event));
+    }
+
+    fn on_joined(&mut self, joined: Result<(Id, EventOutcome), JoinError>) {
+        let (task, outcome) = match joined {
+            Ok(done) => done,
+            Err(e) if e.is_panic() => (e.id(), EventOutcome::WorkerFailed),
+            Err(e) => {
+                // Cancelled by us at its deadline: the engine already counted it.
+                self.state.by_task.remove(&e.id());
+                return;
+            }
+        };
+        let Some(event) = self.state.by_task.remove(&task) else { return };
+        let Some(running) = self.state.running.remove(&event) else { return };
+        self.state.deadlines.remove(&(running.deadline, event));
+        if outcome == EventOutcome::WorkerFailed {
+            tracing::warn!(event = event.0, "dispatcher panicked; the event counts as WorkerFailed");
+            self.delegate.notify_dispatcher_panicked(event);
+        }
+        // The deadline check first: a result at or after the deadline is late.
+        self.tick();
+        if let Err(e) = self.engine.event_finished(self.clock.now(), event, outcome) {
+            tracing::debug!(event = event.0, error = %e, "event result dropped");
+        }
+    }
+
+    fn start_commit(&mut self) {
+        if self.state.commit.is_some() || !self.state.ledger.has_batch() {
+            return;
+        }
+        let Some(mut store) = self.store.take() else { return };
+        let (batch, upto) = self.state.ledger.take_batch();
+        self.state.commits_started += 1;
+        self.state.commit = Some(tokio::task::spawn_blocking(move || {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| store.apply(&batch)))
+                .unwrap_or_else(|_| Err(StoreError::Io("the store panicked while committing".to_owned())));
+            CommitDone { store, result, upto }
+        }));
+    }
+
+    fn on_commit(&mut self, done: Result<CommitDone<S>, JoinError>) {
+        let (result, upto) = match done {
+            Ok(CommitDone { store, result, upto }) => {
+                self.store = Some(store);
+                (result, upto)
+            }
+            Err(e) => {
+                self.state.lost = Some(e.to_string());
+                (Err(StoreError::Io(format!("the commit task did not finish: {e}"))), 0)
+            }
+        };
+        match result {
+            Ok(()) => {
+                for effect in self.state.ledger.committed(upto) {
+                    self.deliver(effect);
+                }
+            }
+            Err(error) => self.on_storage_failure(error),
+        }
+    }
+
+    /// A commit failed: the engine disables itself, replies that waited for
+    /// the commit reject with `UnknownError`, and nothing more is dispatched.
+    fn on_storage_failure(&mut self, error: StoreError) {
+        tracing::error!(%error, "commit failed; background sync is disabled until restart");
+        self.engine.storage_failed(self.clock.now(), &error.to_string());
+        self.state.failed = true;
+        self.cancel_events();
+        self.delegate.notify_storage_failed(&error);
+        for effect in self.state.ledger.failed() {
+            match effect {
+                Effect::Reply(request, _) => self.deliver(Effect::Reply(request, Err(DISABLED))),
+                Effect::Dispatch(_) => {}
+                log @ Effect::Log(_) => self.deliver(log),
+            }
+        }
+    }
+}
