@@ -1,1 +1,7 @@
-fn main() {}
+//! `wpt-harness`: runs the Background Sync conformance suite.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,486 @@
+//! Runs one subtest against a [`Target`] on virtual time.
+//!
+//! Virtual time 0 is [`EPOCH`]. `clock.advance` moves the clock to every
+//! wake-up the target asks for on the way, in order, then to the end of the
+//! span; more than [`MAX_WAKEUPS`] wake-ups in one advance fail the subtest
+//! (a scenario that never settles) instead of looping.
+//!
+//! Events: every dispatch since the previous `events` check must be listed
+//! in the next one. A listed event with an `id` stays in flight until a
+//! `settle` step names it (`hang` leaves it to its deadline); one without an
+//! `id` is settled `fulfil` right after the check.
+
+mod checks;
+mod env_steps;
+
+use crate::scenario::{Action, CallerSpec, EventSpec, Initial, Scenario, Settlement, Step, Subtest, WorkerState};
+use crate::target::{EventHandle, LogEntry, Observation, ObservedDispatch, Setup, Target, TargetError};
+use crate::timeline::{Entry, Mark, format_time, show_tag};
+use std::collections::BTreeMap;
+use sync_core::{Caller, ClientId, SwRegId};
+use sync_policy::{EventOutcome, Millis, PolicyConfig, PowerState, SyncKind, Timestamp};
+
+/// The wall-clock instant of virtual time 0.
+pub const EPOCH: Timestamp = Timestamp(1_800_000_000_000);
+
+/// Most wake-ups one `clock.advance` may take before the subtest fails.
+pub const MAX_WAKEUPS: u32 = 100_000;
+
+/// The result of one subtest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Every check held.
+    Pass,
+    /// A check failed.
+    Fail,
+    /// A step could not be observed on this target.
+    NotRun,
+    /// The scenario could not be carried out (a target failure, a bad reference).
+    Error,
+}
+
+impl Status {
+    /// The wptreport name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::NotRun => "NOTRUN",
+            Status::Error => "ERROR",
+        }
+    }
+}
+
+/// One subtest's outcome.
+#[derive(Clone, Debug)]
+pub struct SubtestOutcome {
+    /// The subtest's name.
+    pub name: String,
+    /// Its status.
+    pub status: Status,
+    /// Why it did not pass.
+    pub message: Option<String>,
+    /// What happened, on virtual time.
+    pub timeline: Vec<Entry>,
+    /// Virtual time at the end.
+    pub end: Millis,
+}
+
+/// Why a step stopped the subtest.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    Fail(String),
+    NotRun(String),
+    Error(String),
+}
+
+impl From<TargetError> for Stop {
+    fn from(e: TargetError) -> Stop {
+        match e {
+            TargetError::NotObservable(m) => Stop::NotRun(format!("not observable on this target: {m}")),
+            other => Stop::Error(other.to_string()),
+        }
+    }
+}
+
+pub(crate) type StepResult = Result<(), Stop>;
+
+/// An event the scenario named.
+#[derive(Clone, Copy, Debug)]
+struct NamedEvent {
+    handle: EventHandle,
+}
+
+/// The state of one subtest run.
+pub(crate) struct Run<'a> {
+    target: &'a mut dyn Target,
+    default_origin: String,
+    workers: BTreeMap<String, (SwRegId, String)>,
+    clients: BTreeMap<String, (ClientId, String)>,
+    client_order: Vec<String>,
+    next_sw: u64,
+    next_client: u64,
+    events: BTreeMap<String, NamedEvent>,
+    pending: Vec<ObservedDispatch>,
+    /// The timeline lane of every event dispatched so far.
+    lanes: BTreeMap<EventHandle, (SyncKind, String)>,
+    logs: Vec<LogEntry>,
+    power: PowerState,
+    timeline: Vec<Entry>,
+}
+
+/// Runs one subtest of `scenario` under `policy` on a fresh target world.
+pub fn run_subtest(
+    target: &mut dyn Target,
+    scenario: &Scenario,
+    subtest: &Subtest,
+    policy: &PolicyConfig,
+) -> SubtestOutcome {
+    let start = EPOCH.saturating_add(scenario.initial.clock);
+    let mut run = Run {
+        target,
+        default_origin: scenario.initial.origins.first().map(|o| o.url.clone()).unwrap_or_default(),
+        workers: BTreeMap::new(),
+        clients: BTreeMap::new(),
+        client_order: Vec::new(),
+        next_sw: 1,
+        next_client: 1,
+        events: BTreeMap::new(),
+        pending: Vec::new(),
+        lanes: BTreeMap::new(),
+        logs: Vec::new(),
+        power: scenario.initial.power,
+        timeline: Vec::new(),
+    };
+    let result = run
+        .target
+        .begin(&Setup { policy: policy.clone(), start })
+        .map_err(Stop::from)
+        .and_then(|()| run.set_up(&scenario.initial))
+        .and_then(|()| run.steps(&subtest.steps));
+    run.collect();
+    let end = run.virtual_now();
+    let (status, message) = match result {
+        Ok(()) => (Status::Pass, None),
+        Err(Stop::Fail(m)) => (Status::Fail, Some(m)),
+        Err(Stop::NotRun(m)) => (Status::NotRun, Some(m)),
+        Err(Stop::Error(m)) => (Status::Error, Some(m)),
+    };
+    if let Some(m) = &message {
+        run.timeline.push(Entry { at: end, lane: None, mark: Mark::CheckFailed, label: m.clone() });
+    }
+    SubtestOutcome { name: subtest.name.clone(), status, message, timeline: run.timeline, end }
+}
+
+impl Run<'_> {
+    fn virtual_now(&self) -> Millis {
+        self.target.now().saturating_since(EPOCH)
+    }
+
+    fn mark(&mut self, lane: Option<(SyncKind, String)>, mark: Mark, label: impl Into<String>) {
+        let at = self.virtual_now();
+        self.timeline.push(Entry { at, lane, mark, label: label.into() });
+    }
+
+    /// Pulls the target's dispatches and log records.
+    fn collect(&mut self) {
+        for obs in self.target.take_observations() {
+            match obs {
+                Observation::Dispatch(d) => {
+                    let label = match d.last_chance {
+                        Some(true) => "dispatched (lastChance)".to_string(),
+                        _ => "dispatched".to_string(),
+                    };
+                    let at = d.at.saturating_since(EPOCH);
+                    self.timeline.push(Entry { at, lane: Some((d.kind, d.tag.clone())), mark: Mark::Dispatch, label });
+                    self.lanes.insert(d.handle, (d.kind, d.tag.clone()));
+                    self.pending.push(d);
+                }
+                Observation::Log(l) => {
+                    self.log_mark(&l);
+                    self.logs.push(l);
+                }
+            }
+        }
+    }
+
+    fn log_mark(&mut self, l: &LogEntry) {
+        let meta = |k: &str| l.metadata.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let delay = |v: Option<String>| match v.as_deref().map(str::parse::<u64>) {
+            Some(Ok(ms)) => format_time(Millis(ms)),
+            _ => v.unwrap_or_else(|| "?".into()),
+        };
+        let (mark, label) = match l.name.as_str() {
+            "Registered sync" => (Mark::Register, "registered".to_string()),
+            "Registered periodicsync" => {
+                (Mark::Register, format!("registered (minInterval {})", meta("minInterval").unwrap_or_default()))
+            }
+            "sync event failed" | "periodicsync event failed" => (
+                Mark::Failure,
+                format!(
+                    "failed ({}), next attempt in {}",
+                    meta("Failure Reason").unwrap_or_default(),
+                    delay(meta("Next Attempt Delay (ms)"))
+                ),
+            ),
+            "Sync completed" => (Mark::Completed, format!("completed: {}", meta("Status").unwrap_or_default())),
+            "periodicsync event completed" | "sync event completed" => {
+                (Mark::Completed, format!("completed, next in {}", delay(meta("Next Attempt Delay (ms)"))))
+            }
+            "Unregistered periodicsync" => (Mark::Removed, "unregistered".to_string()),
+            "Registration removed" => (Mark::Removed, format!("removed: {}", meta("Reason").unwrap_or_default())),
+            "Sync event reregistered" => (Mark::Info, "re-registered while firing: runs again".to_string()),
+            _ => return,
+        };
+        let at = l.at.saturating_since(EPOCH);
+        self.timeline.push(Entry { at, lane: Some((l.kind, l.tag.clone())), mark, label });
+    }
+
+    fn set_up(&mut self, initial: &Initial) -> StepResult {
+        for w in &initial.workers {
+            if w.state == WorkerState::None {
+                self.worker_id(&w.name, &w.origin);
+                continue;
+            }
+            let sw = self.fresh_worker(&w.name, &w.origin);
+            self.target.add_worker(sw, &w.origin, w.state == WorkerState::Active)?;
+        }
+        for c in &initial.clients {
+            self.open_client(c)?;
+        }
+        for (origin, name, state) in &initial.permissions {
+            if *state != sync_policy::PermissionState::Unset {
+                self.target.set_permission(origin, *name, *state)?;
+            }
+        }
+        for (origin, level) in &initial.engagement {
+            self.target.set_engagement(origin, *level)?;
+        }
+        if initial.network != sync_policy::NetworkState::default() {
+            self.target.set_network(initial.network)?;
+        }
+        if initial.power != PowerState::default() {
+            self.target.set_power(initial.power)?;
+        }
+        for w in &initial.offline_workers {
+            let sw = self.known_worker(w)?;
+            self.target.emulate_offline(sw, true)?;
+        }
+        self.collect();
+        Ok(())
+    }
+
+    fn fresh_worker(&mut self, name: &str, origin: &str) -> SwRegId {
+        let sw = SwRegId(self.next_sw);
+        self.next_sw += 1;
+        self.workers.insert(name.to_string(), (sw, origin.to_string()));
+        sw
+    }
+
+    /// The id of a named registration; an unknown name gets an id the target has never seen.
+    fn worker_id(&mut self, name: &str, origin: &str) -> SwRegId {
+        match self.workers.get(name) {
+            Some((sw, _)) => *sw,
+            None => self.fresh_worker(name, origin),
+        }
+    }
+
+    fn known_worker(&self, name: &str) -> Result<SwRegId, Stop> {
+        self.workers.get(name).map(|(sw, _)| *sw).ok_or_else(|| Stop::Error(format!("unknown registration {name:?}")))
+    }
+
+    fn open_client(&mut self, c: &crate::scenario::ClientDecl) -> StepResult {
+        let id = ClientId(self.next_client);
+        self.next_client += 1;
+        self.target.open_client(id, &c.origin, c.frame)?;
+        self.clients.insert(c.name.clone(), (id, c.origin.clone()));
+        self.client_order.retain(|n| n != &c.name);
+        self.client_order.push(c.name.clone());
+        Ok(())
+    }
+
+    /// The caller of a page-side call on `reg`.
+    fn caller(&mut self, from: &CallerSpec, reg: &str) -> Result<(Caller, SwRegId), Stop> {
+        let origin = self.workers.get(reg).map(|(_, o)| o.clone()).unwrap_or_else(|| self.default_origin.clone());
+        let sw = self.worker_id(reg, &origin);
+        let caller = match from {
+            CallerSpec::Client(name) => {
+                let (id, _) = self.clients.get(name).ok_or_else(|| Stop::Error(format!("unknown client {name:?}")))?;
+                Caller::Client(*id)
+            }
+            CallerSpec::Worker(name) => Caller::Worker(self.known_worker(name)?),
+            CallerSpec::Embedder => Caller::Embedder,
+            CallerSpec::Default | CallerSpec::Stale(_) => {
+                let window = self.client_order.iter().find_map(|n| match self.clients.get(n) {
+                    Some((id, o)) if *o == origin => Some(*id),
+                    _ => None,
+                });
+                match window {
+                    Some(id) => Caller::Client(id),
+                    None => Caller::Worker(sw),
+                }
+            }
+        };
+        Ok((caller, sw))
+    }
+
+    fn steps(&mut self, steps: &[Step]) -> StepResult {
+        for (i, step) in steps.iter().enumerate() {
+            let result = self.step(&step.action);
+            self.collect();
+            result.map_err(|stop| {
+                let at = format!(
+                    "step {} `{}` (line {}, t={})",
+                    i + 1,
+                    step.action.keyword(),
+                    step.pos.line,
+                    format_time(self.virtual_now())
+                );
+                match stop {
+                    Stop::Fail(m) => Stop::Fail(format!("{at}: {m}")),
+                    Stop::NotRun(m) => Stop::NotRun(format!("{at}: {m}")),
+                    Stop::Error(m) => Stop::Error(format!("{at}: {m}")),
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, action: &Action) -> StepResult {
+        match action {
+            Action::Call { call, reg, from, expect } => self.call_step(call, reg, from, expect.as_ref()),
+            Action::Advance(span) => {
+                let to = self.target.now().saturating_add(*span);
+                self.advance(to)
+            }
+            Action::AdvanceTo(at) => {
+                let to = EPOCH.saturating_add(*at);
+                if to < self.target.now() {
+                    return Err(Stop::Error(format!("clock.advance_to {} is in the past", format_time(*at))));
+                }
+                self.advance(to)
+            }
+            Action::Events { expected, strict } => self.events_step(expected, *strict),
+            Action::Settle { event, how, expect_error } => self.settle_step(event, *how, *expect_error),
+            Action::ExpectSequence(entries) => {
+                for (spec, how) in entries {
+                    let at = EPOCH.saturating_add(spec.at.unwrap_or(Millis::ZERO));
+                    if at < self.target.now() {
+                        return Err(Stop::Error(format!("expect_sequence time {} is in the past", show_at(spec))));
+                    }
+                    self.advance(at)?;
+                    self.collect();
+                    let handles = self.check_events(std::slice::from_ref(spec), true)?;
+                    if let (Settlement::Outcome(outcome), Some(h)) = (how, handles.first()) {
+                        self.settle(*h, *outcome, &format!("{} at {}", show_spec(spec), show_at(spec)))?;
+                    }
+                }
+                Ok(())
+            }
+            Action::Logs { expected, contains, strict } => {
+                self.collect();
+                let logs = std::mem::take(&mut self.logs);
+                checks::logs(expected, &logs, *contains, *strict).map_err(Stop::Fail)
+            }
+            Action::Note(_) => Ok(()),
+            other => self.env_step(other),
+        }
+    }
+
+    /// Advances the clock to `to`, waking the target at every wake-up on the way.
+    fn advance(&mut self, to: Timestamp) -> StepResult {
+        let mut wakeups = 0u32;
+        loop {
+            self.collect();
+            match self.target.next_wakeup() {
+                Some(at) if at <= to => {
+                    wakeups += 1;
+                    if wakeups > MAX_WAKEUPS {
+                        return Err(Stop::Fail(format!(
+                            "the scenario never settles: more than {MAX_WAKEUPS} wake-ups before {} (last wake-up at {})",
+                            format_time(to.saturating_since(EPOCH)),
+                            format_time(at.saturating_since(EPOCH))
+                        )));
+                    }
+                    let at = at.max(self.target.now());
+                    self.target.advance_to(at)?;
+                }
+                _ => break,
+            }
+        }
+        self.target.advance_to(to)?;
+        self.collect();
+        Ok(())
+    }
+
+    fn events_step(&mut self, expected: &[EventSpec], strict: bool) -> StepResult {
+        self.collect();
+        let handles = self.check_events(expected, strict)?;
+        // Events listed without an id are settled `fulfil` right after the check, in dispatch order.
+        let mut auto: Vec<(EventHandle, String)> = expected
+            .iter()
+            .zip(&handles)
+            .filter(|(spec, _)| spec.id.is_none())
+            .map(|(spec, h)| (*h, show_spec(spec)))
+            .collect();
+        auto.sort_by_key(|(h, _)| *h);
+        for (h, what) in auto {
+            self.settle(h, EventOutcome::Fulfilled, &what)?;
+        }
+        Ok(())
+    }
+
+    /// Compares the dispatches since the last check with `expected`, binds ids,
+    /// and returns the handle matched to each expected entry.
+    fn check_events(&mut self, expected: &[EventSpec], strict: bool) -> Result<Vec<EventHandle>, Stop> {
+        let observed = std::mem::take(&mut self.pending);
+        let names: BTreeMap<SwRegId, String> = self.workers.iter().map(|(n, (sw, _))| (*sw, n.clone())).collect();
+        let resolve = |name: &str| self.workers.get(name).map(|(sw, _)| *sw);
+        let matched = checks::events(expected, &observed, strict, &resolve, &names).map_err(Stop::Fail)?;
+        let mut handles = Vec::with_capacity(expected.len());
+        for (spec, idx) in expected.iter().zip(matched) {
+            let handle = observed[idx].handle;
+            if let Some(id) = &spec.id {
+                self.events.insert(id.clone(), NamedEvent { handle });
+            }
+            handles.push(handle);
+        }
+        Ok(handles)
+    }
+
+    fn settle(&mut self, handle: EventHandle, outcome: EventOutcome, what: &str) -> StepResult {
+        let lane = self.lanes.get(&handle).cloned();
+        self.mark(lane, Mark::Settle, format!("settled: {}", outcome_name(outcome)));
+        self.target.settle(handle, outcome).map_err(|e| match e {
+            TargetError::NotObservable(m) => Stop::NotRun(m),
+            other => Stop::Fail(format!("settling {what} with {} failed: {other}", outcome_name(outcome))),
+        })
+    }
+
+    fn settle_step(
+        &mut self,
+        event: &str,
+        how: Settlement,
+        expect_error: Option<crate::scenario::SettleError>,
+    ) -> StepResult {
+        let named =
+            *self.events.get(event).ok_or_else(|| Stop::Error(format!("no event named {event:?} was listed")))?;
+        let lane = self.lanes.get(&named.handle).cloned();
+        let Settlement::Outcome(outcome) = how else {
+            self.mark(lane, Mark::Settle, format!("{event} hangs (its deadline applies)"));
+            return Ok(());
+        };
+        self.mark(lane, Mark::Settle, format!("{event} settled: {}", outcome_name(outcome)));
+        let result = self.target.settle(named.handle, outcome);
+        checks::settle_result(event, result, expect_error)
+    }
+}
+
+fn outcome_name(o: EventOutcome) -> &'static str {
+    match o {
+        EventOutcome::Fulfilled => "fulfil",
+        EventOutcome::Rejected => "reject",
+        EventOutcome::TimedOut => "timeout",
+        EventOutcome::WorkerFailed => "worker-failed",
+    }
+}
+
+fn show_at(spec: &EventSpec) -> String {
+    spec.at.map(format_time).unwrap_or_else(|| "?".into())
+}
+
+/// An expected event as text.
+pub(crate) fn show_spec(spec: &EventSpec) -> String {
+    let mut s = match spec.kind {
+        Some(SyncKind::Periodic) => "periodicsync".to_string(),
+        _ => "sync".to_string(),
+    };
+    if let Some(t) = &spec.tag {
+        s.push(' ');
+        s.push_str(&show_tag(t));
+    }
+    if let Some(id) = &spec.id {
+        s.push_str(&format!(" [{id}]"));
+    }
+    s
+}

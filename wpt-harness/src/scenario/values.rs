@@ -1,0 +1,187 @@
+//! Scalar values of the scenario vocabulary: durations, tags, origins and
+//! the names of states.
+
+use crate::yaml::{Node, NodeError, Value};
+use sync_policy::time::parse_duration;
+use sync_policy::{Engagement, FrameType, Millis, PermissionName, PermissionState, SyncKind};
+
+/// A duration (`5m`, `12h`, `11h59m59s`, or an integer number of milliseconds).
+pub(super) fn duration(node: &Node) -> Result<Millis, NodeError> {
+    match &node.value {
+        Value::Int(i) => u64::try_from(*i).map(Millis).map_err(|_| node.error(format!("negative duration {i}"))),
+        Value::Str(s) => parse_duration(s).map_err(|e| node.error(e.to_string())),
+        other => Err(node.error(format!("expected a duration such as 5m or 12h, found {}", other.kind()))),
+    }
+}
+
+/// A serialized origin for an origin name: a single letter `A` is
+/// `https://a.test`; anything with `://` is taken as written.
+pub fn origin_url(name: &str) -> Option<String> {
+    if name.contains("://") {
+        return Some(name.to_string());
+    }
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_uppercase() => Some(format!("https://{}.test", c.to_ascii_lowercase())),
+        _ => None,
+    }
+}
+
+/// An origin name or URL.
+pub(super) fn origin(node: &Node) -> Result<String, NodeError> {
+    let name = node.as_str()?;
+    origin_url(name).ok_or_else(|| {
+        node.error(format!("unknown origin {name:?}: use a capital letter (A = https://a.test) or a full origin"))
+    })
+}
+
+/// Expands the tag notation `<N × 'c'>` (N copies of the string `c`; `x`
+/// may stand for `×`). Any other text is the tag itself.
+pub fn parse_tag(text: &str) -> Result<String, String> {
+    let Some(inner) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
+        return Ok(text.to_string());
+    };
+    let Some((count, rest)) = inner.split_once(['×', 'x']) else {
+        return Ok(text.to_string());
+    };
+    let Ok(count) = count.trim().parse::<usize>() else {
+        return Ok(text.to_string());
+    };
+    let rest = rest.trim();
+    let unit = rest
+        .strip_prefix('\'')
+        .and_then(|r| r.strip_suffix('\''))
+        .ok_or_else(|| format!("tag notation {text:?}: write <N × 'text'>"))?;
+    if count > 1_000_000 {
+        return Err(format!("tag notation {text:?}: at most 1000000 copies"));
+    }
+    Ok(unit.repeat(count))
+}
+
+/// A tag.
+pub(super) fn tag(node: &Node) -> Result<String, NodeError> {
+    let text = match &node.value {
+        Value::Null => String::new(),
+        _ => node.as_text()?,
+    };
+    parse_tag(&text).map_err(|e| node.error(e))
+}
+
+/// A JavaScript number as written in a scenario: a YAML number, or the
+/// strings `NaN`, `Infinity`, `-Infinity`.
+pub(super) fn js_number(node: &Node) -> Result<f64, NodeError> {
+    match &node.value {
+        // Integers beyond 2^53 round as JavaScript would round them.
+        Value::Int(i) => Ok(*i as f64),
+        Value::Float(f) => Ok(*f),
+        Value::Str(s) => match s.as_str() {
+            "NaN" | ".nan" => Ok(f64::NAN),
+            "Infinity" | "+Infinity" | ".inf" => Ok(f64::INFINITY),
+            "-Infinity" | "-.inf" => Ok(f64::NEG_INFINITY),
+            other => other.parse::<f64>().map_err(|_| node.error(format!("expected a number, found {other:?}"))),
+        },
+        other => Err(node.error(format!("expected a number, found {}", other.kind()))),
+    }
+}
+
+fn pick<T: Copy>(node: &Node, what: &str, table: &[(&str, T)]) -> Result<T, NodeError> {
+    let text = node.as_text()?;
+    table.iter().find(|(name, _)| *name == text).map(|(_, v)| *v).ok_or_else(|| {
+        let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+        node.error(format!("unknown {what} {text:?} (expected one of: {})", names.join(", ")))
+    })
+}
+
+/// A frame type.
+pub(super) fn frame(node: &Node) -> Result<FrameType, NodeError> {
+    pick(
+        node,
+        "frame type",
+        &[
+            ("top-level", FrameType::TopLevel),
+            ("auxiliary", FrameType::Auxiliary),
+            ("nested", FrameType::Nested),
+            ("none", FrameType::None),
+            ("worker", FrameType::None),
+        ],
+    )
+}
+
+/// A permission name.
+pub(super) fn permission_name(node: &Node) -> Result<PermissionName, NodeError> {
+    pick(
+        node,
+        "permission",
+        &[
+            ("background-sync", PermissionName::BackgroundSync),
+            ("periodic-background-sync", PermissionName::PeriodicBackgroundSync),
+            ("notifications", PermissionName::Notifications),
+        ],
+    )
+}
+
+/// A permission state (`unset` = never set).
+pub(super) fn permission_state(node: &Node) -> Result<PermissionState, NodeError> {
+    pick(
+        node,
+        "permission state",
+        &[
+            ("granted", PermissionState::Granted),
+            ("denied", PermissionState::Denied),
+            ("prompt", PermissionState::Prompt),
+            ("unset", PermissionState::Unset),
+        ],
+    )
+}
+
+/// An engagement level.
+pub(super) fn engagement(node: &Node) -> Result<Engagement, NodeError> {
+    pick(
+        node,
+        "engagement level",
+        &[
+            ("none", Engagement::None),
+            ("minimal", Engagement::Minimal),
+            ("low", Engagement::Low),
+            ("medium", Engagement::Medium),
+            ("high", Engagement::High),
+            ("max", Engagement::Max),
+        ],
+    )
+}
+
+/// An event type: `sync` or `periodicsync` (`periodic` also accepted).
+pub(super) fn kind(node: &Node) -> Result<SyncKind, NodeError> {
+    pick(
+        node,
+        "event type",
+        &[
+            ("sync", SyncKind::OneOff),
+            ("one-off", SyncKind::OneOff),
+            ("periodicsync", SyncKind::Periodic),
+            ("periodic", SyncKind::Periodic),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_notation_expands() {
+        assert_eq!(parse_tag("<3 × 'a'>").unwrap(), "aaa");
+        assert_eq!(parse_tag("<2 x 'ab'>").unwrap(), "abab");
+        assert_eq!(parse_tag("<10240 × 'a'>").unwrap().len(), 10240);
+        assert_eq!(parse_tag("plain").unwrap(), "plain");
+        assert_eq!(parse_tag("<b>").unwrap(), "<b>");
+        assert!(parse_tag("<3 × a>").is_err());
+    }
+
+    #[test]
+    fn origin_names() {
+        assert_eq!(origin_url("A").as_deref(), Some("https://a.test"));
+        assert_eq!(origin_url("https://x.example").as_deref(), Some("https://x.example"));
+        assert_eq!(origin_url("AB"), None);
+    }
+}
