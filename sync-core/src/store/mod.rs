@@ -3,11 +3,17 @@
 //! The engine never calls a store; it emits `Action::Persist(Mutation)` and the
 //! driver applies batches of them. A batch lands whole or not at all.
 
+mod faulty;
+pub mod group_commit;
 mod memory;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
+pub use faulty::{Fault, FaultyStore};
+pub use group_commit::{CommitFailed, PendingCommit, drain_committed};
 pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 use crate::ids::{Origin, RegistrationKey, SwRegId};
 use sync_policy::{Millis, Timestamp};

@@ -1,0 +1,151 @@
+//! The child: random traffic through engine + SQLite store + group commit,
+//! reporting every batch before and after its commit, until it is killed.
+
+use super::flag;
+use super::protocol::encode;
+use super::rng::Rng;
+use std::io::Write;
+use std::process::ExitCode;
+use sync_core::store::{PendingCommit, SqliteStore, Store};
+use sync_core::{Action, Caller, ClientId, Engine, EventId, SwRegId};
+use sync_policy::{
+    ConfigurablePolicy, Engagement, EventOutcome, FrameType, Millis, NetworkState, PermissionName, PermissionState,
+    Timestamp,
+};
+
+/// Workers 1..=WORKERS, worker n on origin `https://on.test` with window client n.
+const WORKERS: u64 = 3;
+/// One-off tags per worker: small, so re-registrations and replacements happen.
+const TAGS: u64 = 40;
+/// Periodic tags per worker.
+const PERIODIC_TAGS: u64 = 4;
+
+fn origin(sw: u64) -> String {
+    format!("https://o{sw}.test")
+}
+
+/// Announces worker `sw` with its window, periodic permission and engagement.
+fn announce(engine: &mut Engine, now: Timestamp, sw: u64) -> Result<(), String> {
+    let o = origin(sw);
+    engine.add_worker(now, SwRegId(sw), &o, true).map_err(|e| e.to_string())?;
+    // Opening an already-open client is refused; that is fine on re-announce.
+    let _ = engine.client_opened(now, ClientId(sw), &o, FrameType::TopLevel);
+    engine.set_permission(now, &o, PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
+    engine.set_engagement(now, &o, Engagement::High);
+    Ok(())
+}
+
+struct Child {
+    engine: Engine,
+    store: SqliteStore,
+    now: Timestamp,
+    rng: Rng,
+    in_flight: Vec<EventId>,
+    out: std::io::Stdout,
+}
+
+impl Child {
+    /// One group commit, reported: the batch before the write, one `ack` per mutation after.
+    fn drain(&mut self) -> Result<(), String> {
+        let pending = PendingCommit::collect(&mut self.engine);
+        let lines: Vec<String> = pending.mutations().iter().map(encode).collect();
+        if !lines.is_empty() {
+            let mut block = format!("begin {}\n", lines.len());
+            for l in &lines {
+                block.push_str("intent ");
+                block.push_str(l);
+                block.push('\n');
+            }
+            self.print(&block)?;
+        }
+        let outcome = if pending.mutations().is_empty() { Ok(()) } else { self.store.apply(pending.mutations()) };
+        let actions = pending.finish(&mut self.engine, outcome).map_err(|f| f.to_string())?;
+        for l in &lines {
+            self.print(&format!("ack {l}\n"))?;
+        }
+        for a in actions {
+            if let Action::Dispatch(d) = a {
+                self.in_flight.push(d.event);
+            }
+        }
+        Ok(())
+    }
+
+    fn print(&mut self, text: &str) -> Result<(), String> {
+        let mut out = self.out.lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| format!("stdout: {e}"))
+    }
+
+    fn step(&mut self) -> Result<(), String> {
+        let sw = 1 + self.rng.below(WORKERS);
+        let caller = Caller::Client(ClientId(sw));
+        match self.rng.below(100) {
+            0..45 => {
+                // Up to 8 concurrent callers share one commit.
+                for _ in 0..1 + self.rng.below(8) {
+                    let sw = 1 + self.rng.below(WORKERS);
+                    let tag = format!("t{}", self.rng.below(TAGS));
+                    self.engine.register(self.now, Caller::Client(ClientId(sw)), SwRegId(sw), &tag);
+                }
+            }
+            45..75 => {
+                if !self.in_flight.is_empty() {
+                    let i = self.rng.below(self.in_flight.len() as u64) as usize;
+                    let event = self.in_flight.swap_remove(i);
+                    let outcome = match self.rng.below(10) {
+                        0..5 => EventOutcome::Fulfilled,
+                        5..9 => EventOutcome::Rejected,
+                        _ => EventOutcome::TimedOut,
+                    };
+                    // Refused when it already timed out or its registration went away: fine.
+                    let _ = self.engine.event_finished(self.now, event, outcome);
+                }
+            }
+            75..85 => {
+                self.now = self.now.saturating_add(Millis::from_mins(self.rng.below(20)));
+                self.engine.handle_timeout(self.now);
+            }
+            85..90 => {
+                let tag = format!("p{}", self.rng.below(PERIODIC_TAGS));
+                let hours = 12 + self.rng.below(37);
+                self.engine.register_periodic(self.now, caller, SwRegId(sw), &tag, Millis::from_hours(hours).0);
+            }
+            90..93 => {
+                let tag = format!("p{}", self.rng.below(PERIODIC_TAGS));
+                self.engine.unregister_periodic(self.now, caller, SwRegId(sw), &tag);
+            }
+            93..95 => {
+                self.engine.worker_unregistered(self.now, SwRegId(sw)).map_err(|e| e.to_string())?;
+                self.drain()?;
+                announce(&mut self.engine, self.now, sw)?;
+            }
+            _ => {
+                let online = self.rng.below(4) != 0;
+                self.engine.set_network(self.now, NetworkState { online, metered: false });
+            }
+        }
+        self.drain()
+    }
+}
+
+/// `--child --db PATH --seed S --start-ms T [--ops N]`.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let db: String = flag(args, "--db")?.ok_or("--db is required")?;
+    let seed: u64 = flag(args, "--seed")?.ok_or("--seed is required")?;
+    let now = Timestamp(flag(args, "--start-ms")?.ok_or("--start-ms is required")?);
+    let ops: u64 = flag(args, "--ops")?.unwrap_or(1_000_000);
+    let mut store = SqliteStore::open(&db).map_err(|e| e.to_string())?;
+    let snapshot = store.load().map_err(|e| e.to_string())?;
+    let mut engine =
+        Engine::restore(ConfigurablePolicy::default(), now, snapshot).map_err(|e| format!("restore: {e}"))?;
+    engine.set_log_recording(false);
+    for sw in 1..=WORKERS {
+        announce(&mut engine, now, sw)?;
+    }
+    let mut child = Child { engine, store, now, rng: Rng::new(seed), in_flight: Vec::new(), out: std::io::stdout() };
+    child.drain()?;
+    for _ in 0..ops {
+        child.step()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,1 +1,0 @@
-//! SQLite store (see issue: durable store). Not yet built.

@@ -1,0 +1,93 @@
+//! The on-disk schema: its version history as an ordered list of migrations,
+//! and the shape (tables and columns) each version leaves behind.
+//!
+//! The schema version lives in `PRAGMA user_version`; `0` is an empty file.
+//! Each migration runs in its own transaction together with the
+//! `user_version` bump, so a file is always at exactly one version. Files are
+//! marked with `PRAGMA application_id` so a foreign SQLite database is told
+//! apart from one of ours.
+
+/// `PRAGMA application_id` of a store file: "BSYN" in ASCII.
+pub(super) const APPLICATION_ID: i64 = 0x4253_594E;
+
+/// One step of the schema history.
+pub(super) struct Migration {
+    /// The version the file is at once this step has run.
+    pub(super) version: u32,
+    /// What the step does, for logs.
+    pub(super) description: &'static str,
+    /// The statements, run inside the step's transaction.
+    pub(super) sql: &'static str,
+    /// Every table the schema holds once this step has run, with its columns in order.
+    pub(super) shape: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// Columns of `registrations` as version 1 creates them.
+const REGISTRATION_COLUMNS: &[&str] =
+    &["sw", "kind", "tag", "origin", "seq", "phase", "attempts", "max_attempts", "due", "min_interval", "anchor"];
+
+/// Columns of `origins` as version 1 creates them.
+const ORIGIN_COLUMNS: &[&str] = &["origin", "last_periodic"];
+
+/// The schema history, oldest first. Versions are 1, 2, 3, ... in order.
+/// Append new steps; never edit a step that has shipped.
+pub(super) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "create the registrations and origins tables",
+    // Integers are stored bit for bit: u64 values above i64::MAX read back as negative
+    // numbers in the sqlite3 shell but round-trip exactly. kind: 0 one-off, 1 periodic;
+    // phase: 0 pending, 1 waiting. min_interval and anchor are set for periodic rows only.
+    sql: "CREATE TABLE registrations (
+              sw INTEGER NOT NULL,
+              kind INTEGER NOT NULL,
+              tag TEXT NOT NULL,
+              origin TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              phase INTEGER NOT NULL,
+              attempts INTEGER NOT NULL,
+              max_attempts INTEGER NOT NULL,
+              due INTEGER NOT NULL,
+              min_interval INTEGER,
+              anchor INTEGER,
+              PRIMARY KEY (sw, kind, tag)
+          ) STRICT, WITHOUT ROWID;
+          CREATE TABLE origins (
+              origin TEXT NOT NULL PRIMARY KEY,
+              last_periodic INTEGER
+          ) STRICT, WITHOUT ROWID;",
+    shape: &[("origins", ORIGIN_COLUMNS), ("registrations", REGISTRATION_COLUMNS)],
+}];
+
+/// The newest schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The shape a file at `version` must have, if `version` is one this build knows.
+pub(super) fn shape_of(version: u32) -> Option<&'static [(&'static str, &'static [&'static str])]> {
+    MIGRATIONS.iter().find(|m| m.version == version).map(|m| m.shape)
+}
+
+/// Row statements, prepared once per connection and cached.
+pub(super) const PUT: &str = "INSERT OR REPLACE INTO registrations \
+     (sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+pub(super) const DELETE: &str = "DELETE FROM registrations WHERE sw = ?1 AND kind = ?2 AND tag = ?3";
+pub(super) const DELETE_WORKER: &str = "DELETE FROM registrations WHERE sw = ?1";
+pub(super) const PUT_ORIGIN: &str = "INSERT OR REPLACE INTO origins (origin, last_periodic) VALUES (?1, ?2)";
+pub(super) const DELETE_ORIGIN: &str = "DELETE FROM origins WHERE origin = ?1";
+pub(super) const SELECT_REGISTRATIONS: &str =
+    "SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor FROM registrations";
+pub(super) const SELECT_ORIGINS: &str = "SELECT origin, last_periodic FROM origins";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_from_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "{}", m.description);
+        }
+        assert_eq!(shape_of(SCHEMA_VERSION).map(|s| s.len()), Some(2));
+        assert!(shape_of(0).is_none());
+    }
+}

@@ -1,0 +1,116 @@
+//! Throughput of the SQLite store and of group commit on this machine's disk.
+//! Measurements for reports, not timed tests: they are `#[ignore]`d and print
+//! their figures. Run with
+//! `cargo test --release -p sync-core --test sqlite_throughput -- --ignored --nocapture --test-threads 1`.
+#![cfg(feature = "sqlite")]
+
+mod sqlite_kit;
+use sqlite_kit::*;
+use std::time::Instant;
+use sync_core::store::{Mutation, SqliteStore, Store, drain_committed};
+use sync_core::{Action, Caller, ClientId, Engine, ReplyValue, SwRegId};
+use sync_policy::{ConfigurablePolicy, FrameType, NetworkState, PolicyConfig};
+
+const ROWS: u64 = 1_000_000;
+
+/// Rows spread over 1000 workers, interleaved (each batch touches every worker).
+fn rows(from: u64, n: u64) -> Vec<Mutation> {
+    (from..from + n).map(|i| Mutation::Put(one_off(1 + i % 1000, &format!("tag-{i:08}"), i + 1))).collect()
+}
+
+/// Rows in key order: worker by worker.
+fn sequential_rows(from: u64, n: u64) -> Vec<Mutation> {
+    (from..from + n).map(|i| Mutation::Put(one_off(1 + i / 1000, &format!("tag-{i:08}"), i + 1))).collect()
+}
+
+#[test]
+#[ignore = "measurement"]
+fn bulk_insert_patterns() {
+    for (name, make) in [("sequential", sequential_rows as fn(u64, u64) -> Vec<Mutation>), ("interleaved", rows)] {
+        for per_tx in [1000u64, ROWS] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut s = SqliteStore::open(dir.path().join("bulk.db")).unwrap();
+            let batches: Vec<_> = (0..ROWS / per_tx).map(|b| make(b * per_tx, per_tx)).collect();
+            let start = Instant::now();
+            for b in &batches {
+                s.apply(b).unwrap();
+            }
+            let secs = start.elapsed().as_secs_f64();
+            println!("{name}: {ROWS} rows, {per_tx} rows/tx: {secs:.3} s = {:.0} rows/s", ROWS as f64 / secs);
+        }
+    }
+}
+
+#[test]
+#[ignore = "measurement"]
+fn restart_load_of_a_million_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("load.db");
+    let mut s = SqliteStore::open(&path).unwrap();
+    for b in 0..ROWS / 1000 {
+        s.apply(&rows(b * 1000, 1000)).unwrap();
+    }
+    drop(s);
+    let size = std::fs::metadata(&path).unwrap().len();
+    for run in 1..=3 {
+        let start = Instant::now();
+        let mut s = SqliteStore::open(&path).unwrap();
+        let opened = start.elapsed().as_secs_f64();
+        let snapshot = s.load().unwrap();
+        let loaded = start.elapsed().as_secs_f64();
+        assert_eq!(snapshot.registrations.len() as u64, ROWS);
+        let engine = Engine::restore(ConfigurablePolicy::default(), T0, snapshot).unwrap();
+        let restored = start.elapsed().as_secs_f64();
+        assert_eq!(engine.len() as u64, ROWS);
+        println!(
+            "run {run}: restart with {ROWS} rows ({:.0} MB): open with checks {opened:.3} s, load {:.3} s \
+             (store total {loaded:.3} s), Engine::restore {:.3} s (total {restored:.3} s)",
+            size as f64 / 1e6,
+            loaded - opened,
+            restored - loaded
+        );
+    }
+}
+
+/// Durable registrations per second through group commit, with `callers`
+/// register calls queued before each drain (one fsync per drain).
+fn durable_rate(callers: u64, total: u64) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path().join("rate.db")).unwrap();
+    let mut config = PolicyConfig::chromium();
+    config.register.max_registrations_per_origin = None;
+    let mut engine = Engine::new(ConfigurablePolicy::new(config), T0);
+    engine.set_log_recording(false);
+    engine.add_worker(T0, SwRegId(1), A, true).unwrap();
+    engine.client_opened(T0, ClientId(1), A, FrameType::TopLevel).unwrap();
+    // Offline: registrations stay pending, so every reply is one durable insert.
+    engine.set_network(T0, NetworkState { online: false, metered: false });
+    let mut acknowledged = 0u64;
+    let start = Instant::now();
+    let mut n = 0u64;
+    while n < total {
+        for _ in 0..callers {
+            engine.register(T0, Caller::Client(ClientId(1)), SwRegId(1), &format!("t{n}"));
+            n += 1;
+        }
+        for action in drain_committed(&mut engine, &mut store).unwrap() {
+            if let Action::Reply { result: Ok(ReplyValue::Registered), .. } = action {
+                acknowledged += 1;
+            }
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(acknowledged, total);
+    assert_eq!(store.load().unwrap().registrations.len() as u64, total);
+    total as f64 / secs
+}
+
+#[test]
+#[ignore = "measurement"]
+fn durable_registrations_per_second_with_1_and_64_callers() {
+    for run in 1..=3 {
+        let one = durable_rate(1, 20_000);
+        let many = durable_rate(64, 640_000);
+        println!("run {run}: 1 caller: {one:.0} registrations/s; 64 callers: {many:.0} registrations/s");
+    }
+}
