@@ -37,7 +37,7 @@ fn min_interval_outside_enforce_range_is_a_type_error() {
 
 #[test]
 fn revocation_removes_periodic_registrations_and_leaves_one_off_ones() {
-    let mut k = Kit::chromium();
+    let mut k = Kit::spec();
     k.grant_periodic();
     k.offline();
     k.register("a");
@@ -64,4 +64,17 @@ fn the_suspend_policy_keeps_them_and_explain_says_why() {
     let d = k.set_permission(PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
     assert_eq!(d.dispatches().len(), 1);
     k.settle(&d.dispatches()[0], EventOutcome::Fulfilled);
+}
+
+#[test]
+fn chromium_keeps_and_fires_periodic_registrations_after_a_denial() {
+    // oracle exp 7: after a deny, getTags still lists the tag and only new registrations fail.
+    let mut k = Kit::chromium();
+    k.grant_periodic();
+    k.register_periodic("q", 0);
+    k.set_permission(PermissionName::PeriodicBackgroundSync, PermissionState::Denied);
+    assert_eq!(k.tags(SyncKind::Periodic), vec!["q"]);
+    let (r, d) = k.register_periodic("r", 0);
+    assert_eq!(d.rejected(r), DomErrorName::NotAllowedError);
+    assert_eq!(k.advance(hours(12)).dispatches().len(), 1, "not re-checked at fire time");
 }

@@ -245,6 +245,12 @@ pub struct PeriodicConfig {
     pub origin_gap_scales_with_engagement: bool,
     /// Round `minInterval` up to a multiple of the effective interval (Chromium: yes).
     pub snap_to_multiple: bool,
+    /// Schedule each new cycle against the origin's other scheduled periodic
+    /// events (Chromium's `GetNextEventDelay` gap rule: batch with an event
+    /// that comes soon after, or keep a full gap from it); the spec only gates
+    /// at fire time.
+    #[serde(default)]
+    pub batch_with_origin_events: bool,
     /// Engagement multipliers for the effective interval.
     pub engagement: EngagementMultipliers,
     /// How a failed event is handled.
@@ -326,13 +332,14 @@ impl PolicyConfig {
                 origin_gap: Millis::from_hours(12),
                 origin_gap_scales_with_engagement: false,
                 snap_to_multiple: true,
+                batch_with_origin_events: true,
                 engagement: EngagementMultipliers::chromium(),
                 failure: PeriodicFailureMode::Chromium,
                 max_retries: 0,
                 retry_backoff: Millis::from_mins(5),
                 max_event_duration: Millis::from_mins(3),
                 reregister_while_firing: PeriodicReregisterWhileFiring::FireAgain,
-                on_permission_revoked: RevocationAction::Remove,
+                on_permission_revoked: RevocationAction::Keep,
                 conditions: FireConditions::default(),
             },
             limits: LimitsConfig::default(),
@@ -361,6 +368,8 @@ impl PolicyConfig {
                 wait_after_start: true,
                 origin_gap_scales_with_engagement: true,
                 snap_to_multiple: false,
+                batch_with_origin_events: false,
+                on_permission_revoked: RevocationAction::Remove,
                 failure: PeriodicFailureMode::SpecIntended,
                 reregister_while_firing: PeriodicReregisterWhileFiring::Spec,
                 ..chromium.periodic

@@ -218,7 +218,10 @@ impl Policy for ConfigurablePolicy {
                 Verdict::Fire
             }
             SyncKind::Periodic => {
-                if permission != PermissionState::Granted {
+                // spec (periodic): Privacy > Permission: no event while the feature is
+                // disabled. Chromium does not re-check at fire time (`keep`).
+                let keeps_firing = self.config.periodic.on_permission_revoked == RevocationAction::Keep;
+                if permission != PermissionState::Granted && !keeps_firing {
                     return Verdict::Blocked(Blocker::PermissionDenied);
                 }
                 if self.config.periodic.engagement.for_level(facts.engagement).is_none() {
@@ -267,6 +270,24 @@ impl Policy for ConfigurablePolicy {
 
     fn periodic_reregister_while_firing(&self) -> PeriodicReregisterWhileFiring {
         self.config.periodic.reregister_while_firing
+    }
+
+    fn periodic_delay(&self, interval: Millis, soonest_other: Option<Millis>) -> Millis {
+        let cfg = &self.config.periodic;
+        let Some(t) = soonest_other.filter(|_| cfg.batch_with_origin_events) else { return interval };
+        // Chromium's "apply the minimum gap for the origin" (GetNextEventDelay): keep
+        // a delay at least a gap before the other event, batch with it when it comes
+        // a little later, otherwise keep a full gap after it.
+        let gap = cfg.origin_gap;
+        if interval.0 <= t.0.saturating_sub(gap.0) && t.0 >= gap.0 {
+            interval
+        } else if interval <= t {
+            t
+        } else if interval <= t.saturating_add(gap) {
+            t.saturating_add(gap)
+        } else {
+            interval
+        }
     }
 
     fn on_periodic_permission_revoked(&self) -> RevocationAction {

@@ -199,6 +199,11 @@ pub enum RevocationAction {
     Remove,
     /// Keep them, suspended until the permission is granted again.
     Suspend,
+    /// Keep them and keep firing them: the denial only affects new `register()`
+    /// calls. Chromium: its permission is not re-checked at fire time, and only
+    /// its content-settings observer (on the one-shot setting) purges periodic
+    /// registrations; a permission override denies new registrations only.
+    Keep,
 }
 
 /// What a one-off `register()` does to a registration waiting for a retry.

@@ -176,6 +176,7 @@ struct PeriodicOverrides {
     origin_gap: Set<Millis>,
     origin_gap_scales_with_engagement: Set<bool>,
     snap_to_multiple: Set<bool>,
+    batch_with_origin_events: Set<bool>,
     engagement: Set<Table<EngagementOverrides>>,
     failure: Set<PeriodicFailureMode>,
     max_retries: Set<u32>,
@@ -189,7 +190,7 @@ struct PeriodicOverrides {
 impl PeriodicOverrides {
     fn apply(self, dst: &mut PeriodicConfig) {
         apply_fields!(self => dst; min_interval, min_interval_across_origins, wait_after_start, origin_gap,
-            origin_gap_scales_with_engagement, snap_to_multiple, failure, max_retries, retry_backoff,
+            origin_gap_scales_with_engagement, snap_to_multiple, batch_with_origin_events, failure, max_retries, retry_backoff,
             max_event_duration, reregister_while_firing, on_permission_revoked);
         if let Some(Table(e)) = self.engagement.0 {
             e.apply(&mut dst.engagement);

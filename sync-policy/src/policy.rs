@@ -50,6 +50,14 @@ pub trait Policy: Debug + Send + Sync {
     /// is suspended (engagement "none").
     fn periodic_interval(&self, facts: &PeriodicFacts) -> Option<Millis>;
 
+    /// The delay of a new periodic cycle, from its effective `interval` and the
+    /// time until the origin's soonest other scheduled periodic event (if any).
+    /// The default keeps the interval (the spec gates only at fire time).
+    fn periodic_delay(&self, interval: Millis, soonest_other: Option<Millis>) -> Millis {
+        let _ = soonest_other;
+        interval
+    }
+
     /// What follows the `failures`-th consecutive failure of a periodic event.
     fn periodic_failure(&self, failures: u32) -> PeriodicFailure;
 

@@ -67,11 +67,10 @@ impl<P: Policy> Engine<P> {
         self.origins.get_mut(idx).engagement = level;
         self.release(BlockKey::Origin(idx, Blocker::NoEngagement));
         for id in self.origin_registrations(idx, SyncKind::Periodic) {
-            let movable = self
-                .registry
-                .get(id)
-                .is_some_and(|r| r.phase.in_flight().is_none() && matches!(r.place, super::registry::Place::Due(..)));
-            if movable {
+            let new_cycle =
+                self.registry.get(id).is_some_and(|r| r.phase == super::registry::Phase::Pending && !r.bypass_gates);
+            if new_cycle {
+                self.reschedule_periodic(id);
                 self.place(id);
             }
         }

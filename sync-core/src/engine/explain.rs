@@ -92,10 +92,24 @@ impl<P: Policy> Engine<P> {
             }
             _ => match self.verdict(id) {
                 Verdict::Fire => Explanation::Ready,
+                Verdict::WaitUntil(at, WaitReason::PeriodicInterval) if at > self.own_interval_end(id) => {
+                    // The cycle was scheduled past its own interval to keep the origin's gap.
+                    Explanation::WaitingUntil { at, reason: WaitReason::OriginGap }
+                }
                 Verdict::WaitUntil(at, reason) => Explanation::WaitingUntil { at, reason },
                 Verdict::Blocked(b) => Explanation::Blocked(b),
             },
         }
+    }
+
+    /// When a periodic registration's own interval ends (anchor + effective interval).
+    fn own_interval_end(&self, id: RegId) -> Timestamp {
+        let Some(reg) = self.registry.get(id) else { return Timestamp::MAX };
+        let facts = sync_policy::PeriodicFacts {
+            min_interval: reg.min_interval,
+            engagement: self.origins.get(reg.origin).engagement,
+        };
+        self.policy.periodic_interval(&facts).map_or(Timestamp::MAX, |i| reg.anchor.saturating_add(i))
     }
 
     /// Every registration of a worker (both kinds, registration order), with its

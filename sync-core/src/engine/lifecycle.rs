@@ -107,6 +107,7 @@ impl<P: Policy> Engine<P> {
             state.registrations = 0;
             state.running = 0;
             state.last_periodic = None;
+            state.periodic_due.clear();
             state.ready.clear();
             state.released.clear();
             state.blocked = Default::default();

@@ -28,6 +28,7 @@ mod explain;
 mod lifecycle;
 pub(crate) mod origins;
 mod periodic;
+mod periodic_schedule;
 mod placement;
 mod register;
 pub(crate) mod registry;

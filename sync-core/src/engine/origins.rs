@@ -4,7 +4,7 @@ use super::registry::RegId;
 use super::tag_list::TagList;
 use crate::ids::{Origin, SwRegId};
 use hashbrown::HashMap;
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use sync_policy::{Engagement, FrameType, PermissionName, PermissionState, SyncKind, Timestamp};
 
 /// Dense index of an interned origin.
@@ -29,6 +29,8 @@ pub(crate) struct OriginState {
     /// Blocked sets, one per condition (`blocker_index`); DevTools offline
     /// emulation uses the worker's own set.
     pub(crate) blocked: [Vec<(RegId, u32)>; super::BLOCKERS],
+    /// The origin's periodic registrations by scheduled time (for the soonest other event).
+    pub(crate) periodic_due: BTreeSet<(Timestamp, RegId)>,
     /// Released blocked entries, re-placed lazily when the origin's turn comes.
     pub(crate) released: VecDeque<std::vec::IntoIter<(RegId, u32)>>,
     /// Whether the origin is in the dispatch rotation.
@@ -72,6 +74,7 @@ impl Origins {
             running: 0,
             ready: VecDeque::new(),
             blocked: Default::default(),
+            periodic_due: BTreeSet::new(),
             released: VecDeque::new(),
             in_rotation: false,
         });

@@ -58,6 +58,7 @@ impl<P: Policy> Engine<P> {
         let max_attempts = self.policy.max_attempts(PermissionState::Unset);
         // spec: steps 8.1-8.7: tag, minimum interval, state pending, anchor time = now, added.
         let id = self.insert_registration(sw, SyncKind::Periodic, Arc::from(tag), origin, max_attempts, min);
+        self.reschedule_periodic(id);
         self.persist_registration(id);
         // spec: step 8.8: resolve.
         self.reply(request, Ok(ReplyValue::Registered));
@@ -76,7 +77,10 @@ impl<P: Policy> Engine<P> {
         if reg.min_interval != min {
             // spec: step 9.1: a different minInterval updates it (the anchor stays).
             reg.min_interval = min;
-            let replace = reg.phase.in_flight().is_none();
+            let replace = reg.phase.in_flight().is_none() && reg.phase != Phase::Waiting && !reg.bypass_gates;
+            if replace {
+                self.reschedule_periodic(id);
+            }
             self.persist_registration(id);
             self.reply(request, Ok(ReplyValue::Registered));
             self.log(id, LogEvent::Registered, vec![("minInterval", min.0.to_string())]);
@@ -131,8 +135,8 @@ impl<P: Policy> Engine<P> {
             // UA choice (Chromium quirk): fire again as soon as the event settles.
             reg.phase = Phase::Pending;
             reg.attempts = 0;
-            reg.due = now;
             reg.bypass_gates = true;
+            self.set_due(id, now);
             self.persist_registration(id);
             self.log(id, LogEvent::Reregistered, Vec::new());
             self.place(id);
@@ -149,7 +153,7 @@ impl<P: Policy> Engine<P> {
             Some(PeriodicFailure::RetryAfter(delay)) => {
                 // spec: steps 6.8-6.9: increment retryCount, back off, fire again.
                 reg.phase = Phase::Waiting;
-                reg.due = now.saturating_add(delay);
+                self.set_due(id, now.saturating_add(delay));
                 self.persist_registration(id);
                 self.log(
                     id,
@@ -166,6 +170,7 @@ impl<P: Policy> Engine<P> {
                 reg.attempts = 0;
                 reg.anchor = now;
                 reg.bypass_gates = false;
+                self.reschedule_periodic(id);
                 self.persist_registration(id);
                 let next = match self.own_due(id) {
                     Some((at, _)) => at.saturating_since(now).0.to_string(),
@@ -186,9 +191,12 @@ impl<P: Policy> Engine<P> {
 
     /// spec (periodic): respond to permission revocation, or the policy's suspension.
     pub(super) fn periodic_permission_revoked(&mut self, origin: OriginIdx) {
-        if self.policy.on_periodic_permission_revoked() == RevocationAction::Suspend {
-            // Kept; they are held in the origin's PermissionDenied set when due.
-            return;
+        match self.policy.on_periodic_permission_revoked() {
+            // Kept; held in the origin's PermissionDenied set when due.
+            RevocationAction::Suspend => return,
+            // Kept and still fired (Chromium): the denial only refuses new registrations.
+            RevocationAction::Keep => return,
+            RevocationAction::Remove => {}
         }
         // spec: step 1.1: remove every periodic registration of the origin.
         for id in self.origin_registrations(origin, SyncKind::Periodic) {

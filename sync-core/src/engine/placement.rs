@@ -16,7 +16,7 @@
 use super::origins::OriginIdx;
 use super::registry::{Phase, Place, RegId};
 use super::{BlockKey, Engine, RELEASE_CHUNK, blocker_index, is_device_wide};
-use sync_policy::{Blocker, FireFacts, PeriodicFacts, Policy, SyncKind, Timestamp, Verdict, WaitReason};
+use sync_policy::{Blocker, FireFacts, Policy, SyncKind, TagOrder, Timestamp, Verdict, WaitReason};
 
 impl<P: Policy> Engine<P> {
     /// Takes a registration out of wherever it waits (the due index directly;
@@ -37,13 +37,11 @@ impl<P: Policy> Engine<P> {
         match (reg.kind, reg.phase) {
             (_, Phase::Waiting) => Some((reg.due, WaitReason::BackOff)),
             (SyncKind::Periodic, _) if reg.bypass_gates => Some((reg.due, WaitReason::BackOff)),
-            (SyncKind::Periodic, _) => {
-                let engagement = self.origins.get(reg.origin).engagement;
-                let interval =
-                    self.policy.periodic_interval(&PeriodicFacts { min_interval: reg.min_interval, engagement })?;
-                // spec (periodic): process, step 1.3.3.3.2: skip while anchor time + minimum interval > now.
-                Some((reg.anchor.saturating_add(interval), WaitReason::PeriodicInterval))
-            }
+            // Suspended (engagement "none").
+            (SyncKind::Periodic, _) if reg.due == Timestamp::MAX => None,
+            // spec (periodic): process, step 1.3.3.3.2: skip while anchor time + minimum
+            // interval > now (the scheduled time: see periodic_schedule.rs).
+            (SyncKind::Periodic, _) => Some((reg.due, WaitReason::PeriodicInterval)),
             (SyncKind::OneOff, _) => Some((reg.due, WaitReason::BackOff)),
         }
     }
@@ -179,6 +177,11 @@ impl<P: Policy> Engine<P> {
         };
         if members.is_empty() {
             return;
+        }
+        let mut members = members;
+        if self.policy.tag_order() == TagOrder::Sorted {
+            // Chromium fires ready registrations in (worker, tag) order.
+            members.sort_by_cached_key(|&(id, _)| self.registry.get(id).map(|r| (r.sw, r.tag.clone())));
         }
         let origin = key.origin();
         self.origins.get_mut(origin).released.push_back(members.into_iter());

@@ -184,6 +184,9 @@ impl<P: Policy> Engine<P> {
     pub(super) fn remove_registration(&mut self, id: RegId) {
         self.unplace(id);
         let Some(reg) = self.registry.remove(id) else { return };
+        if reg.kind == SyncKind::Periodic {
+            self.origins.get_mut(reg.origin).periodic_due.remove(&(reg.due, id));
+        }
         if let Some(w) = self.workers.get_mut(&reg.sw) {
             w.list_mut(reg.kind).remove(reg.seq);
         }

@@ -69,6 +69,9 @@ impl<P: Policy> Engine<P> {
             if let Some(w) = engine.workers.get_mut(&sw) {
                 w.list_mut(kind).insert(seq, id);
             }
+            if kind == SyncKind::Periodic {
+                engine.origins.get_mut(origin).periodic_due.insert((row.due, id));
+            }
             engine.origins.get_mut(origin).registrations += 1;
             engine.next_seq = engine.next_seq.max(seq.saturating_add(1));
             ids.push(id);
@@ -82,6 +85,18 @@ impl<P: Policy> Engine<P> {
             let idx = engine.origins.intern(row.origin.as_str(), sync_policy::configurable::DEFAULT_ENGAGEMENT);
             engine.origins.get_mut(idx).last_periodic = row.last_periodic;
             engine.last_round = engine.last_round.max(row.last_periodic);
+        }
+        for &id in &ids {
+            // A cycle that was suspended (or never scheduled) is scheduled again under
+            // today's engagement; the embedder reports the real engagement later.
+            let unscheduled = engine.registry.get(id).is_some_and(|r| {
+                r.kind == SyncKind::Periodic
+                    && r.phase == Phase::Pending
+                    && (r.due == Timestamp::MAX || r.due == Timestamp(0))
+            });
+            if unscheduled {
+                engine.reschedule_periodic(id);
+            }
         }
         for id in ids {
             engine.place(id);
