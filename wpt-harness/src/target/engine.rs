@@ -8,7 +8,7 @@
 //! the DevTools sessions that set it end with the browser.
 
 use super::binding;
-use super::store_seam::open_store;
+use super::store_seam::ScenarioStore;
 use super::{
     EventHandle, InterfaceShape, LogEntry, Observation, ObservedDispatch, Refusal, Reply, Setup, Target, TargetError,
 };
@@ -40,7 +40,8 @@ struct Announced {
 pub struct EngineTarget {
     engine: Engine<ConfigurablePolicy>,
     policy: PolicyConfig,
-    store: Box<dyn Store>,
+    /// The subtest's SQLite store (opened by `begin`).
+    store: Option<ScenarioStore>,
     now: Timestamp,
     observations: Vec<Observation>,
     replies: BTreeMap<RequestId, Result<ReplyValue, sync_core::DomError>>,
@@ -62,7 +63,7 @@ impl EngineTarget {
         EngineTarget {
             engine: Engine::new(ConfigurablePolicy::new(policy.clone()), Timestamp(0)),
             policy,
-            store: open_store(),
+            store: None,
             now: Timestamp(0),
             observations: Vec::new(),
             replies: BTreeMap::new(),
@@ -114,7 +115,11 @@ impl EngineTarget {
         if batch.is_empty() {
             return;
         }
-        if let Err(e) = self.store.apply(batch) {
+        let result = match self.store.as_mut() {
+            Some(store) => store.apply(batch),
+            None => Err(sync_core::store::StoreError::Io("no store is open".into())),
+        };
+        if let Err(e) = result {
             self.engine.storage_failed(self.now, &e.to_string());
         }
         batch.clear();
@@ -185,7 +190,8 @@ impl Target for EngineTarget {
         self.policy = setup.policy.clone();
         self.now = setup.start;
         self.engine = Engine::new(ConfigurablePolicy::new(self.policy.clone()), self.now);
-        self.store = open_store();
+        self.store =
+            Some(ScenarioStore::open().map_err(|e| TargetError::Broken(format!("cannot open the SQLite store: {e}")))?);
         self.observations.clear();
         self.replies.clear();
         self.open_events.clear();
@@ -318,7 +324,9 @@ impl Target for EngineTarget {
     fn restart(&mut self, at: Timestamp) -> Result<(), TargetError> {
         self.drain();
         self.now = self.now.max(at);
-        let snapshot = self.store.load().map_err(|e| TargetError::Broken(format!("store load failed: {e}")))?;
+        let store = self.store.as_mut().ok_or_else(|| TargetError::Broken("no store is open".into()))?;
+        store.reopen().map_err(|e| TargetError::Broken(format!("store reopen failed: {e}")))?;
+        let snapshot = store.load().map_err(|e| TargetError::Broken(format!("store load failed: {e}")))?;
         let policy = ConfigurablePolicy::new(self.policy.clone());
         self.engine = Engine::restore(policy, self.now, snapshot)
             .map_err(|e| TargetError::Broken(format!("restore failed: {e}")))?;
@@ -395,7 +403,12 @@ impl Target for EngineTarget {
     fn check_invariants(&mut self) -> Result<Vec<String>, TargetError> {
         self.drain();
         let mut violations = Vec::new();
-        let snapshot = self.store.load().map_err(|e| TargetError::Broken(format!("store load failed: {e}")))?;
+        let snapshot = self
+            .store
+            .as_mut()
+            .ok_or_else(|| TargetError::Broken("no store is open".into()))?
+            .load()
+            .map_err(|e| TargetError::Broken(format!("store load failed: {e}")))?;
         let stored: BTreeSet<RegistrationKey> = snapshot.registrations.into_iter().map(|r| r.key).collect();
         let mut live = BTreeSet::new();
         for sw in self.engine.workers() {

@@ -1,12 +1,49 @@
 //! Where the engine target keeps registrations between restarts.
 //!
-//! [`open_store`] is the one place that picks the store: an in-memory store
-//! that lives as long as the target, so `ua.restart` rebuilds the engine from
-//! it. Switching the suite to an on-disk store is a change of this function.
+//! Each subtest gets a SQLite file in a fresh temporary directory (the
+//! embedded default store, `sync_core::store::sqlite::SqliteStore`), so
+//! `ua.restart` exercises real persistence: the engine is rebuilt from the
+//! file after reopening it, as a browser restart does. The directory is
+//! removed when the subtest's store is dropped.
 
-use sync_core::store::{MemoryStore, Store};
+use std::path::PathBuf;
+use sync_core::store::sqlite::SqliteStore;
+use sync_core::store::{Mutation, Snapshot, Store, StoreError};
+use tempfile::TempDir;
 
-/// The store for one subtest.
-pub(super) fn open_store() -> Box<dyn Store> {
-    Box::new(MemoryStore::new())
+/// The store of one subtest.
+pub(super) struct ScenarioStore {
+    store: SqliteStore,
+    path: PathBuf,
+    _dir: TempDir,
+}
+
+impl ScenarioStore {
+    /// A new, empty store file in a fresh temporary directory.
+    pub(super) fn open() -> Result<ScenarioStore, StoreError> {
+        let dir = tempfile::Builder::new()
+            .prefix("wpt-harness-")
+            .tempdir()
+            .map_err(|e| StoreError::Io(format!("cannot create a temporary directory: {e}")))?;
+        let path = dir.path().join("background-sync.db");
+        let store = SqliteStore::open(&path)?;
+        Ok(ScenarioStore { store, path, _dir: dir })
+    }
+
+    /// Closes and reopens the file, as a browser restart does.
+    pub(super) fn reopen(&mut self) -> Result<(), StoreError> {
+        let reopened = SqliteStore::open(&self.path)?;
+        self.store = reopened;
+        Ok(())
+    }
+}
+
+impl Store for ScenarioStore {
+    fn load(&mut self) -> Result<Snapshot, StoreError> {
+        self.store.load()
+    }
+
+    fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
+        self.store.apply(batch)
+    }
 }
