@@ -51,3 +51,8 @@ pub use error::SyncError;
 pub use ids::{Caller, ClientId, EventId, Origin, RegistrationKey, RequestId, SwRegId, Tag};
 pub use log::{LogEvent, LogRecord};
 pub use sync_policy;
+
+/// The README's Rust snippets, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
