@@ -1,8 +1,8 @@
 //! The wake-up hint: when a closed browser should be started again, and why
 //! (what Chromium hands to Android's job scheduler).
 
-use crate::engine::{Engine, Explanation, WakeReason};
-use sync_policy::{Blocker, Policy, Timestamp, WaitReason};
+use crate::engine::{Engine, WakeReason};
+use sync_policy::{Policy, Timestamp, WaitReason};
 
 /// Why a closed browser should be woken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,23 +37,14 @@ pub struct WakeupHint {
 /// The hint for an engine at `now`, or `None` when nothing will ever fire
 /// without a new input (no registrations, or all of them suspended).
 ///
-/// Scans the registrations for ones that wait only on the network: O(n), meant
-/// for the rare moments the embedder asks (going to the background, shutting down).
+/// Costs no registration scan ([`Engine::waits_for_network`]); it may say
+/// `Ready` for entries that moved on since, which only wakes the browser once
+/// for nothing.
 pub(crate) fn hint<P: Policy>(engine: &Engine<P>, now: Timestamp) -> Option<WakeupHint> {
     if engine.is_disabled() {
         return None;
     }
-    let ready = engine.workers().into_iter().any(|sw| {
-        engine.registrations(sw).iter().any(|r| {
-            // DevTools offline emulation does not survive a restart: such a
-            // registration is ready at the next start too.
-            matches!(
-                r.explanation,
-                Explanation::Ready | Explanation::Blocked(Blocker::Offline | Blocker::WorkerOffline)
-            )
-        })
-    });
-    if ready {
+    if engine.waits_for_network() {
         return Some(WakeupHint { at: now, reason: WakeupReason::Ready });
     }
     engine.poll_timeout().map(|w| WakeupHint {

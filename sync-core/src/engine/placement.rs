@@ -313,6 +313,17 @@ impl<P: Policy> Engine<P> {
         false
     }
 
+    /// Whether something may fire as soon as the device is online (or a dispatch
+    /// slot frees up): registrations held by the network, by a worker's offline
+    /// emulation (which does not survive a restart), or queued for dispatch.
+    /// Conservative like [`Engine::has_blocked`]; O(workers), no registration scan.
+    pub fn waits_for_network(&self) -> bool {
+        self.has_blocked(Blocker::Offline)
+            || !self.rotation.is_empty()
+            || !self.pending_release.is_empty()
+            || self.workers.values().any(|w| !w.offline_blocked.is_empty())
+    }
+
     /// Puts an origin back into the rotation after one of its events settled.
     pub(super) fn wake_origin(&mut self, origin: OriginIdx) {
         let state = self.origins.get_mut(origin);
