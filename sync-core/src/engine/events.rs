@@ -150,19 +150,21 @@ impl<P: Policy> Engine<P> {
             reg.phase = Phase::Waiting;
             reg.due = now.saturating_add(delay);
             self.persist_registration(id);
-            self.log(
-                id,
-                LogEvent::EventFailed,
-                vec![
-                    ("Failure Reason", outcome.devtools_status().to_string()),
-                    ("Next Attempt Delay (ms)", delay.0.to_string()),
-                ],
-            );
+            self.log_retry(id, outcome, delay);
             self.place(id);
         } else {
             // spec: step 5.3.3: lastChance was true -> remove the registration.
             self.delete_registration_logged(id, LogEvent::SyncCompleted, outcome);
         }
+    }
+
+    /// Logs a failed attempt that will be retried after `delay`.
+    pub(super) fn log_retry(&mut self, id: RegId, outcome: EventOutcome, delay: sync_policy::Millis) {
+        let metadata = vec![
+            ("Failure Reason", outcome.devtools_status().to_string()),
+            ("Next Attempt Delay (ms)", delay.0.to_string()),
+        ];
+        self.log(id, LogEvent::EventFailed, metadata);
     }
 
     /// DevTools-style "dispatch now": fires a registration's event at once,

@@ -155,14 +155,7 @@ impl<P: Policy> Engine<P> {
                 reg.phase = Phase::Waiting;
                 self.set_due(id, now.saturating_add(delay));
                 self.persist_registration(id);
-                self.log(
-                    id,
-                    LogEvent::EventFailed,
-                    vec![
-                        ("Failure Reason", outcome.devtools_status().to_string()),
-                        ("Next Attempt Delay (ms)", delay.0.to_string()),
-                    ],
-                );
+                self.log_retry(id, outcome, delay);
             }
             _ => {
                 // spec: step 6.7.4: success, gave up, or re-registered: pending, anchor = now.
