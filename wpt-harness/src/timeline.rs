@@ -15,8 +15,10 @@ pub enum Mark {
     Settle,
     /// An event failed; the label carries the retry delay.
     Failure,
-    /// A registration finished (success, or the last attempt failed).
+    /// An event succeeded (the registration finished, or its next cycle is set).
     Completed,
+    /// A registration was dropped because its last attempt failed.
+    GaveUp,
     /// A registration was removed without an event.
     Removed,
     /// Something else about a registration (re-registered while firing, ...).

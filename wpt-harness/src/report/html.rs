@@ -102,6 +102,9 @@ fn shape(out: &mut String, mark: Mark, x: i64, y: i64, title: &str) {
         ),
         Mark::Failure => write!(out, "<circle cx='{x}' cy='{y}' r='6' fill='#dc2626'>{t}</circle>"),
         Mark::Completed => write!(out, "<circle cx='{x}' cy='{y}' r='6' fill='#16a34a'>{t}</circle>"),
+        Mark::GaveUp => {
+            write!(out, "<circle cx='{x}' cy='{y}' r='6' fill='#ffffff' stroke='#7f1d1d' stroke-width='3'>{t}</circle>")
+        }
         Mark::Removed => {
             write!(out, "<rect x='{}' y='{}' width='10' height='10' fill='#374151'>{t}</rect>", x - 5, y - 5)
         }
@@ -265,7 +268,8 @@ fn legend() -> String {
         (Mark::Dispatch, "dispatched"),
         (Mark::Settle, "settled by the scenario"),
         (Mark::Failure, "failed (retry delay)"),
-        (Mark::Completed, "completed"),
+        (Mark::Completed, "succeeded"),
+        (Mark::GaveUp, "gave up (last attempt failed)"),
         (Mark::Rejected, "register rejected"),
         (Mark::Removed, "removed"),
         (Mark::Network, "network"),

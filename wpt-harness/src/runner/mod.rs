@@ -203,7 +203,11 @@ impl Run<'_> {
                     delay(meta("Next Attempt Delay (ms)"))
                 ),
             ),
-            "Sync completed" => (Mark::Completed, format!("completed: {}", meta("Status").unwrap_or_default())),
+            "Sync completed" => {
+                let status = meta("Status").unwrap_or_default();
+                let mark = if status == "succeeded" { Mark::Completed } else { Mark::GaveUp };
+                (mark, format!("completed: {status}"))
+            }
             "periodicsync event completed" | "sync event completed" => {
                 (Mark::Completed, format!("completed, next in {}", delay(meta("Next Attempt Delay (ms)"))))
             }
