@@ -32,7 +32,7 @@ pub(crate) struct OriginState {
     /// The origin's periodic registrations by scheduled time (for the soonest other event).
     pub(crate) periodic_due: BTreeSet<(Timestamp, RegId)>,
     /// Released blocked entries, re-placed lazily when the origin's turn comes.
-    pub(crate) released: VecDeque<std::vec::IntoIter<(RegId, u32)>>,
+    pub(crate) released: VecDeque<Released>,
     /// Whether the origin is in the dispatch rotation.
     pub(crate) in_rotation: bool,
 }
@@ -48,6 +48,18 @@ impl OriginState {
     pub(crate) fn permission(&self, name: PermissionName) -> PermissionState {
         self.permissions[name.index()]
     }
+}
+
+/// A released blocked set waiting for its origin's turn.
+#[derive(Debug)]
+pub(crate) struct Released {
+    /// Entries with the ticket they were blocked under.
+    pub(crate) entries: Vec<(RegId, u32)>,
+    /// The next entry to re-place.
+    pub(crate) next: usize,
+    /// Whether the entries are in dispatch order yet (sorted on first use, so a
+    /// release costs nothing before the origin's turn comes).
+    pub(crate) ordered: bool,
 }
 
 #[derive(Debug, Default)]

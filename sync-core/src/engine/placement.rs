@@ -13,7 +13,7 @@
 //! `ticket` at the time it was placed, and a registration moved elsewhere gets a
 //! new ticket, so stale entries are skipped. Every move costs O(log n).
 
-use super::origins::OriginIdx;
+use super::origins::{OriginIdx, Released};
 use super::registry::{Phase, Place, RegId};
 use super::{BlockKey, Engine, RELEASE_CHUNK, blocker_index, is_device_wide};
 use sync_policy::{Blocker, FireFacts, Policy, SyncKind, TagOrder, Timestamp, Verdict, WaitReason};
@@ -178,13 +178,9 @@ impl<P: Policy> Engine<P> {
         if members.is_empty() {
             return;
         }
-        let mut members = members;
-        if self.policy.tag_order() == TagOrder::Sorted {
-            // Chromium fires ready registrations in (worker, tag) order.
-            members.sort_by_cached_key(|&(id, _)| self.registry.get(id).map(|r| (r.sw, r.tag.clone())));
-        }
         let origin = key.origin();
-        self.origins.get_mut(origin).released.push_back(members.into_iter());
+        let released = Released { entries: members, next: 0, ordered: false };
+        self.origins.get_mut(origin).released.push_back(released);
         self.wake_origin(origin);
     }
 
@@ -220,9 +216,20 @@ impl<P: Policy> Engine<P> {
     /// `false` when it had none left.
     fn process_released(&mut self, origin: OriginIdx) -> bool {
         let mut done = 0;
+        let sorted = self.policy.tag_order() == TagOrder::Sorted;
         while done < RELEASE_CHUNK {
+            let registry = &self.registry;
             let Some(front) = self.origins.get_mut(origin).released.front_mut() else { break };
-            match front.next() {
+            if !front.ordered {
+                front.ordered = true;
+                if sorted {
+                    // Chromium fires ready registrations in (worker, tag) order.
+                    front.entries.sort_by_cached_key(|&(id, _)| registry.get(id).map(|r| (r.sw, r.tag.clone())));
+                }
+            }
+            let entry = front.entries.get(front.next).copied();
+            front.next += 1;
+            match entry {
                 Some((id, ticket)) => {
                     if self.registry.get(id).is_some_and(|r| r.ticket == ticket) {
                         self.place(id);
