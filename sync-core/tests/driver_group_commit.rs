@@ -66,3 +66,44 @@ async fn inputs_during_a_commit_form_the_next_batch() {
     assert_eq!(sizes, vec![1, 63]);
     assert!(state.batches[1].iter().all(|m| matches!(m, Mutation::Put(_))));
 }
+
+/// A caller whose reply a commit released gets its next call into the commit
+/// that follows, instead of that commit starting before it could send.
+#[tokio::test(start_paused = true)]
+async fn a_caller_released_by_a_commit_joins_the_next_one() {
+    let store = SharedStore::new();
+    let (release, mut waiting) = store.hold_commits();
+    let (dispatcher, _seen) = Scripted::new();
+    dispatcher.script(A, &[Script::Hang]);
+    let driver = start(store.clone(), dispatcher);
+    let sync = driver.handle();
+    let first = {
+        let sync = sync.clone();
+        tokio::spawn(async move {
+            assert_eq!(sync.register(page(W1), R1, "first").await, Ok(ReplyValue::Registered));
+            // Sent as soon as the first commit released the reply.
+            sync.register(page(W1), R1, "first-again").await
+        })
+    };
+    waiting.recv().await.expect("the first commit starts");
+    let rest: Vec<_> = (0..63)
+        .map(|i| {
+            let sync = sync.clone();
+            tokio::spawn(async move { sync.register(page(W1), R1, &format!("tag-{i}")).await })
+        })
+        .collect();
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    release.send(()).unwrap();
+    waiting.recv().await.expect("the second commit starts");
+    release.send(()).unwrap();
+    // Later commits, if any, are not held.
+    drop(release);
+    assert_eq!(first.await.unwrap(), Ok(ReplyValue::Registered));
+    for call in rest {
+        assert_eq!(call.await.unwrap(), Ok(ReplyValue::Registered));
+    }
+    let sizes: Vec<usize> = store.0.lock().unwrap().batches.iter().map(Vec::len).collect();
+    assert_eq!(sizes, vec![1, 64], "the released caller's call joined the 63 waiting ones");
+}

@@ -116,6 +116,7 @@ where
         loop {
             self.tick();
             self.drain_actions();
+            self.gather_before_commit().await;
             self.start_commit();
             let st = &self.state;
             if st.stopping && st.inputs_done && st.commit.is_none() && !st.ledger.has_batch() {
@@ -140,12 +141,7 @@ where
                 command = self.rx.recv(), if !self.state.inputs_done => match command {
                     Some(command) => {
                         self.on_command(command);
-                        for _ in 1..self.config.max_inputs_per_turn.max(1) {
-                            match self.rx.try_recv() {
-                                Ok(command) => self.on_command(command),
-                                Err(_) => break,
-                            }
-                        }
+                        self.take_ready_inputs(self.config.max_inputs_per_turn.saturating_sub(1));
                     }
                     None => {
                         self.state.inputs_done = true;
@@ -162,6 +158,38 @@ where
             (Some(store), _) => Ok(Stopped { store, wakeup }),
             (None, reason) => Err(DriverError::StoreLost(reason.unwrap_or_default())),
         }
+    }
+
+    /// Group commit: before a commit starts, let callers that are already
+    /// runnable (typically those whose replies the last commit released)
+    /// deliver their next calls into the same batch. Yields at most
+    /// `commit_yields` times and stops as soon as a yield brings nothing.
+    async fn gather_before_commit(&mut self) {
+        if self.state.commit.is_some() || !self.state.ledger.has_batch() || self.state.stopping {
+            return;
+        }
+        for _ in 0..self.config.commit_yields {
+            tokio::task::yield_now().await;
+            if self.take_ready_inputs(self.config.max_inputs_per_turn) == 0 {
+                break;
+            }
+            self.drain_actions();
+        }
+    }
+
+    /// Takes up to `limit` inputs that are already waiting; returns how many.
+    fn take_ready_inputs(&mut self, limit: usize) -> usize {
+        let mut taken = 0;
+        while taken < limit {
+            match self.rx.try_recv() {
+                Ok(command) => {
+                    self.on_command(command);
+                    taken += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        taken
     }
 
     /// The tokio instant at which the wall clock reads `at` (capped, so a
