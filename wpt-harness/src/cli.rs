@@ -47,9 +47,12 @@ struct RunArgs {
     /// Expectations file (TOML; repeatable) [default: the bundled known-engine-bugs.toml]
     #[arg(long, value_name = "PATH")]
     expectations: Vec<PathBuf>,
-    /// What to run the scenarios against
-    #[arg(long, value_name = "TARGET", default_value = "engine", value_parser = ["engine"])]
+    /// What to run the scenarios against (chromium: /usr/bin/chromium, headless)
+    #[arg(long, value_name = "TARGET", default_value = "engine", value_parser = ["engine", "chromium"])]
     target: String,
+    /// With --target chromium: compare every observable subtest with the engine (chromium profile)
+    #[arg(long)]
+    diff: bool,
 }
 
 fn now_ms() -> u64 {
@@ -93,6 +96,11 @@ fn run(args: RunArgs) -> Result<bool, String> {
     let expectations = expectations(&args.expectations)?;
     let paths = if args.paths.is_empty() { vec![suite::bundled_scenarios()] } else { args.paths.clone() };
     let files = suite::discover(&paths).map_err(|e| e.to_string())?;
+    if args.target == "chromium" {
+        return run_chromium(&args, &files, &profile);
+    } else if args.diff {
+        return Err("--diff needs --target chromium".into());
+    }
     let mut target: Box<dyn Target> = match args.target.as_str() {
         "engine" => Box::new(EngineTarget::new()),
         other => return Err(format!("unknown target {other:?}")),
@@ -140,6 +148,33 @@ fn run(args: RunArgs) -> Result<bool, String> {
     }
     println!("{} passed, {} failed", verdict.passed, verdict.failed);
     Ok(verdict.ok())
+}
+
+fn run_chromium(args: &RunArgs, files: &[suite::SuiteFile], profile: &RunProfile) -> Result<bool, String> {
+    use wpt_harness::target::chromium::{DEFAULT_BINARY, suite_run};
+    let request = suite_run::CliRequest {
+        files,
+        profile,
+        filter: args.filter.as_deref(),
+        diff: args.diff,
+        json: args.json.as_deref(),
+        html: args.html.as_deref(),
+    };
+    let terminal = std::io::stdout().is_terminal();
+    let mut progress = |i: usize, n: usize, test: &str| {
+        if terminal {
+            print!("\r\x1b[K[{}/{n}] {test}", i + 1);
+            let _ = std::io::stdout().flush();
+        }
+    };
+    let (lines, ok) = suite_run::execute(&request, std::path::Path::new(DEFAULT_BINARY), &mut progress)?;
+    if terminal {
+        print!("\r\x1b[K");
+    }
+    for line in lines {
+        println!("{line}");
+    }
+    Ok(ok)
 }
 
 /// Parses the command line and runs.

@@ -8,6 +8,7 @@
 //! subtest as `NOTRUN` with the reason instead of failing it.
 
 mod binding;
+pub mod chromium;
 mod engine;
 mod store_seam;
 

@@ -1,0 +1,291 @@
+//! [`ChromiumTarget`]: the suite run against a real headless Chromium, and the
+//! differential report that compares it with the engine.
+//!
+//! Every subtest gets a fresh browser (`/usr/bin/chromium --headless`, a new
+//! `--user-data-dir`), launched on the first step that needs it. Pages and the
+//! service worker come from `wpt-harness/chromium/`, served on 127.0.0.1 with
+//! one port per scenario origin. Everything is driven over the DevTools
+//! protocol on one websocket with flattened sessions:
+//!
+//! - **Observations** are Chromium's own Background Services records
+//!   (`BackgroundService` domain, observed from an `about:blank` tab that is
+//!   no client of any origin): `Dispatched sync event {Last Chance}` becomes a
+//!   dispatch, and every record becomes a log entry.
+//! - **Page-side calls** run in an isolated world of the calling document
+//!   (`Runtime.evaluate`, awaited); calls from a worker run in the worker.
+//! - **Outcomes**: the service worker holds each event until the harness
+//!   decides it, delivered as a push message (no window, no network needed).
+//! - **Device offline** is DevTools offline emulation on every worker's
+//!   target (page-level emulation does not defer sync in Chromium). While a
+//!   worker is attached, Chromium suspends its event time limits, so time
+//!   limits of events in flight during an attachment are not observable.
+//! - **Time**: see [`compression`]. Delays Chromium announces become timers
+//!   on the virtual clock; a dispatch they announce is stamped at its virtual
+//!   due time. Spans with nothing pending pass without waiting.
+//! - **Permissions** go through `Browser.setPermission`, **engagement**
+//!   through chrome://site-engagement (scenario default: high).
+//!
+//! What Chromium cannot do or show (power, restarts, storage failure,
+//! "explain", DevTools "dispatch now", invariants, unset permissions, metered
+//! networks, worker clients, cross-origin registration objects, policies no
+//! field trial reproduces) is reported as not observable.
+
+mod browser;
+mod calls;
+mod cdp;
+mod clock;
+pub mod compression;
+pub mod diff;
+mod js;
+mod launch;
+pub mod records;
+pub mod screen;
+mod server;
+pub mod suite_run;
+mod world;
+
+pub use launch::{DEFAULT_BINARY, install_hint};
+
+use super::{EventHandle, InterfaceShape, Observation, Reply, Setup, Target, TargetError};
+use crate::scenario::{Call, JsValue};
+use browser::Browser;
+use clock::Clock;
+use compression::{Compression, Needs};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use sync_core::{Caller, ClientId, SwRegId};
+use sync_policy::{
+    Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, PolicyConfig, Timestamp,
+};
+use world::World;
+
+/// The target that drives a real Chromium.
+pub struct ChromiumTarget {
+    binary: PathBuf,
+    /// What the next subtest needs (set by the suite loop before `begin`).
+    needs: Option<Needs>,
+    compression: Compression,
+    policy: PolicyConfig,
+    /// Why the current subtest cannot run at all, if it cannot.
+    unobservable: Option<String>,
+    browser: Option<Browser>,
+    world: World,
+    clock: Clock,
+    now: Timestamp,
+    /// Virtual time 0 of the subtest (plus its initial clock).
+    start: Timestamp,
+    observations: Vec<Observation>,
+    version: Option<String>,
+    started: Instant,
+}
+
+impl ChromiumTarget {
+    /// A target for the Chromium at `binary`; fails at once, with the install
+    /// hint, when it is not there.
+    pub fn new(binary: &Path) -> Result<ChromiumTarget, String> {
+        if !binary.exists() {
+            return Err(install_hint(binary));
+        }
+        let policy = PolicyConfig::chromium();
+        Ok(ChromiumTarget {
+            binary: binary.to_path_buf(),
+            needs: None,
+            compression: Compression::at(&policy, 60),
+            policy,
+            unobservable: None,
+            browser: None,
+            world: World::default(),
+            clock: Clock::default(),
+            now: Timestamp(0),
+            start: Timestamp(0),
+            observations: Vec::new(),
+            version: None,
+            started: Instant::now(),
+        })
+    }
+
+    /// Tells the target what the next subtest needs, so that it picks the
+    /// fastest time compression that maps it (see [`screen::needs`]).
+    pub fn plan_next(&mut self, needs: Needs) {
+        self.needs = Some(needs);
+    }
+
+    /// The compression of the current subtest.
+    pub fn compression(&self) -> &Compression {
+        &self.compression
+    }
+
+    fn close_browser(&mut self) {
+        if let Some(b) = self.browser.take() {
+            b.close();
+        }
+    }
+
+    /// The browser, launched on first use.
+    fn browser(&mut self) -> Result<&mut Browser, TargetError> {
+        if let Some(reason) = &self.unobservable {
+            return Err(TargetError::NotObservable(reason.clone()));
+        }
+        if self.browser.is_none() {
+            let browser = Browser::launch(&self.binary, &self.compression.flags())?;
+            self.version = Some(browser.version.clone());
+            self.clock.start(self.now);
+            self.browser = Some(browser);
+        }
+        self.browser.as_mut().ok_or_else(|| TargetError::Broken("no browser".into()))
+    }
+}
+
+impl Drop for ChromiumTarget {
+    fn drop(&mut self) {
+        self.close_browser();
+    }
+}
+
+fn not_observable<T>(what: impl Into<String>) -> Result<T, TargetError> {
+    Err(TargetError::NotObservable(what.into()))
+}
+
+impl Target for ChromiumTarget {
+    fn name(&self) -> &str {
+        "chromium"
+    }
+
+    fn product(&self) -> (String, String) {
+        let version = self.version.clone().unwrap_or_else(|| "unknown".into());
+        let number = version.rsplit('/').next().unwrap_or(&version).to_string();
+        ("chromium".to_string(), number)
+    }
+
+    fn begin(&mut self, setup: &Setup) -> Result<(), TargetError> {
+        self.close_browser();
+        self.policy = setup.policy.clone();
+        self.now = setup.start;
+        self.start = setup.start;
+        self.world = World::default();
+        self.clock = Clock::default();
+        self.observations.clear();
+        self.started = Instant::now();
+        self.unobservable = None;
+        let needs = self.needs.take().unwrap_or(Needs { periodic: false, retries: true, timeouts: true });
+        let knobs = compression::unmappable_knobs(&self.policy);
+        if !knobs.is_empty() {
+            self.unobservable = Some(format!("policy knobs no Chromium field trial sets: {}", knobs.join("; ")));
+            return Ok(());
+        }
+        match Compression::plan(&self.policy, needs) {
+            Ok(c) => self.compression = c,
+            Err(reason) => self.unobservable = Some(reason),
+        }
+        Ok(())
+    }
+
+    fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    fn next_wakeup(&self) -> Option<Timestamp> {
+        None
+    }
+
+    fn advance_to(&mut self, at: Timestamp) -> Result<(), TargetError> {
+        if self.browser.is_none() {
+            self.now = self.now.max(at);
+            return Ok(());
+        }
+        self.advance(at)
+    }
+
+    fn take_observations(&mut self) -> Vec<Observation> {
+        let now = self.now;
+        let (ready, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.observations).into_iter().partition(|o| {
+            let at = match o {
+                Observation::Dispatch(d) => d.at,
+                Observation::Log(l) => l.at,
+            };
+            at <= now
+        });
+        self.observations = later;
+        ready
+    }
+
+    fn add_worker(&mut self, sw: SwRegId, origin: &str, active: bool) -> Result<(), TargetError> {
+        self.install_worker(sw, origin, active)
+    }
+
+    fn activate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
+        self.activate(sw)
+    }
+
+    fn unregister_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
+        self.unregister(sw)
+    }
+
+    fn terminate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
+        self.stop_worker(sw)
+    }
+
+    fn open_client(&mut self, client: ClientId, origin: &str, frame: FrameType) -> Result<(), TargetError> {
+        self.open(client, origin, frame)
+    }
+
+    fn close_client(&mut self, client: ClientId) -> Result<(), TargetError> {
+        self.close(client)
+    }
+
+    fn set_network(&mut self, network: NetworkState) -> Result<(), TargetError> {
+        if network.metered {
+            return not_observable("a metered network (Chromium has no emulation of it)");
+        }
+        self.set_device_offline(!network.online)
+    }
+
+    fn set_permission(
+        &mut self,
+        origin: &str,
+        name: PermissionName,
+        state: PermissionState,
+    ) -> Result<(), TargetError> {
+        self.permission(origin, name, state)
+    }
+
+    fn query_permission(&mut self, origin: &str, name: PermissionName) -> Result<PermissionState, TargetError> {
+        self.query(origin, name)
+    }
+
+    fn set_engagement(&mut self, origin: &str, level: Engagement) -> Result<(), TargetError> {
+        self.engagement(origin, level)
+    }
+
+    fn emulate_offline(&mut self, sw: SwRegId, offline: bool) -> Result<(), TargetError> {
+        self.devtools_offline(sw, offline)
+    }
+
+    fn clear_origin(&mut self, origin: &str) -> Result<(), TargetError> {
+        self.clear(origin)
+    }
+
+    fn restart(&mut self, _at: Timestamp) -> Result<(), TargetError> {
+        not_observable("restarting the user agent from its store")
+    }
+
+    fn call(&mut self, caller: Caller, sw: SwRegId, call: &Call) -> Result<Reply, TargetError> {
+        self.page_call(caller, sw, call)
+    }
+
+    fn settle(&mut self, event: EventHandle, outcome: EventOutcome) -> Result<(), TargetError> {
+        self.settle_event(event, outcome)
+    }
+
+    fn api_surface(&self, interface: &str) -> Result<InterfaceShape, TargetError> {
+        self.shape(interface)
+    }
+
+    fn construct_event(
+        &self,
+        interface: &str,
+        args: &[JsValue],
+    ) -> Result<Result<Vec<(String, JsValue)>, String>, TargetError> {
+        self.construct(interface, args)
+    }
+}

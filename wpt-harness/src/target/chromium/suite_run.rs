@@ -1,0 +1,378 @@
+//! `wpt-harness run --target chromium [--diff]`: the suite against Chromium,
+//! one browser at a time, and the differential report.
+//!
+//! Without `--diff`, every subtest runs as written; what Chromium cannot
+//! perform is NOTRUN with the reason (`explain` and `assert: invariants`
+//! included), and `--json`/`--html` write the usual reports. With `--diff`,
+//! each subtest the screen lets through runs on Chromium and then on the
+//! engine under the `chromium` profile, both without their internal checks
+//! (`explain`, `assert: invariants`, which only the engine has), and the two
+//! traces are compared; `--json` writes the differential report.
+
+use super::ChromiumTarget;
+use super::diff::{Difference, Recorder, compare, render};
+use super::screen;
+use crate::expectations::Expectations;
+use crate::policy::{RunProfile, resolve};
+use crate::report::{RunInfo, html_report, wptreport};
+use crate::runner::{EPOCH, Status, SubtestOutcome, run_subtest};
+use crate::scenario::{Scenario, Subtest, load};
+use crate::suite::{SuiteFile, TestResult, judge};
+use crate::target::{EngineTarget, Target};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::Instant;
+use sync_policy::{Millis, PolicyConfig, Profile};
+
+/// How one subtest compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Chromium and the engine did the same.
+    Agree,
+    /// They did not; the first difference.
+    Differ(Difference),
+    /// Chromium cannot perform or show a step.
+    NotObservable(String),
+    /// The Chromium run broke.
+    Error(String),
+}
+
+/// One subtest of the differential report.
+#[derive(Clone, Debug)]
+pub struct DiffEntry {
+    /// Test id.
+    pub test: String,
+    /// Subtest name.
+    pub subtest: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Internal checks dropped from both runs.
+    pub dropped: Vec<String>,
+    /// Virtual ms per real ms, when it ran.
+    pub scale: Option<u64>,
+    /// Real milliseconds the Chromium run took.
+    pub real_ms: u64,
+    /// Both traces, when both ran.
+    pub traces: Option<(String, String)>,
+}
+
+/// The counts of a differential run (subtests).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DiffCounts {
+    /// Ran on Chromium to the end or to a failed check.
+    pub observable: usize,
+    /// Of those, the same as the engine.
+    pub agree: usize,
+    /// Of those, different.
+    pub differ: usize,
+    /// Not observable in Chromium.
+    pub not_observable: usize,
+    /// Broke.
+    pub errors: usize,
+}
+
+/// Counts the entries.
+pub fn counts(entries: &[DiffEntry]) -> DiffCounts {
+    let mut c = DiffCounts::default();
+    for e in entries {
+        match e.verdict {
+            Verdict::Agree => c.agree += 1,
+            Verdict::Differ(_) => c.differ += 1,
+            Verdict::NotObservable(_) => c.not_observable += 1,
+            Verdict::Error(_) => c.errors += 1,
+        }
+    }
+    c.observable = c.agree + c.differ;
+    c
+}
+
+fn not_run(name: &str, message: String) -> SubtestOutcome {
+    SubtestOutcome {
+        name: name.to_string(),
+        status: Status::NotRun,
+        message: Some(message),
+        timeline: vec![],
+        end: Millis(0),
+    }
+}
+
+fn selected<'a>(scenario: &'a Scenario, filter: Option<&str>) -> Vec<&'a Subtest> {
+    scenario
+        .subtests
+        .iter()
+        .filter(|s| filter.is_none_or(|f| format!("{} {}", scenario.test, s.name).contains(f)))
+        .collect()
+}
+
+/// Runs the files on Chromium as written (the plain run).
+pub fn run_tests(
+    files: &[SuiteFile],
+    profile: &RunProfile,
+    filter: Option<&str>,
+    target: &mut ChromiumTarget,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Vec<TestResult> {
+    let mut results = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        progress(i, files.len(), &file.default_test);
+        let scenario = match load(&file.path, &file.default_test) {
+            Ok(s) => s,
+            Err(e) => {
+                results.push(TestResult {
+                    test: file.default_test.clone(),
+                    file: file.path.clone(),
+                    source: None,
+                    profile: String::new(),
+                    description: None,
+                    error: Some(e.to_string()),
+                    subtests: vec![],
+                });
+                continue;
+            }
+        };
+        let subtests = selected(&scenario, filter);
+        if subtests.is_empty() {
+            continue;
+        }
+        let mut result = TestResult {
+            test: scenario.test.clone(),
+            file: file.path.clone(),
+            source: Some(scenario.source),
+            profile: String::new(),
+            description: scenario.description.clone(),
+            error: None,
+            subtests: vec![],
+        };
+        match resolve(&scenario.policy, profile) {
+            Ok((config, name)) => {
+                result.profile = name;
+                for s in subtests {
+                    let outcome = match screen::screen(&scenario.initial, s, &config) {
+                        Err(reason) => not_run(&s.name, reason),
+                        Ok(needs) => {
+                            target.plan_next(needs);
+                            run_subtest(target, &scenario, s, &config)
+                        }
+                    };
+                    result.subtests.push(outcome);
+                }
+            }
+            Err(message) => result.error = Some(message),
+        }
+        results.push(result);
+    }
+    results
+}
+
+fn diff_subtest(
+    scenario: &Scenario,
+    subtest: &Subtest,
+    config: &PolicyConfig,
+    target: &mut Recorder<ChromiumTarget>,
+) -> DiffEntry {
+    let (stripped, dropped) = screen::without_internal_checks(subtest);
+    let mut entry = DiffEntry {
+        test: scenario.test.clone(),
+        subtest: subtest.name.clone(),
+        verdict: Verdict::Agree,
+        dropped,
+        scale: None,
+        real_ms: 0,
+        traces: None,
+    };
+    let needs = match screen::screen(&scenario.initial, &stripped, config) {
+        Ok(n) => n,
+        Err(reason) => {
+            entry.verdict = Verdict::NotObservable(reason);
+            return entry;
+        }
+    };
+    target.inner.plan_next(needs);
+    let started = Instant::now();
+    let on_chromium = run_subtest(target, scenario, &stripped, config);
+    entry.real_ms = started.elapsed().as_millis() as u64;
+    entry.scale = Some(target.inner.compression().scale);
+    let message = on_chromium.message.clone().unwrap_or_default();
+    match on_chromium.status {
+        Status::NotRun => {
+            entry.verdict = Verdict::NotObservable(message);
+            return entry;
+        }
+        Status::Error => {
+            entry.verdict = Verdict::Error(message);
+            return entry;
+        }
+        Status::Pass | Status::Fail => {}
+    }
+    let mut engine = Recorder::new(EngineTarget::new(), EPOCH.saturating_add(scenario.initial.clock));
+    let on_engine = run_subtest(&mut engine, scenario, &stripped, config);
+    let chromium_trace = std::mem::take(&mut target.trace);
+    let mut difference = compare(&chromium_trace, &engine.trace);
+    let lengths_only = difference.as_ref().is_some_and(|d| d.label == super::diff::DIFFERENT_LENGTHS);
+    if (difference.is_none() || lengths_only) && on_chromium.status != on_engine.status {
+        difference = Some(Difference {
+            index: chromium_trace.len(),
+            label: "the scenario's checks".into(),
+            chromium: format!("{}: {message}", on_chromium.status.name()),
+            engine: format!("{}: {}", on_engine.status.name(), on_engine.message.unwrap_or_default()),
+        });
+    }
+    entry.traces = Some((render(&chromium_trace), render(&engine.trace)));
+    if let Some(d) = difference {
+        entry.verdict = Verdict::Differ(d);
+    }
+    entry
+}
+
+/// Runs the differential report over the files (the target is handed back).
+pub fn run_diff(
+    files: &[SuiteFile],
+    filter: Option<&str>,
+    mut target: ChromiumTarget,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> (Vec<DiffEntry>, ChromiumTarget) {
+    let profile = RunProfile::Builtin(Profile::Chromium);
+    let mut entries = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        progress(i, files.len(), &file.default_test);
+        let Ok(scenario) = load(&file.path, &file.default_test) else { continue };
+        let Ok((config, _)) = resolve(&scenario.policy, &profile) else { continue };
+        for s in selected(&scenario, filter) {
+            let mut recorder = Recorder::new(target, EPOCH.saturating_add(scenario.initial.clock));
+            entries.push(diff_subtest(&scenario, s, &config, &mut recorder));
+            target = recorder.inner;
+        }
+    }
+    (entries, target)
+}
+
+/// The differential report as JSON.
+pub fn diff_json(entries: &[DiffEntry], product: &(String, String), seconds: u64) -> Value {
+    let c = counts(entries);
+    let items: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let (verdict, detail) = match &e.verdict {
+                Verdict::Agree => ("agree", Value::Null),
+                Verdict::Differ(d) => {
+                    ("differ", json!({"step": d.index, "input": d.label, "chromium": d.chromium, "engine": d.engine}))
+                }
+                Verdict::NotObservable(r) => ("not-observable", json!(r)),
+                Verdict::Error(m) => ("error", json!(m)),
+            };
+            json!({
+                "test": e.test, "subtest": e.subtest, "verdict": verdict, "detail": detail,
+                "internal_checks_dropped": e.dropped, "scale": e.scale, "real_ms": e.real_ms,
+                "traces": e.traces.as_ref().map(|(c, g)| json!({"chromium": c, "engine": g})),
+            })
+        })
+        .collect();
+    json!({
+        "product": {"name": product.0, "version": product.1},
+        "profile": "chromium",
+        "seconds": seconds,
+        "counts": {"observable": c.observable, "agree": c.agree, "differ": c.differ,
+                   "not_observable": c.not_observable, "errors": c.errors},
+        "subtests": items,
+    })
+}
+
+/// What the command line asked for.
+pub struct CliRequest<'a> {
+    /// The scenario files.
+    pub files: &'a [SuiteFile],
+    /// `--profile`.
+    pub profile: &'a RunProfile,
+    /// `--filter`.
+    pub filter: Option<&'a str>,
+    /// `--diff`.
+    pub diff: bool,
+    /// `--json`.
+    pub json: Option<&'a Path>,
+    /// `--html` (plain runs).
+    pub html: Option<&'a Path>,
+}
+
+/// Runs a request; returns the lines to print and whether the run succeeded
+/// (plain: no FAIL or ERROR; diff: no difference and no error).
+pub fn execute(
+    request: &CliRequest<'_>,
+    binary: &Path,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<(Vec<String>, bool), String> {
+    let target = ChromiumTarget::new(binary)?;
+    let started = Instant::now();
+    let time_start = now_ms();
+    let write = |path: &Path, text: &str| std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()));
+    if request.diff {
+        let (entries, target) = run_diff(request.files, request.filter, target, progress);
+        let seconds = started.elapsed().as_secs();
+        let mut lines = Vec::new();
+        for e in &entries {
+            match &e.verdict {
+                Verdict::Differ(d) => lines.push(format!(
+                    "DIFFER {} :: {} — input #{} {}: Chromium {}; engine {}",
+                    e.test, e.subtest, d.index, d.label, d.chromium, d.engine
+                )),
+                Verdict::Error(m) => lines.push(format!("ERROR {} :: {} — {m}", e.test, e.subtest)),
+                _ => {}
+            }
+        }
+        let c = counts(&entries);
+        lines.push(format!(
+            "chromium diff: {} observable, {} agree, {} differ, {} not observable, {} errors ({} s)",
+            c.observable, c.agree, c.differ, c.not_observable, c.errors, seconds
+        ));
+        if let Some(path) = request.json {
+            let report = diff_json(&entries, &target.product(), seconds);
+            write(path, &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
+        }
+        return Ok((lines, c.differ == 0 && c.errors == 0));
+    }
+    let mut target = target;
+    let results = run_tests(request.files, request.profile, request.filter, &mut target, progress);
+    let none = Expectations::none();
+    let verdict = judge(&results, &none);
+    let (product, version) = target.product();
+    let info = RunInfo { product, version, target: "chromium".into(), profile: request.profile.to_string() };
+    if let Some(path) = request.json {
+        let report = wptreport(&results, &none, &info, time_start, now_ms());
+        write(path, &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
+    }
+    if let Some(path) = request.html {
+        write(path, &html_report(&results, &verdict, &none, &info))?;
+    }
+    let mut lines = Vec::new();
+    let (mut pass, mut fail, mut notrun, mut error) = (0, 0, 0, 0);
+    for r in &results {
+        if let Some(e) = &r.error {
+            error += 1;
+            lines.push(format!("ERROR {e}"));
+        }
+        for s in &r.subtests {
+            match s.status {
+                Status::Pass => pass += 1,
+                Status::NotRun => notrun += 1,
+                Status::Fail | Status::Error => {
+                    if s.status == Status::Fail {
+                        fail += 1
+                    } else {
+                        error += 1
+                    }
+                    let m = s.message.as_deref().unwrap_or("");
+                    lines.push(format!("{} {} :: {} [{}] — {m}", s.status.name(), r.test, s.name, r.profile));
+                }
+            }
+        }
+    }
+    lines.push(format!(
+        "chromium: {pass} PASS, {fail} FAIL, {error} ERROR, {notrun} NOTRUN (not observable in Chromium) in {} s",
+        started.elapsed().as_secs()
+    ));
+    lines.push(format!("{pass} passed, {} failed", fail + error));
+    Ok((lines, fail + error == 0 && pass > 0))
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
