@@ -24,8 +24,6 @@ pub enum LogEvent {
     EventFailed,
     /// `Sync completed`: the registration is finished (success, or the last attempt failed).
     SyncCompleted,
-    /// A registration dropped without an event (worker unregistered, data cleared, permission revoked).
-    Removed,
 }
 
 impl LogEvent {
@@ -44,7 +42,6 @@ impl LogEvent {
             (LogEvent::EventFailed, SyncKind::OneOff) => "sync event failed",
             (LogEvent::EventFailed, SyncKind::Periodic) => "periodicsync event failed",
             (LogEvent::SyncCompleted, _) => "Sync completed",
-            (LogEvent::Removed, _) => "Registration removed",
         }
     }
 }

@@ -177,7 +177,8 @@ impl EventOutcome {
             EventOutcome::Fulfilled => "succeeded",
             EventOutcome::Rejected => "waitUntil rejected",
             EventOutcome::TimedOut => "timeout",
-            EventOutcome::WorkerFailed => "unknown error",
+            // Chromium logs "failed" for a worker stopped mid-event (kErrorFailed).
+            EventOutcome::WorkerFailed => "failed",
         }
     }
 }

@@ -50,7 +50,7 @@ fn only_a_fulfilled_event_is_a_success() {
         (EventOutcome::Fulfilled, true, "succeeded"),
         (EventOutcome::Rejected, false, "waitUntil rejected"),
         (EventOutcome::TimedOut, false, "timeout"),
-        (EventOutcome::WorkerFailed, false, "unknown error"),
+        (EventOutcome::WorkerFailed, false, "failed"),
     ] {
         assert_eq!(p.is_success(outcome), success, "{outcome:?}");
         assert_eq!(outcome.devtools_status(), status);

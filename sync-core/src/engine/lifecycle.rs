@@ -10,7 +10,6 @@ use super::register::DISABLED;
 use crate::action::{Action, DomErrorName};
 use crate::error::SyncError;
 use crate::ids::SwRegId;
-use crate::log::LogEvent;
 use crate::store::Mutation;
 use sync_policy::{Policy, SyncKind, Timestamp};
 
@@ -55,7 +54,6 @@ impl<P: Policy> Engine<P> {
         let ids: Vec<_> = worker.lists.iter().flat_map(|l| l.values()).collect();
         let had_any = !ids.is_empty();
         for id in ids {
-            self.log(id, LogEvent::Removed, vec![("Reason", "service worker unregistered".to_string())]);
             self.remove_registration(id);
         }
         self.workers.remove(&sw);

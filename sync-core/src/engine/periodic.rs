@@ -62,12 +62,9 @@ impl<P: Policy> Engine<P> {
         self.persist_registration(id);
         // spec: step 8.8: resolve.
         self.reply(request, Ok(ReplyValue::Registered));
+        // Chromium logs the delay it computed before the registration it stored.
+        self.log_next_delay(id);
         self.log(id, LogEvent::Registered, vec![("minInterval", min.0.to_string())]);
-        let delay = match self.own_due(id) {
-            Some((at, _)) => at.saturating_since(self.now).0.to_string(),
-            None => "infinite".to_string(),
-        };
-        self.log(id, LogEvent::GotNextEventDelay, vec![("Next Attempt Delay (ms)", delay)]);
         self.place(id);
     }
 
@@ -83,6 +80,7 @@ impl<P: Policy> Engine<P> {
             }
             self.persist_registration(id);
             self.reply(request, Ok(ReplyValue::Registered));
+            self.log_next_delay(id);
             self.log(id, LogEvent::Registered, vec![("minInterval", min.0.to_string())]);
             if replace {
                 self.place(id);
@@ -96,6 +94,20 @@ impl<P: Policy> Engine<P> {
         }
         // spec: step 9.3: resolve.
         self.reply(request, Ok(ReplyValue::Registered));
+    }
+
+    /// Logs `Got next event delay` with the time until the registration's next
+    /// cycle (`infinite` when suspended), as Chromium does when it computes one.
+    /// For a registration whose event is in flight, that is the delay its new
+    /// options would give from now (Chromium computes it for the replacement).
+    fn log_next_delay(&mut self, id: RegId) {
+        let in_flight = self.registry.get(id).is_some_and(|r| r.phase.in_flight().is_some());
+        let due = if in_flight { Some(self.cycle_due(id, self.now)) } else { self.own_due(id).map(|(at, _)| at) };
+        let delay = match due {
+            Some(at) if at != sync_policy::Timestamp::MAX => at.saturating_since(self.now).0.to_string(),
+            _ => "infinite".to_string(),
+        };
+        self.log(id, LogEvent::GotNextEventDelay, vec![("Next Attempt Delay (ms)", delay)]);
     }
 
     /// `registration.periodicSync.unregister(tag)`: succeeds silently for an
@@ -193,7 +205,6 @@ impl<P: Policy> Engine<P> {
         }
         // spec: step 1.1: remove every periodic registration of the origin.
         for id in self.origin_registrations(origin, SyncKind::Periodic) {
-            self.log(id, LogEvent::Removed, vec![("Reason", "permission revoked".to_string())]);
             self.delete_registration(id);
         }
     }

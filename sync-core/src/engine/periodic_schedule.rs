@@ -27,11 +27,18 @@ impl<P: Policy> Engine<P> {
 
     /// Starts a new cycle of a periodic registration from its anchor time.
     pub(super) fn reschedule_periodic(&mut self, id: RegId) {
-        let Some(reg) = self.registry.get(id) else { return };
+        let Some(anchor) = self.registry.get(id).map(|r| r.anchor) else { return };
+        let due = self.cycle_due(id, anchor);
+        self.set_due(id, due);
+    }
+
+    /// When a cycle of a periodic registration starting at `anchor` is due
+    /// (`Timestamp::MAX` when suspended).
+    pub(super) fn cycle_due(&self, id: RegId, anchor: Timestamp) -> Timestamp {
+        let Some(reg) = self.registry.get(id) else { return Timestamp::MAX };
         let origin = self.origins.get(reg.origin);
-        let anchor = reg.anchor;
         let facts = PeriodicFacts { min_interval: reg.min_interval, engagement: origin.engagement };
-        let due = match self.policy.periodic_interval(&facts) {
+        match self.policy.periodic_interval(&facts) {
             None => Timestamp::MAX,
             Some(interval) => {
                 let soonest_other = origin
@@ -43,7 +50,6 @@ impl<P: Policy> Engine<P> {
                     .map(|at| at.saturating_since(anchor));
                 anchor.saturating_add(self.policy.periodic_delay(interval, soonest_other))
             }
-        };
-        self.set_due(id, due);
+        }
     }
 }
