@@ -99,6 +99,15 @@ pub struct RegisterConfig {
     pub background_sync_default: PermissionState,
     /// What an unset `periodic-background-sync` permission means.
     pub periodic_sync_default: PermissionState,
+    /// Periodic `register()` needs the permission `granted` (spec, register
+    /// step 3); otherwise only `denied` refuses it (Chromium's manager checks
+    /// both kinds' permission the same way: only DENIED is refused).
+    #[serde(default = "default_true")]
+    pub periodic_requires_granted: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// Conditions under which a due registration is held back.
@@ -312,6 +321,7 @@ impl PolicyConfig {
                 tag_order: TagOrder::Sorted,
                 background_sync_default: PermissionState::Granted,
                 periodic_sync_default: PermissionState::Denied,
+                periodic_requires_granted: false,
             },
             oneshot: OneShotConfig {
                 max_attempts: 3,
@@ -356,6 +366,7 @@ impl PolicyConfig {
                 check_order: CheckOrder::Spec,
                 tag_order: TagOrder::Insertion,
                 periodic_sync_default: PermissionState::Prompt,
+                periodic_requires_granted: true,
                 ..chromium.register
             },
             oneshot: OneShotConfig {

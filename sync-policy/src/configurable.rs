@@ -51,8 +51,10 @@ impl ConfigurablePolicy {
         let allowed = match ctx.kind {
             // spec: register, step 3 ("the user has disabled background sync"): only a denial blocks.
             SyncKind::OneOff => state != PermissionState::Denied,
-            // spec (periodic): register, step 3: anything but "granted" blocks.
-            SyncKind::Periodic => state == PermissionState::Granted,
+            // spec (periodic): register, step 3: anything but "granted" blocks
+            // (Chromium: only a denial, as for one-off).
+            SyncKind::Periodic if self.config.register.periodic_requires_granted => state == PermissionState::Granted,
+            SyncKind::Periodic => state != PermissionState::Denied,
         };
         if allowed { Ok(()) } else { Err(Refusal::PermissionDenied) }
     }

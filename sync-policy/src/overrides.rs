@@ -92,12 +92,13 @@ struct RegisterOverrides {
     tag_order: Set<TagOrder>,
     background_sync_default: Set<PermissionState>,
     periodic_sync_default: Set<PermissionState>,
+    periodic_requires_granted: Set<bool>,
 }
 
 impl RegisterOverrides {
     fn apply(self, dst: &mut RegisterConfig) {
         apply_fields!(self => dst; window_frames, tag_max_length, max_registrations_per_origin, check_order,
-            tag_order, background_sync_default, periodic_sync_default);
+            tag_order, background_sync_default, periodic_sync_default, periodic_requires_granted);
     }
 }
 

@@ -25,9 +25,11 @@ fn one_off_blocks_only_when_denied() {
 }
 
 #[test]
-fn periodic_blocks_unless_granted() {
+fn periodic_blocks_unless_granted_in_spec_and_when_denied_in_chromium() {
     for profile in PROFILES {
-        for (state, allowed) in [(Granted, true), (Prompt, false), (Unset, false), (Denied, false)] {
+        // Unset maps to the profile default: prompt (spec), denied (Chromium).
+        let prompt_allowed = profile == Profile::Chromium;
+        for (state, allowed) in [(Granted, true), (Prompt, prompt_allowed), (Unset, false), (Denied, false)] {
             let got = check(profile, SyncKind::Periodic, state);
             let want = if allowed { Ok(()) } else { Err(Refusal::PermissionDenied) };
             assert_eq!(got, want, "{profile} periodic with {state:?}");

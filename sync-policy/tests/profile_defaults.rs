@@ -39,6 +39,7 @@ fn expected() -> Vec<(&'static str, Value, Value)> {
         ("register.tag_order", json!("sorted"), json!("insertion")),
         ("register.background_sync_default", json!("granted"), json!("granted")),
         ("register.periodic_sync_default", json!("denied"), json!("prompt")),
+        ("register.periodic_requires_granted", json!(false), json!(true)),
         ("oneshot.max_attempts", json!(3), json!(3)),
         ("oneshot.max_attempts_with_notification_permission", json!(3), json!(3)),
         ("oneshot.initial_retry_delay", json!("5m"), json!("5m")),

@@ -127,6 +127,13 @@ impl ChromiumTarget {
         };
         let (sw, kind, tag) = event.key.clone();
         let worker = self.world.workers.get(&sw).cloned().ok_or_else(|| TargetError::Broken("no worker".into()))?;
+        if worker.gone {
+            // The outcome reaches the worker as a push message to its registration,
+            // which no longer exists.
+            return Err(TargetError::NotObservable(
+                "settling an event of a service worker registration that was unregistered".into(),
+            ));
+        }
         let decision = match outcome {
             EventOutcome::Fulfilled => "fulfil",
             EventOutcome::Rejected => "reject",
