@@ -99,7 +99,7 @@ impl<P: Policy> Engine<P> {
         self.running = 0;
         for sw in self.workers.values_mut() {
             sw.lists = [Default::default(), Default::default()];
-            sw.offline_blocked.clear();
+            sw.offline_blocked = Default::default();
         }
         for state in self.origins.iter_mut() {
             state.registrations = 0;

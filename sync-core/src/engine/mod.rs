@@ -22,6 +22,7 @@
 //! earlier than one already seen is treated as happening at the latest time
 //! seen (and logged with `tracing`).
 
+mod blocked_set;
 mod environment;
 mod events;
 mod explain;

@@ -1,5 +1,6 @@
 //! Per-origin, per-worker and per-client state.
 
+use super::blocked_set::BlockedSet;
 use super::registry::RegId;
 use super::tag_list::TagList;
 use crate::ids::{Origin, SwRegId};
@@ -28,7 +29,7 @@ pub(crate) struct OriginState {
     pub(crate) ready: VecDeque<(RegId, u32)>,
     /// Blocked sets, one per condition (`blocker_index`); DevTools offline
     /// emulation uses the worker's own set.
-    pub(crate) blocked: [Vec<(RegId, u32)>; super::BLOCKERS],
+    pub(crate) blocked: [BlockedSet; super::BLOCKERS],
     /// The origin's periodic registrations by scheduled time (for the soonest other event).
     pub(crate) periodic_due: BTreeSet<(Timestamp, RegId)>,
     /// Released blocked entries, re-placed lazily when the origin's turn comes.
@@ -121,7 +122,7 @@ pub(crate) struct Worker {
     /// Registrations per kind, by registration order.
     pub(crate) lists: [TagList; 2],
     /// Registrations held back by this worker's offline emulation.
-    pub(crate) offline_blocked: Vec<(RegId, u32)>,
+    pub(crate) offline_blocked: BlockedSet,
 }
 
 impl Worker {
@@ -131,7 +132,7 @@ impl Worker {
             active,
             offline_emulation: 0,
             lists: [TagList::default(), TagList::default()],
-            offline_blocked: Vec::new(),
+            offline_blocked: BlockedSet::default(),
         }
     }
 

@@ -23,11 +23,21 @@ impl<P: Policy> Engine<P> {
     /// blocked sets and ready queues by invalidating their entries).
     pub(super) fn unplace(&mut self, id: RegId) {
         let Some(reg) = self.registry.get_mut(id) else { return };
-        if let Place::Due(at, _) = reg.place {
+        let (place, sw, origin) = (reg.place, reg.sw, reg.origin);
+        if let Place::Due(at, _) = place {
             self.due.remove(&(at, id, reg.ticket));
         }
         reg.place = Place::Idle;
         reg.ticket = reg.ticket.wrapping_add(1);
+        if let Place::Blocked(b, generation) = place {
+            let set = match b {
+                Blocker::WorkerOffline => self.workers.get_mut(&sw).map(|w| &mut w.offline_blocked),
+                _ => Some(&mut self.origins.get_mut(origin).blocked[blocker_index(b)]),
+            };
+            if let Some(set) = set {
+                set.left(generation, &self.registry);
+            }
+        }
     }
 
     /// The time a pending registration becomes due by its own schedule, or
@@ -87,19 +97,16 @@ impl<P: Policy> Engine<P> {
     }
 
     /// Adds an entry to the blocked set of `key`.
-    fn block(&mut self, key: BlockKey, entry: (RegId, u32)) {
+    /// Adds an entry to the blocked set of `key`; returns the set's generation.
+    fn block(&mut self, key: BlockKey, entry: (RegId, u32)) -> u32 {
         match key {
-            BlockKey::Worker(sw, _) => {
-                if let Some(w) = self.workers.get_mut(&sw) {
-                    w.offline_blocked.push(entry);
-                }
-            }
+            BlockKey::Worker(sw, _) => self.workers.get_mut(&sw).map_or(0, |w| w.offline_blocked.push(entry)),
             BlockKey::Origin(origin, b) => {
                 let set = &mut self.origins.get_mut(origin).blocked[blocker_index(b)];
                 if set.is_empty() && is_device_wide(b) {
                     self.global_blocked[blocker_index(b)].push(origin);
                 }
-                set.push(entry);
+                set.push(entry)
             }
         }
     }
@@ -136,9 +143,9 @@ impl<P: Policy> Engine<P> {
                 self.due.insert((at, id, ticket));
             }
             Verdict::Blocked(b) => {
-                reg.place = Place::Blocked(b);
-                if let Some(key) = key {
-                    self.block(key, (id, ticket));
+                let generation = key.map_or(0, |key| self.block(key, (id, ticket)));
+                if let Some(reg) = self.registry.get_mut(id) {
+                    reg.place = Place::Blocked(b, generation);
                 }
             }
             Verdict::Fire => {
@@ -170,10 +177,10 @@ impl<P: Policy> Engine<P> {
     pub(super) fn release(&mut self, key: BlockKey) {
         let members = match key {
             BlockKey::Worker(sw, _) => match self.workers.get_mut(&sw) {
-                Some(w) => std::mem::take(&mut w.offline_blocked),
+                Some(w) => w.offline_blocked.take(),
                 None => return,
             },
-            BlockKey::Origin(origin, b) => std::mem::take(&mut self.origins.get_mut(origin).blocked[blocker_index(b)]),
+            BlockKey::Origin(origin, b) => self.origins.get_mut(origin).blocked[blocker_index(b)].take(),
         };
         if members.is_empty() {
             return;

@@ -42,8 +42,9 @@ pub(crate) enum Place {
     Idle,
     /// In the due index until the time.
     Due(Timestamp, WaitReason),
-    /// In the blocked set of this condition.
-    Blocked(Blocker),
+    /// In the blocked set of this condition, during the set's given generation
+    /// (a release starts a new one).
+    Blocked(Blocker, u32),
     /// In its origin's ready queue.
     Ready,
 }
