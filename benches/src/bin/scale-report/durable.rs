@@ -1,0 +1,240 @@
+//! The on-disk figures: restart load time from SQLite, and durable
+//! acknowledged registrations per second with 1 and 64 concurrent callers.
+//!
+//! - Engine: a `SqliteStore` file filled with the workload's `n` pending
+//!   rows; restart = `SqliteStore::open` + `load()` + `Engine::restore`. The
+//!   restored engine (offline) then runs inside the tokio driver on a
+//!   2-thread runtime; callers await `Handle::register`, which resolves only
+//!   after the registration is committed (group commit, `synchronous=FULL`).
+//! - Baseline: a SQLite file with one blob per worker (`n / 100` blobs);
+//!   restart = open + read every blob + decode + `InitImpl`'s scans. Callers
+//!   send to one op-queue thread (Chromium's `BackgroundSyncOpScheduler`
+//!   serializes operations), which runs each `register` to completion: its
+//!   scans, the group re-encode and one durable blob write.
+//!
+//! Both use Chromium's policy with the per-origin quota off (each caller
+//! registers thousands of tags on its own origin).
+
+use crate::ReportError;
+use crate::in_memory::Limit;
+use std::future::Future;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use sync_benches::baseline::backend::SqliteBackend;
+use sync_benches::baseline::proto;
+use sync_benches::fixture::{BaselineScheduler, EngineScheduler, baseline_groups};
+use sync_benches::workload::{OFFLINE, SCRATCH, client, origin_name, policy_config, sw};
+use sync_core::driver::{Clock, Driver, SystemClock};
+use sync_core::store::{Mutation, SqliteStore, Store};
+use sync_core::{Caller, Dispatch, Engine};
+use sync_policy::{ConfigurablePolicy, EventOutcome, PolicyConfig};
+use tokio::sync::oneshot;
+
+/// Most concurrent callers.
+pub const CALLERS: u64 = 64;
+
+/// Chromium's policy without the per-origin quota.
+pub fn durable_config() -> PolicyConfig {
+    let mut config = policy_config();
+    config.register.max_registrations_per_origin = None;
+    config
+}
+
+/// Origin index of durable caller `c`.
+fn caller_origin(c: u64) -> u64 {
+    SCRATCH + 1 + c
+}
+
+/// A unique 16-byte tag for caller `c`, op `i` of round `round`.
+fn durable_tag(round: u64, c: u64, i: u64) -> String {
+    format!("d{round}{c:02}{i:012}")
+}
+
+/// Restart and durable figures of one scheduler at one size.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DiskFigures {
+    /// Open + load + restore, in seconds.
+    pub restart_secs: f64,
+    /// Rows written per second while filling the file (bulk, not per ack).
+    pub fill_per_sec: f64,
+    /// Acknowledged registrations per second with 1 caller, and how many.
+    pub acks_1: (f64, u64),
+    /// With [`CALLERS`] callers.
+    pub acks_many: (f64, u64),
+    /// Calls that did not resolve.
+    pub failures: u64,
+}
+
+/// Runs up to `limit.ops` registrations spread over `callers` concurrent
+/// callers, each stopping at the deadline; returns (acks per second, acks, failures).
+async fn acks<F, Fut>(callers: u64, limit: Limit, round: u64, register: F) -> (f64, u64, u64)
+where
+    F: Fn(u64, String) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    let per_caller = (limit.ops / callers).max(1);
+    let start = Instant::now();
+    let deadline = start + limit.budget;
+    let mut tasks = tokio::task::JoinSet::new();
+    for c in 0..callers {
+        let register = register.clone();
+        tasks.spawn(async move {
+            let (mut ok, mut failed) = (0u64, 0u64);
+            for i in 0..per_caller {
+                if Instant::now() >= deadline {
+                    break;
+                }
+                if register(c, durable_tag(round, c, i)).await {
+                    ok += 1;
+                } else {
+                    failed += 1;
+                }
+            }
+            (ok, failed)
+        });
+    }
+    let (mut ok, mut failed) = (0, 0);
+    while let Some(done) = tasks.join_next().await {
+        let (o, f) = done.unwrap_or((0, 1));
+        ok += o;
+        failed += f;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    (if secs > 0.0 { ok as f64 / secs } else { 0.0 }, ok, failed)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ReportError> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}
+
+/// The engine's restart and durable figures at size `n`, with files in `dir`.
+pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFigures, ReportError> {
+    let path = dir.join(format!("engine-{n}.db"));
+    let fill_start = Instant::now();
+    {
+        let mut store = SqliteStore::open(&path)?;
+        // Setup, not measured: key order makes SQLite's inserts appends.
+        let mut rows = EngineScheduler::rows(n, false);
+        rows.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        let rows: Vec<Mutation> = rows.into_iter().map(Mutation::Put).collect();
+        for batch in rows.chunks(10_000) {
+            store.apply(batch)?;
+        }
+    }
+    let fill_per_sec = n as f64 / fill_start.elapsed().as_secs_f64();
+
+    let start = Instant::now();
+    let mut store = SqliteStore::open(&path)?;
+    let snapshot = store.load()?;
+    let now = SystemClock.now();
+    let mut engine = Engine::restore(ConfigurablePolicy::new(durable_config()), now, snapshot)?;
+    let restart_secs = start.elapsed().as_secs_f64();
+    if engine.len() != n {
+        return Err(ReportError::Check(format!("restored {} of {n} registrations", engine.len())));
+    }
+
+    engine.set_log_recording(false);
+    engine.set_network(now, OFFLINE);
+    let mut stray = 0;
+    while let Some(action) = engine.poll_action() {
+        if matches!(action, sync_core::Action::Persist(_) | sync_core::Action::Dispatch(_)) {
+            stray += 1;
+        }
+    }
+    if stray > 0 {
+        return Err(ReportError::Check(format!("{stray} persists or dispatches after restoring offline")));
+    }
+    let (acks_1, acks_many) = runtime()?.block_on(async move {
+        let dispatcher = |_event: Dispatch| async { EventOutcome::Fulfilled };
+        let driver = Driver::builder(store, dispatcher).spawn(engine);
+        let handle = driver.handle();
+        for c in 0..CALLERS {
+            let o = caller_origin(c);
+            handle.add_worker(sw(o), &origin_name(o), true).await?;
+            handle.client_opened(client(o), &origin_name(o), sync_policy::FrameType::TopLevel).await?;
+        }
+        let register = move |c: u64, tag: String| {
+            let handle = handle.clone();
+            async move {
+                let o = caller_origin(c);
+                handle.register(Caller::Client(client(o)), sw(o), &tag).await.is_ok()
+            }
+        };
+        let a1 = acks(1, one, 0, register.clone()).await;
+        let am = acks(CALLERS, many, 1, register).await;
+        driver.shutdown().await?;
+        Ok::<_, ReportError>((a1, am))
+    })?;
+    Ok(DiskFigures {
+        restart_secs,
+        fill_per_sec,
+        acks_1: (acks_1.0, acks_1.1),
+        acks_many: (acks_many.0, acks_many.1),
+        failures: acks_1.2 + acks_many.2,
+    })
+}
+
+/// The baseline's restart and durable figures at size `n`, with files in `dir`.
+pub fn baseline(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFigures, ReportError> {
+    let path = dir.join(format!("baseline-{n}.db"));
+    let fill_start = Instant::now();
+    {
+        let mut backend = SqliteBackend::open(&path)?;
+        let mut values = Vec::new();
+        for (sw, group) in baseline_groups(n, false) {
+            let mut blob = Vec::new();
+            proto::encode_group(&group, &mut blob);
+            values.push((sw, blob));
+        }
+        backend.store_many(&values)?;
+    }
+    let fill_per_sec = n as f64 / fill_start.elapsed().as_secs_f64();
+
+    let start = Instant::now();
+    let backend = SqliteBackend::open(&path)?;
+    let mut sched = BaselineScheduler::load_offline(backend, n, durable_config())?;
+    let restart_secs = start.elapsed().as_secs_f64();
+    if sched.baseline.len() != n {
+        return Err(ReportError::Check(format!("baseline restored {} of {n}", sched.baseline.len())));
+    }
+    for c in 0..CALLERS {
+        sched.announce(caller_origin(c));
+    }
+    // The op queue: one thread runs each operation to completion, in order.
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, String, oneshot::Sender<bool>)>();
+    let queue = std::thread::spawn(move || {
+        for (c, tag, reply) in rx {
+            let ok = sched.register_on(caller_origin(c), &tag);
+            // The caller may have gone; nothing to do then.
+            let _ = reply.send(ok);
+        }
+    });
+    let register = move |c: u64, tag: String| {
+        let tx = tx.clone();
+        async move {
+            let (reply, answer) = oneshot::channel();
+            if tx.send((c, tag, reply)).is_err() {
+                return false;
+            }
+            answer.await.unwrap_or(false)
+        }
+    };
+    let (acks_1, acks_many) = runtime()?.block_on(async move {
+        let a1 = acks(1, one, 0, register.clone()).await;
+        let am = acks(CALLERS, many, 1, register).await;
+        (a1, am)
+    });
+    queue.join().map_err(|_| ReportError::Check("the baseline op queue panicked".into()))?;
+    Ok(DiskFigures {
+        restart_secs,
+        fill_per_sec,
+        acks_1: (acks_1.0, acks_1.1),
+        acks_many: (acks_many.0, acks_many.1),
+        failures: acks_1.2 + acks_many.2,
+    })
+}
+
+/// Budget helper: a limit of `ops` operations or `secs` seconds.
+pub fn limit(ops: u64, secs: f64) -> Limit {
+    Limit { ops, budget: Duration::from_secs_f64(secs) }
+}
