@@ -124,6 +124,19 @@ pub struct TestResult {
 }
 
 impl TestResult {
+    /// A result for a scenario's test before its subtests run (profile unset).
+    pub fn for_scenario(scenario: &Scenario, file: &Path) -> TestResult {
+        TestResult {
+            test: scenario.test.clone(),
+            file: file.to_path_buf(),
+            source: Some(scenario.source),
+            profile: String::new(),
+            description: scenario.description.clone(),
+            error: None,
+            subtests: Vec::new(),
+        }
+    }
+
     /// The wptreport test status.
     pub fn status(&self) -> &'static str {
         if self.error.is_some() { "ERROR" } else { "OK" }
@@ -189,15 +202,7 @@ pub fn run(
             results.push(TestResult { test: format!("{} (duplicate)", scenario.test), ..error_result(file, &e) });
             continue;
         }
-        let mut result = TestResult {
-            test: scenario.test.clone(),
-            file: file.path.clone(),
-            source: Some(scenario.source),
-            profile: String::new(),
-            description: scenario.description.clone(),
-            error: None,
-            subtests: Vec::new(),
-        };
+        let mut result = TestResult::for_scenario(&scenario, &file.path);
         match resolve(&scenario.policy, &options.profile) {
             Ok((config, name)) => {
                 result.profile = name;

@@ -134,15 +134,7 @@ pub fn run_tests(
         if subtests.is_empty() {
             continue;
         }
-        let mut result = TestResult {
-            test: scenario.test.clone(),
-            file: file.path.clone(),
-            source: Some(scenario.source),
-            profile: String::new(),
-            description: scenario.description.clone(),
-            error: None,
-            subtests: vec![],
-        };
+        let mut result = TestResult::for_scenario(&scenario, &file.path);
         match resolve(&scenario.policy, profile) {
             Ok((config, name)) => {
                 result.profile = name;
