@@ -66,18 +66,7 @@ fn shape(out: &mut String, mark: Mark, x: i64, y: i64, title: &str) {
     let t = format!("<title>{}</title>", esc(title));
     let _ = match mark {
         Mark::Register => write!(out, "<circle cx='{x}' cy='{y}' r='6' fill='#2563eb'>{t}</circle>"),
-        Mark::Rejected => write!(
-            out,
-            "<g stroke='#dc2626' stroke-width='3'>{t}<line x1='{}' y1='{}' x2='{}' y2='{}'/><line x1='{}' y1='{}' x2='{}' y2='{}'/></g>",
-            x - 5,
-            y - 5,
-            x + 5,
-            y + 5,
-            x - 5,
-            y + 5,
-            x + 5,
-            y - 5
-        ),
+        Mark::Rejected => cross(out, x, y, 5, "#dc2626", 3, &t),
         Mark::Dispatch => write!(
             out,
             "<polygon points='{},{} {},{} {},{}' fill='#f59e0b'>{t}</polygon>",
@@ -114,19 +103,24 @@ fn shape(out: &mut String, mark: Mark, x: i64, y: i64, title: &str) {
         }
         Mark::Power => write!(out, "<circle cx='{x}' cy='{y}' r='5' fill='#eab308'>{t}</circle>"),
         Mark::Environment => write!(out, "<circle cx='{x}' cy='{y}' r='4' fill='#9ca3af'>{t}</circle>"),
-        Mark::CheckFailed => write!(
-            out,
-            "<g stroke='#b91c1c' stroke-width='4'>{t}<line x1='{}' y1='{}' x2='{}' y2='{}'/><line x1='{}' y1='{}' x2='{}' y2='{}'/></g>",
-            x - 7,
-            y - 7,
-            x + 7,
-            y + 7,
-            x - 7,
-            y + 7,
-            x + 7,
-            y - 7
-        ),
+        Mark::CheckFailed => cross(out, x, y, 7, "#b91c1c", 4, &t),
     };
+}
+
+/// An X of half-width `r` centred on (x, y).
+fn cross(out: &mut String, x: i64, y: i64, r: i64, color: &str, width: u32, title: &str) -> std::fmt::Result {
+    write!(
+        out,
+        "<g stroke='{color}' stroke-width='{width}'>{title}<line x1='{}' y1='{}' x2='{}' y2='{}'/><line x1='{}' y1='{}' x2='{}' y2='{}'/></g>",
+        x - r,
+        y - r,
+        x + r,
+        y + r,
+        x - r,
+        y + r,
+        x + r,
+        y - r
+    )
 }
 
 /// The caption shown under a mark, for the marks whose text matters at a glance.

@@ -65,6 +65,20 @@ pub struct DiskFigures {
     pub failures: u64,
 }
 
+impl DiskFigures {
+    /// The figures from the restart time, the fill rate and the two
+    /// (acks per second, acks, failures) runs.
+    fn new(restart_secs: f64, fill_per_sec: f64, one: (f64, u64, u64), many: (f64, u64, u64)) -> DiskFigures {
+        DiskFigures {
+            restart_secs,
+            fill_per_sec,
+            acks_1: (one.0, one.1),
+            acks_many: (many.0, many.1),
+            failures: one.2 + many.2,
+        }
+    }
+}
+
 /// Runs up to `limit.ops` registrations spread over `callers` concurrent
 /// callers, each stopping at the deadline; returns (acks per second, acks, failures).
 async fn acks<F, Fut>(callers: u64, limit: Limit, round: u64, register: F) -> (f64, u64, u64)
@@ -165,13 +179,7 @@ pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFigur
         driver.shutdown().await?;
         Ok::<_, ReportError>((a1, am))
     })?;
-    Ok(DiskFigures {
-        restart_secs,
-        fill_per_sec,
-        acks_1: (acks_1.0, acks_1.1),
-        acks_many: (acks_many.0, acks_many.1),
-        failures: acks_1.2 + acks_many.2,
-    })
+    Ok(DiskFigures::new(restart_secs, fill_per_sec, acks_1, acks_many))
 }
 
 /// The baseline's restart and durable figures at size `n`, with files in `dir`.
@@ -225,13 +233,7 @@ pub fn baseline(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFig
         (a1, am)
     });
     queue.join().map_err(|_| ReportError::Check("the baseline op queue panicked".into()))?;
-    Ok(DiskFigures {
-        restart_secs,
-        fill_per_sec,
-        acks_1: (acks_1.0, acks_1.1),
-        acks_many: (acks_many.0, acks_many.1),
-        failures: acks_1.2 + acks_many.2,
-    })
+    Ok(DiskFigures::new(restart_secs, fill_per_sec, acks_1, acks_many))
 }
 
 /// Budget helper: a limit of `ops` operations or `secs` seconds.
