@@ -175,7 +175,7 @@ impl<P: Policy> Engine<P> {
         if self.disabled {
             return Err(SyncError::Disabled);
         }
-        let id = self.registry.find(key.sw, key.kind, &key.tag).ok_or(SyncError::UnknownRegistration)?;
+        let id = self.find_registration(key.sw, key.kind, &key.tag).ok_or(SyncError::UnknownRegistration)?;
         let worker_offline = self.workers.get(&key.sw).is_some_and(|w| w.offline_emulation > 0);
         if !self.env.network.online || worker_offline {
             return Err(SyncError::Offline);

@@ -73,7 +73,7 @@ impl<P: Policy> Engine<P> {
         if self.disabled {
             return Explanation::Disabled;
         }
-        match self.registry.find(key.sw, key.kind, &key.tag) {
+        match self.find_registration(key.sw, key.kind, &key.tag) {
             Some(id) => self.explain_id(id),
             None => Explanation::NotRegistered,
         }

@@ -363,6 +363,22 @@ impl<P: Policy> Engine<P> {
         })
     }
 
+    /// The registration of worker `sw` with this kind and tag, looked up in the
+    /// worker's own tag table.
+    fn find_registration(&self, sw: SwRegId, kind: SyncKind, tag: &str) -> Option<RegId> {
+        let worker = self.workers.get(&sw)?;
+        worker.list(kind).find(self.registry.tag_hash(tag), |id| self.registry.has_tag(id, tag))
+    }
+
+    /// Files registration `id` in its worker's tag table, if the worker is known.
+    fn file_registration(&mut self, id: RegId) {
+        let Some(reg) = self.registry.get(id) else { return };
+        let registry = &self.registry;
+        if let Some(w) = self.workers.get_mut(&reg.sw) {
+            w.list_mut(reg.kind).insert(reg.seq, id, registry.tag_hash(&reg.tag), |other| registry.tag_hash_of(other));
+        }
+    }
+
     fn persist_registration(&mut self, id: RegId) {
         if let Some(reg) = self.registry.get(id) {
             let row = reg.to_stored(&self.origins.get(reg.origin).origin);

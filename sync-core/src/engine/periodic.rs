@@ -127,7 +127,7 @@ impl<P: Policy> Engine<P> {
         }
         // spec: steps 1.1-1.2: remove the registration if there is one. An event in
         // flight is not cancelled; its result is ignored.
-        if let Some(id) = self.registry.find(sw, SyncKind::Periodic, tag) {
+        if let Some(id) = self.find_registration(sw, SyncKind::Periodic, tag) {
             self.log(id, LogEvent::Unregistered, Vec::new());
             self.delete_registration(id);
         }

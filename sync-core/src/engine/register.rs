@@ -68,7 +68,7 @@ impl<P: Policy> Engine<P> {
         // UA's tag-length and quota limits, in the policy's order.
         let state = self.origins.get(origin);
         // spec: register, step 7 (looked up here once: the quota ignores existing tags).
-        let existing = self.registry.find(sw, kind, tag);
+        let existing = self.find_registration(sw, kind, tag);
         let ctx = RegisterContext {
             kind,
             permission: state.permission(PermissionName::for_kind(kind)),
@@ -172,9 +172,7 @@ impl<P: Policy> Engine<P> {
             place: Place::Idle,
             ticket: 0,
         });
-        if let Some(w) = self.workers.get_mut(&sw) {
-            w.list_mut(kind).insert(seq, id);
-        }
+        self.file_registration(id);
         self.origins.get_mut(origin).registrations += 1;
         id
     }
@@ -187,8 +185,9 @@ impl<P: Policy> Engine<P> {
         if reg.kind == SyncKind::Periodic {
             self.origins.get_mut(reg.origin).periodic_due.remove(&(reg.due, id));
         }
+        let hash = self.registry.tag_hash(&reg.tag);
         if let Some(w) = self.workers.get_mut(&reg.sw) {
-            w.list_mut(reg.kind).remove(reg.seq);
+            w.list_mut(reg.kind).remove(reg.seq, id, hash);
         }
         let origin = self.origins.get_mut(reg.origin);
         origin.registrations = origin.registrations.saturating_sub(1);

@@ -1,10 +1,11 @@
-//! The registration table: a slab of registrations plus a hash index on
-//! (worker, kind, tag) that stores only slab indices, so each tag is held once.
+//! The registration table: a slab of registrations, addressed by [`RegId`].
+//! Each tag is held once, in its registration; the per-worker tag tables
+//! store only slab indices.
 
 use crate::ids::{RegistrationKey, SwRegId, Tag};
 use crate::store::{StoredPeriodic, StoredPhase, StoredRegistration};
-use hashbrown::{DefaultHashBuilder, HashTable};
-use std::hash::{BuildHasher, Hash, Hasher};
+use hashbrown::DefaultHashBuilder;
+use std::hash::BuildHasher;
 use sync_policy::{Blocker, Millis, SyncKind, Timestamp, WaitReason};
 
 use super::origins::OriginIdx;
@@ -94,48 +95,40 @@ impl Registration {
     }
 }
 
+/// The slab of registrations. Lookup by tag lives in each worker's
+/// [`TagList`](super::tag_list::TagList), hashed with [`Registry::tag_hash`].
 pub(crate) struct Registry {
     slots: Vec<Option<Registration>>,
     free: Vec<u32>,
-    index: HashTable<u32>,
     hasher: DefaultHashBuilder,
     len: usize,
 }
 
-fn key_hash(hasher: &DefaultHashBuilder, sw: SwRegId, kind: SyncKind, tag: &str) -> u64 {
-    let mut h = hasher.build_hasher();
-    sw.hash(&mut h);
-    kind.hash(&mut h);
-    tag.hash(&mut h);
-    h.finish()
-}
-
 impl Registry {
     pub(crate) fn new() -> Registry {
-        Registry {
-            slots: Vec::new(),
-            free: Vec::new(),
-            index: HashTable::new(),
-            hasher: DefaultHashBuilder::default(),
-            len: 0,
-        }
+        Registry { slots: Vec::new(), free: Vec::new(), hasher: DefaultHashBuilder::default(), len: 0 }
     }
 
     pub(crate) fn len(&self) -> usize {
         self.len
     }
 
-    pub(crate) fn find(&self, sw: SwRegId, kind: SyncKind, tag: &str) -> Option<RegId> {
-        let hash = key_hash(&self.hasher, sw, kind, tag);
-        self.index
-            .find(hash, |&i| {
-                self.slots[i as usize].as_ref().is_some_and(|r| r.sw == sw && r.kind == kind && &*r.tag == tag)
-            })
-            .map(|&i| RegId(i))
+    /// The hash a worker's tag table files `tag` under.
+    pub(crate) fn tag_hash(&self, tag: &str) -> u64 {
+        self.hasher.hash_one(tag)
+    }
+
+    /// The tag hash of registration `id` (0 if it is gone).
+    pub(crate) fn tag_hash_of(&self, id: RegId) -> u64 {
+        self.get(id).map_or(0, |r| self.tag_hash(&r.tag))
+    }
+
+    /// Whether registration `id` exists and has tag `tag`.
+    pub(crate) fn has_tag(&self, id: RegId, tag: &str) -> bool {
+        self.get(id).is_some_and(|r| &*r.tag == tag)
     }
 
     pub(crate) fn insert(&mut self, reg: Registration) -> RegId {
-        let hash = key_hash(&self.hasher, reg.sw, reg.kind, &reg.tag);
         let idx = match self.free.pop() {
             Some(i) => {
                 self.slots[i as usize] = Some(reg);
@@ -148,22 +141,12 @@ impl Registry {
                 (self.slots.len() - 1) as u32
             }
         };
-        let slots = &self.slots;
-        let hasher = &self.hasher;
-        self.index.insert_unique(hash, idx, |&i| match &slots[i as usize] {
-            Some(r) => key_hash(hasher, r.sw, r.kind, &r.tag),
-            None => 0,
-        });
         self.len += 1;
         RegId(idx)
     }
 
     pub(crate) fn remove(&mut self, id: RegId) -> Option<Registration> {
         let reg = self.slots.get_mut(id.0 as usize)?.take()?;
-        let hash = key_hash(&self.hasher, reg.sw, reg.kind, &reg.tag);
-        if let Ok(entry) = self.index.find_entry(hash, |&i| i == id.0) {
-            entry.remove();
-        }
         self.free.push(id.0);
         self.len -= 1;
         Some(reg)
@@ -183,11 +166,5 @@ impl Registry {
 
     pub(crate) fn reserve(&mut self, additional: usize) {
         self.slots.reserve(additional);
-        let slots = &self.slots;
-        let hasher = &self.hasher;
-        self.index.reserve(additional, |&i| match &slots[i as usize] {
-            Some(r) => key_hash(hasher, r.sw, r.kind, &r.tag),
-            None => 0,
-        });
     }
 }

@@ -39,7 +39,7 @@ impl<P: Policy> Engine<P> {
             if worker.origin != origin {
                 return Err(SyncError::BadSnapshot(format!("{:?} stored under two origins", row.key.sw)));
             }
-            if engine.registry.find(row.key.sw, row.key.kind, &row.key.tag).is_some() {
+            if engine.find_registration(row.key.sw, row.key.kind, &row.key.tag).is_some() {
                 return Err(SyncError::BadSnapshot("duplicate registration key".into()));
             }
             let (min_interval, anchor) = row.periodic.map_or((Millis::ZERO, now), |p| (p.min_interval, p.anchor));
@@ -66,9 +66,7 @@ impl<P: Policy> Engine<P> {
                 place: Place::Idle,
                 ticket: 0,
             });
-            if let Some(w) = engine.workers.get_mut(&sw) {
-                w.list_mut(kind).insert(seq, id);
-            }
+            engine.file_registration(id);
             if kind == SyncKind::Periodic {
                 engine.origins.get_mut(origin).periodic_due.insert((row.due, id));
             }
