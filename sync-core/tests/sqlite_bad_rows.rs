@@ -6,7 +6,8 @@ mod sqlite_kit;
 use sqlite_kit::*;
 use sync_core::store::{Mutation, SqliteStore, Store, StoreError};
 
-/// A store holding two good rows, then `sql` run on the file behind its back.
+/// A store holding two good rows (folded into `registrations`), then `sql`
+/// run on the file behind its back. Bad journal rows: `sqlite_bad_journal_rows.rs`.
 fn load_after(sql: &str) -> Result<sync_core::store::Snapshot, StoreError> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rows.db");
@@ -17,7 +18,9 @@ fn load_after(sql: &str) -> Result<sync_core::store::Snapshot, StoreError> {
         Mutation::PutOrigin(origin_row(A, Some(5))),
     ])
     .unwrap();
+    assert_eq!(s.compact().unwrap(), 2, "both rows folded into `registrations`");
     drop(s);
+    assert_eq!(count_rows(&path, "registrations"), 2);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(sql).unwrap();
     drop(conn);

@@ -1,6 +1,7 @@
 //! The kill -9 crash test at CI size: 50 points of random traffic killed with
 //! SIGKILL, each followed by a reopen that must show every acknowledged
-//! registration state and nothing else. The full run is
+//! registration state and nothing else, with journal folds (in commits and
+//! in `compact()`) among the killed work. The full run is
 //! `cargo run --release -p sync-core --bin crash_test -- --points 1000`.
 #![cfg(feature = "sqlite")]
 
@@ -25,4 +26,11 @@ fn fifty_kill_points_lose_nothing_and_invent_nothing() {
     assert!(acknowledged > 100, "the children acknowledged real traffic: {last}");
     assert_eq!(&fields[2..], ["lost: 0", "phantom: 0"]);
     assert!(stdout.contains("torn states: 0"), "{stdout}");
+    let folds: u64 = stdout
+        .split("journal folds completed: ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the fold count");
+    assert!(folds > 10, "kills also land among journal folds: {stdout}");
 }

@@ -104,3 +104,70 @@ fn a_file_from_a_newer_schema_is_refused_and_kept() {
     let shown = format!("schema version {}", SCHEMA_VERSION + 1);
     assert!(e.to_string().contains("newer.db") && e.to_string().contains(&shown), "{e}");
 }
+
+/// Rows of every shape: one-off and periodic, pending and waiting, extreme values.
+fn v1_rows() -> Vec<sync_core::store::StoredRegistration> {
+    let mut rows: Vec<_> = (0..500u64)
+        .map(|i| {
+            if i % 5 == 0 {
+                periodic(1 + i % 7, &format!("p-{i:04}"), i + 1, 43_200_000 + i)
+            } else {
+                one_off(1 + i % 7, &format!("tag-{i:04}"), i + 1)
+            }
+        })
+        .collect();
+    let mut waiting = one_off(u64::MAX, "waiting", u64::MAX);
+    waiting.phase = sync_core::store::StoredPhase::Waiting;
+    waiting.attempts = 2;
+    waiting.due = sync_policy::Timestamp(u64::MAX);
+    rows.push(waiting);
+    rows
+}
+
+#[test]
+fn a_version_1_file_migrates_to_version_2_keeping_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    let rows = v1_rows();
+    let origins = vec![origin_row(A, Some(5)), origin_row(B, None)];
+    v1_file(&path, &rows, &origins);
+    assert_eq!(pragma(&path, "user_version"), 1);
+    let expected = sorted(sync_core::store::Snapshot { registrations: rows.clone(), origins });
+
+    let mut s = SqliteStore::open(&path).expect("a version-1 file passes the inspection and migrates");
+    assert_eq!(pragma(&path, "user_version"), 2);
+    assert_eq!(count_rows(&path, "registrations"), rows.len() as i64, "rows stay where they were");
+    assert_eq!((s.journal_rows(), count_rows(&path, "journal")), (0, 0));
+    assert_eq!(sorted(s.load().unwrap()), expected);
+
+    // The migrated file takes new writes through its journal, and keeps them.
+    s.apply(&[Mutation::Put(one_off(9, "new", 10_000)), Mutation::Delete(rows[1].key.clone())]).unwrap();
+    assert_eq!(count_rows(&path, "journal"), 2);
+    drop(s);
+    let mut expected = expected;
+    expected.registrations.retain(|r| r.key != rows[1].key);
+    expected.registrations.push(one_off(9, "new", 10_000));
+    let expected = sorted(expected);
+    assert_eq!(reopen(&path), expected);
+    let mut s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.compact().unwrap(), 2);
+    assert_eq!(sorted(s.load().unwrap()), expected);
+}
+
+#[test]
+fn a_version_1_file_is_checked_against_the_version_1_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    v1_file(&path, &[one_off(1, "a", 1)], &[]);
+    // A journal table does not belong in a version-1 file.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE journal (id INTEGER PRIMARY KEY)").unwrap();
+    drop(conn);
+    let before = bytes(&path);
+    match SqliteStore::open(&path) {
+        Err(StoreError::Corrupt { reason, .. }) => assert!(reason.contains("damaged schema"), "{reason}"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    assert_eq!(bytes(&path), before, "not migrated, not modified");
+    assert_eq!(pragma(&path, "user_version"), 1);
+}

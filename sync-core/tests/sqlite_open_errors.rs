@@ -72,6 +72,16 @@ fn a_damaged_schema() {
     conn.execute_batch("DROP TABLE origins").unwrap();
     drop(conn);
     refused_as_corrupt(&path, "damaged schema");
+
+    // A version-2 file without its journal, or with a journal column missing.
+    for sql in ["DROP TABLE journal", "ALTER TABLE journal DROP COLUMN anchor"] {
+        let other = tempfile::tempdir().unwrap();
+        let path = filled(other.path(), 10);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(sql).unwrap();
+        drop(conn);
+        refused_as_corrupt(&path, "damaged schema");
+    }
 }
 
 #[test]

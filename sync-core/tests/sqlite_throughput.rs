@@ -114,3 +114,55 @@ fn durable_registrations_per_second_with_1_and_64_callers() {
         println!("run {run}: 1 caller: {one:.0} registrations/s; 64 callers: {many:.0} registrations/s");
     }
 }
+
+/// Batches of 64 registrations, one on each of 64 workers (as 64 concurrent
+/// callers of different sites give): per fold threshold, the time of an
+/// ordinary commit, of a commit that also folds, and the rows per second over
+/// both, on a file that already holds `existing` rows.
+fn fold_cost(existing: u64, threshold: u64, batches: u64) -> (f64, f64, f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = SqliteStore::open(dir.path().join("fold.db")).unwrap();
+    for b in 0..existing / 10_000 {
+        s.apply(&sequential_rows(b * 10_000, 10_000)).unwrap();
+    }
+    s.compact().unwrap();
+    s.set_fold_threshold(threshold);
+    let (mut plain, mut plain_n, mut folding, mut folding_n) = (0.0, 0u64, 0.0, 0u64);
+    let start = Instant::now();
+    for b in 0..batches {
+        let batch: Vec<_> = (0..64)
+            .map(|w| Mutation::Put(one_off(1_000_000 + w, &format!("t{b:08}"), 10_000_000 + b * 64 + w)))
+            .collect();
+        let before = s.journal_rows();
+        let t = Instant::now();
+        s.apply(&batch).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        if s.journal_rows() < before {
+            folding += secs;
+            folding_n += 1;
+        } else {
+            plain += secs;
+            plain_n += 1;
+        }
+    }
+    let rate = (batches * 64) as f64 / start.elapsed().as_secs_f64();
+    (plain / plain_n.max(1) as f64, folding / folding_n.max(1) as f64, rate)
+}
+
+#[test]
+#[ignore = "measurement"]
+fn journal_fold_cost_by_threshold() {
+    for existing in [10_000, ROWS] {
+        for threshold in [4_096, 8_192, 16_384, 32_768, 65_536] {
+            let batches = (4 * threshold / 64).max(2_000);
+            let (plain, folding, rate) = fold_cost(existing, threshold, batches);
+            println!(
+                "{existing} rows, threshold {threshold}: commit {:.0} us, folding commit {:.1} ms ({:.2} us per folded row), \
+                 {rate:.0} rows/s over {batches} commits of 64",
+                plain * 1e6,
+                folding * 1e3,
+                folding * 1e6 / threshold as f64
+            );
+        }
+    }
+}

@@ -233,3 +233,75 @@ pub fn stored_view(snapshot: &Snapshot) -> BTreeMap<RegistrationKey, Seen> {
 pub fn dispatches(actions: &[Action]) -> Vec<sync_core::Dispatch> {
     actions.iter().filter_map(|a| if let Action::Dispatch(d) = a { Some(d.clone()) } else { None }).collect()
 }
+
+/// Rows in `table` of the file, read behind the store's back.
+pub fn count_rows(path: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(path).expect("open for counting");
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
+}
+
+/// Schema version 1 exactly as it shipped, to build version-1 files by hand.
+pub const V1_SQL: &str = "CREATE TABLE registrations (
+              sw INTEGER NOT NULL,
+              kind INTEGER NOT NULL,
+              tag TEXT NOT NULL,
+              origin TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              phase INTEGER NOT NULL,
+              attempts INTEGER NOT NULL,
+              max_attempts INTEGER NOT NULL,
+              due INTEGER NOT NULL,
+              min_interval INTEGER,
+              anchor INTEGER,
+              PRIMARY KEY (sw, kind, tag)
+          ) STRICT, WITHOUT ROWID;
+          CREATE TABLE origins (
+              origin TEXT NOT NULL PRIMARY KEY,
+              last_periodic INTEGER
+          ) STRICT, WITHOUT ROWID;";
+
+/// Writes a store file at schema version 1 holding `rows` and `origins`, as a
+/// build of that version would have left it (closed, WAL checkpointed).
+pub fn v1_file(path: &Path, rows: &[StoredRegistration], origins: &[StoredOrigin]) {
+    let mut conn = rusqlite::Connection::open(path).expect("create v1 file");
+    conn.pragma_update(None, "journal_mode", "WAL").expect("wal");
+    let tx = conn.transaction().expect("tx");
+    tx.execute_batch(V1_SQL).expect("v1 schema");
+    tx.pragma_update(None, "application_id", 0x4253_594E).expect("application_id");
+    tx.pragma_update(None, "user_version", 1).expect("user_version");
+    // Unsigned values are stored bit for bit in SQLite's signed integers.
+    let b = |v: u64| v as i64;
+    for r in rows {
+        tx.execute(
+            "INSERT INTO registrations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            rusqlite::params![
+                b(r.key.sw.0),
+                match r.key.kind {
+                    SyncKind::OneOff => 0,
+                    SyncKind::Periodic => 1,
+                },
+                &*r.key.tag,
+                r.origin.as_str(),
+                b(r.seq),
+                match r.phase {
+                    StoredPhase::Pending => 0,
+                    StoredPhase::Waiting => 1,
+                },
+                r.attempts,
+                r.max_attempts,
+                b(r.due.0),
+                r.periodic.map(|p| b(p.min_interval.0)),
+                r.periodic.map(|p| b(p.anchor.0)),
+            ],
+        )
+        .expect("v1 row");
+    }
+    for o in origins {
+        tx.execute(
+            "INSERT INTO origins VALUES (?1, ?2)",
+            rusqlite::params![o.origin.as_str(), o.last_periodic.map(|t| b(t.0))],
+        )
+        .expect("v1 origin");
+    }
+    tx.commit().expect("commit v1");
+}

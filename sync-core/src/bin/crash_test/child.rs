@@ -1,5 +1,6 @@
 //! The child: random traffic through engine + SQLite store + group commit,
-//! reporting every batch before and after its commit, until it is killed.
+//! reporting every batch before and after its commit (and `folded` after a
+//! commit or `compact()` that folded the journal), until it is killed.
 
 use super::flag;
 use super::protocol::encode;
@@ -58,10 +59,15 @@ impl Child {
             }
             self.print(&block)?;
         }
+        let journal_before = self.store.journal_rows();
         let outcome = if pending.mutations().is_empty() { Ok(()) } else { self.store.apply(pending.mutations()) };
         let actions = pending.finish(&mut self.engine, outcome).map_err(|f| f.to_string())?;
         for l in &lines {
             self.print(&format!("ack {l}\n"))?;
+        }
+        if self.store.journal_rows() < journal_before {
+            // This commit also folded the journal.
+            self.print("folded\n")?;
         }
         for a in actions {
             if let Action::Dispatch(d) = a {
@@ -114,7 +120,13 @@ impl Child {
                 let tag = format!("p{}", self.rng.below(PERIODIC_TAGS));
                 self.engine.unregister_periodic(self.now, caller, SwRegId(sw), &tag);
             }
-            93..95 => {
+            93..94 => {
+                // Folding changes nothing a load sees; a kill during it must not either.
+                if self.store.compact().map_err(|e| e.to_string())? > 0 {
+                    self.print("folded\n")?;
+                }
+            }
+            94..95 => {
                 self.engine.worker_unregistered(self.now, SwRegId(sw)).map_err(|e| e.to_string())?;
                 self.drain()?;
                 announce(&mut self.engine, self.now, sw)?;
@@ -128,13 +140,15 @@ impl Child {
     }
 }
 
-/// `--child --db PATH --seed S --start-ms T [--ops N]`.
+/// `--child --db PATH --seed S --start-ms T --fold-threshold F [--ops N]`.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let db: String = flag(args, "--db")?.ok_or("--db is required")?;
     let seed: u64 = flag(args, "--seed")?.ok_or("--seed is required")?;
     let now = Timestamp(flag(args, "--start-ms")?.ok_or("--start-ms is required")?);
+    let fold_threshold: u64 = flag(args, "--fold-threshold")?.ok_or("--fold-threshold is required")?;
     let ops: u64 = flag(args, "--ops")?.unwrap_or(1_000_000);
     let mut store = SqliteStore::open(&db).map_err(|e| e.to_string())?;
+    store.set_fold_threshold(fold_threshold);
     let snapshot = store.load().map_err(|e| e.to_string())?;
     let mut engine =
         Engine::restore(ConfigurablePolicy::default(), now, snapshot).map_err(|e| format!("restore: {e}"))?;

@@ -8,6 +8,7 @@
 //! child prints the batch it is about to write (`begin`, then one `intent`
 //! line per mutation); once the commit returned it prints one `ack` line per
 //! mutation, each flushed: those are the acknowledged registration states.
+//! A `folded` line follows a commit (or `compact()`) that folded the journal.
 //! The parent kills the child with SIGKILL after a random number of lines
 //! (sometimes before the first, so also during open and restore), reads what the child printed, reopens
 //! the file and compares it with the acknowledged state. The last batch the
@@ -22,7 +23,9 @@
 //! Options: `--points N`, `--seed S` (printed on every run, to replay one),
 //! `--dir D` (where the file goes; default a fresh temporary directory, removed
 //! on success), `--max-lines M` (most lines read before a kill, default 600),
-//! `--verbose` (a line per point). Output ends with
+//! `--fold-threshold F` (journal rows at which the child's store folds its
+//! journal into `registrations`, default 24, so kills also land inside folds;
+//! the child also calls `compact()` now and then), `--verbose` (a line per point). Output ends with
 //! `points: N, acknowledged: A, lost: 0, phantom: 0`; the exit status is
 //! non-zero if anything was lost, appeared, or landed torn.
 

@@ -22,6 +22,8 @@ struct Report {
     acked: Vec<Mutation>,
     /// `ack` lines read.
     ack_lines: u64,
+    /// `folded` lines read: journal folds that completed.
+    folds: u64,
     /// The last batch begun and fully announced but not acknowledged: it may have landed, whole.
     in_doubt: Option<Vec<Mutation>>,
     /// A line the child printed that is not part of the protocol.
@@ -75,6 +77,8 @@ fn supervise(child: &mut std::process::Child, kill_after: u64) -> Result<Report,
             }
             *acks += 1;
             report.ack_lines += 1;
+        } else if text == "folded" {
+            report.folds += 1;
         } else {
             report.garbage = Some(text.to_string());
         }
@@ -130,9 +134,13 @@ struct Totals {
     torn: u64,
     doubt_landed: u64,
     doubt_total: u64,
+    folds: u64,
 }
 
-/// `[--points N] [--seed S] [--dir D] [--max-lines M] [--verbose]`.
+/// Journal rows at which the children fold (small, so kills land in folds too).
+const FOLD_THRESHOLD: u64 = 24;
+
+/// `[--points N] [--seed S] [--dir D] [--max-lines M] [--fold-threshold F] [--verbose]`.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let points: u64 = flag(args, "--points")?.unwrap_or(50);
     let seed: u64 = match flag(args, "--seed")? {
@@ -142,6 +150,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         }
     };
     let max_lines: u64 = flag(args, "--max-lines")?.unwrap_or(600);
+    let fold_threshold: u64 = flag(args, "--fold-threshold")?.unwrap_or(FOLD_THRESHOLD);
     let verbose = args.iter().any(|a| a == "--verbose");
     let (dir, remove_dir) = match flag::<PathBuf>(args, "--dir")? {
         Some(d) => (d, false),
@@ -150,11 +159,11 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let db = dir.join("crash.db");
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
-    println!("crash_test: seed {seed}, points {points}, file {}", db.display());
+    println!("crash_test: seed {seed}, points {points}, fold threshold {fold_threshold}, file {}", db.display());
     let started = Instant::now();
     let mut rng = Rng::new(seed);
     let mut model = load_model(&db)?;
-    let mut t = Totals { acknowledged: 0, lost: 0, phantom: 0, torn: 0, doubt_landed: 0, doubt_total: 0 };
+    let mut t = Totals { acknowledged: 0, lost: 0, phantom: 0, torn: 0, doubt_landed: 0, doubt_total: 0, folds: 0 };
     for point in 0..points {
         // About one point in twenty dies before its first line (during open or restore).
         let kill_after = if rng.below(20) == 0 { 0 } else { 1 + rng.below(max_lines) };
@@ -163,6 +172,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             .arg(&db)
             .args(["--seed", &rng.next_u64().to_string()])
             .args(["--start-ms", &(START_MS + point * POINT_SPACING_MS).to_string()])
+            .args(["--fold-threshold", &fold_threshold.to_string()])
             .stdout(Stdio::piped())
             .stdin(Stdio::null())
             .spawn()
@@ -204,6 +214,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             }
         }
         t.acknowledged += report.ack_lines;
+        t.folds += report.folds;
         t.lost += lost;
         t.phantom += phantom;
         if verbose || lost + phantom > 0 || !whole {
@@ -219,8 +230,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "in-doubt batches (begun, killed before acknowledged): {}, landed whole: {}, torn states: {}; {secs:.1} s",
-        t.doubt_total, t.doubt_landed, t.torn
+        "in-doubt batches (begun, killed before acknowledged): {}, landed whole: {}, torn states: {}; \
+         journal folds completed: {}; {secs:.1} s",
+        t.doubt_total, t.doubt_landed, t.torn, t.folds
     );
     println!("points: {points}, acknowledged: {}, lost: {}, phantom: {}", t.acknowledged, t.lost, t.phantom);
     let ok = t.lost == 0 && t.phantom == 0 && t.torn == 0;

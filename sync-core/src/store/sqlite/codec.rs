@@ -1,10 +1,12 @@
-//! Encoding rows for SQLite and decoding them back, with every stored value
+//! Encoding rows for SQLite (journal entries and origins) and decoding them
+//! back (registrations, journal entries and origins), with every stored value
 //! checked: a row that does not decode is a [`StoreError::BadRow`] saying what
 //! was wrong, never a panic.
 //!
 //! Unsigned 64-bit values (ids, times, intervals, `seq`) are stored bit for
 //! bit in SQLite's signed 64-bit integers, so every value round-trips.
 
+use super::schema::REGISTRATION_COLUMNS as COLUMNS;
 use crate::ids::{Origin, RegistrationKey, SwRegId};
 use crate::store::{StoreError, StoredOrigin, StoredPeriodic, StoredPhase, StoredRegistration};
 use rusqlite::types::ValueRef;
@@ -39,9 +41,15 @@ fn phase_code(phase: StoredPhase) -> i64 {
     }
 }
 
-/// Runs the prepared `PUT` statement for one registration.
-pub(super) fn put(stmt: &mut Statement<'_>, r: &StoredRegistration) -> rusqlite::Result<usize> {
+/// Journal op codes (column `op`).
+pub(super) const OP_PUT: i64 = 0;
+pub(super) const OP_DELETE: i64 = 1;
+pub(super) const OP_DELETE_WORKER: i64 = 2;
+
+/// Runs the prepared `APPEND` statement for a `Put`: every registration column set.
+pub(super) fn append_put(stmt: &mut Statement<'_>, r: &StoredRegistration) -> rusqlite::Result<usize> {
     stmt.execute(params![
+        OP_PUT,
         bits(r.key.sw.0),
         kind_code(r.key.kind),
         &*r.key.tag,
@@ -56,9 +64,66 @@ pub(super) fn put(stmt: &mut Statement<'_>, r: &StoredRegistration) -> rusqlite:
     ])
 }
 
+/// Runs the prepared `APPEND` statement for a `Delete`: the key, the rest NULL.
+pub(super) fn append_delete(stmt: &mut Statement<'_>, key: &RegistrationKey) -> rusqlite::Result<usize> {
+    let none: Option<i64> = None;
+    stmt.execute(params![
+        OP_DELETE,
+        bits(key.sw.0),
+        kind_code(key.kind),
+        &*key.tag,
+        none,
+        none,
+        none,
+        none,
+        none,
+        none,
+        none,
+        none
+    ])
+}
+
+/// Runs the prepared `APPEND` statement for a `DeleteWorker`: the worker, the rest NULL.
+pub(super) fn append_delete_worker(stmt: &mut Statement<'_>, sw: SwRegId) -> rusqlite::Result<usize> {
+    let none: Option<i64> = None;
+    stmt.execute(params![OP_DELETE_WORKER, bits(sw.0), none, none, none, none, none, none, none, none, none, none])
+}
+
 /// Runs the prepared `PUT_ORIGIN` statement for one origin.
 pub(super) fn put_origin(stmt: &mut Statement<'_>, o: &StoredOrigin) -> rusqlite::Result<usize> {
     stmt.execute(params![o.origin.as_str(), o.last_periodic.map(|t| bits(t.0))])
+}
+
+/// One journal row, decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum JournalEntry {
+    /// Op 0: insert or replace this registration.
+    Put(StoredRegistration),
+    /// Op 1: delete the registration with this key.
+    Delete(RegistrationKey),
+    /// Op 2: delete every registration of this service worker registration.
+    DeleteWorker(SwRegId),
+}
+
+/// What was wrong with a row's registration columns: the message, and the
+/// worker and kind when those decoded (messages name the worker, never the tag).
+pub(super) struct FieldError {
+    owner: Option<(SwRegId, SyncKind)>,
+    message: String,
+}
+
+impl FieldError {
+    fn new(message: String) -> FieldError {
+        FieldError { owner: None, message }
+    }
+
+    /// The [`StoreError::BadRow`] for this problem in the row called `what`.
+    fn bad_row(self, what: &str) -> StoreError {
+        StoreError::BadRow(match self.owner {
+            Some((sw, kind)) => format!("{what} (service worker registration {}, {kind:?}): {}", sw.0, self.message),
+            None => format!("{what}: {}", self.message),
+        })
+    }
 }
 
 /// Decodes rows, sharing one [`Origin`] per distinct origin string.
@@ -74,40 +139,75 @@ impl Decoder {
     pub(super) fn registration(&mut self, row: &Row<'_>) -> Result<StoredRegistration, StoreError> {
         self.rows += 1;
         let n = self.rows;
-        let sw = int(row, 0, "sw").map(|v| SwRegId(unbits(v)));
-        let kind = int(row, 1, "kind").and_then(|v| match v {
-            0 => Ok(SyncKind::OneOff),
-            1 => Ok(SyncKind::Periodic),
-            other => Err(format!("column `kind` holds {other}, expected 0 (one-off) or 1 (periodic)")),
-        });
-        let (sw, kind) = match (sw, kind) {
-            (Ok(sw), Ok(kind)) => (sw, kind),
-            (Err(e), _) | (_, Err(e)) => return Err(StoreError::BadRow(format!("registrations row {n}: {e}"))),
+        self.registration_at(row, 0).map_err(|e| e.bad_row(&format!("registrations row {n}")))
+    }
+
+    /// Decodes one row of `SELECT_JOURNAL` into its `id` and entry, with the same
+    /// checks as a registration row; columns an op does not use must be NULL.
+    pub(super) fn journal(&mut self, row: &Row<'_>) -> Result<(i64, JournalEntry), StoreError> {
+        // `id` is the table's INTEGER PRIMARY KEY: SQLite keeps it an integer.
+        let id = int(row, 0, "id").map_err(|e| StoreError::BadRow(format!("journal row: {e}")))?;
+        let decoded = match int(row, 1, "op").map_err(FieldError::new) {
+            Ok(OP_PUT) => self.registration_at(row, 2).map(JournalEntry::Put),
+            Ok(OP_DELETE) => self.key_at(row, 2).and_then(|key| {
+                unused(row, 2, 3, "a delete")
+                    .map_err(|message| FieldError { owner: Some((key.sw, key.kind)), message })?;
+                Ok(JournalEntry::Delete(key))
+            }),
+            Ok(OP_DELETE_WORKER) => worker_at(row, 2)
+                .and_then(|sw| unused(row, 2, 1, "a worker delete").map_err(FieldError::new).map(|()| sw))
+                .map(JournalEntry::DeleteWorker),
+            Ok(other) => Err(FieldError::new(format!(
+                "column `op` holds {other}, expected 0 (put), 1 (delete) or 2 (delete worker)"
+            ))),
+            Err(e) => Err(e),
         };
-        self.registration_fields(row, sw, kind).map_err(|e| {
-            StoreError::BadRow(format!("registrations row {n} (service worker registration {}, {kind:?}): {e}", sw.0))
-        })
+        decoded.map(|entry| (id, entry)).map_err(|e| e.bad_row(&format!("journal row {id}")))
+    }
+
+    /// Decodes the registration columns starting at column `base`.
+    fn registration_at(&mut self, row: &Row<'_>, base: usize) -> Result<StoredRegistration, FieldError> {
+        let (sw, kind) = owner_at(row, base)?;
+        self.registration_fields(row, base, sw, kind).map_err(|message| FieldError { owner: Some((sw, kind)), message })
+    }
+
+    /// Decodes `sw`, `kind` and `tag` starting at column `base`.
+    fn key_at(&mut self, row: &Row<'_>, base: usize) -> Result<RegistrationKey, FieldError> {
+        let (sw, kind) = owner_at(row, base)?;
+        let tag = text(row, base + 2, COLUMNS[2]).map_err(|message| FieldError { owner: Some((sw, kind)), message })?;
+        Ok(RegistrationKey { sw, kind, tag: Arc::from(tag) })
     }
 
     fn registration_fields(
         &mut self,
         row: &Row<'_>,
+        base: usize,
         sw: SwRegId,
         kind: SyncKind,
     ) -> Result<StoredRegistration, String> {
-        let tag: Arc<str> = Arc::from(text(row, 2, "tag")?);
-        let origin = self.intern(text(row, 3, "origin")?);
-        let seq = unbits(int(row, 4, "seq")?);
-        let phase = match int(row, 5, "phase")? {
+        let col = |i: usize| (base + i, COLUMNS[i]);
+        let (i, name) = col(2);
+        let tag: Arc<str> = Arc::from(text(row, i, name)?);
+        let (i, name) = col(3);
+        let origin = self.intern(text(row, i, name)?);
+        let (i, name) = col(4);
+        let seq = unbits(int(row, i, name)?);
+        let (i, name) = col(5);
+        let phase = match int(row, i, name)? {
             0 => StoredPhase::Pending,
             1 => StoredPhase::Waiting,
             other => return Err(format!("column `phase` holds {other}, expected 0 (pending) or 1 (waiting)")),
         };
-        let attempts = count(int(row, 6, "attempts")?, "attempts")?;
-        let max_attempts = count(int(row, 7, "max_attempts")?, "max_attempts")?;
-        let due = Timestamp(unbits(int(row, 8, "due")?));
-        let min_interval = opt_int(row, 9, "min_interval")?;
-        let anchor = opt_int(row, 10, "anchor")?;
+        let (i, name) = col(6);
+        let attempts = count(int(row, i, name)?, name)?;
+        let (i, name) = col(7);
+        let max_attempts = count(int(row, i, name)?, name)?;
+        let (i, name) = col(8);
+        let due = Timestamp(unbits(int(row, i, name)?));
+        let (i, name) = col(9);
+        let min_interval = opt_int(row, i, name)?;
+        let (i, name) = col(10);
+        let anchor = opt_int(row, i, name)?;
         let periodic = match (kind, min_interval, anchor) {
             (SyncKind::OneOff, None, None) => None,
             (SyncKind::Periodic, Some(min), Some(anchor)) => {
@@ -159,6 +259,37 @@ impl Decoder {
         self.last = Some(origin.clone());
         origin
     }
+}
+
+/// Decodes `sw` and `kind` starting at column `base`.
+fn owner_at(row: &Row<'_>, base: usize) -> Result<(SwRegId, SyncKind), FieldError> {
+    let sw = worker_at(row, base)?;
+    let kind = match int(row, base + 1, COLUMNS[1]).map_err(FieldError::new)? {
+        0 => SyncKind::OneOff,
+        1 => SyncKind::Periodic,
+        other => {
+            return Err(FieldError::new(format!("column `kind` holds {other}, expected 0 (one-off) or 1 (periodic)")));
+        }
+    };
+    Ok((sw, kind))
+}
+
+/// Decodes `sw` at column `base`.
+fn worker_at(row: &Row<'_>, base: usize) -> Result<SwRegId, FieldError> {
+    int(row, base, COLUMNS[0]).map(|v| SwRegId(unbits(v))).map_err(FieldError::new)
+}
+
+/// Checks that the registration columns from the `used`-th on (counted from
+/// column `base`) are NULL, as they are for an op (`what`) that does not use them.
+fn unused(row: &Row<'_>, base: usize, used: usize, what: &str) -> Result<(), String> {
+    for (i, name) in COLUMNS.iter().enumerate().skip(used) {
+        match row.get_ref(base + i) {
+            Ok(ValueRef::Null) => {}
+            Ok(other) => return Err(format!("column `{name}` holds {} but {what} leaves it NULL", type_name(other))),
+            Err(e) => return Err(format!("column `{name}` unreadable: {e}")),
+        }
+    }
+    Ok(())
 }
 
 /// What a stored value is, for messages.

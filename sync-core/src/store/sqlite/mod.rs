@@ -11,7 +11,50 @@
 //!   was written by a newer schema is refused with [`StoreError::Corrupt`] or
 //!   [`StoreError::TooNew`] naming the file, and is left exactly as it was.
 //! - **Checked rows.** A stored value that does not decode is
-//!   [`StoreError::BadRow`] saying which row and what was wrong.
+//!   [`StoreError::BadRow`] saying which row and what was wrong; a bad
+//!   journal row is named as `journal row N` (its `id`).
+//! - **A full disk loses nothing.** A batch that cannot land (full disk,
+//!   [`SqliteStore::set_size_limit`], I/O error) does not land at all, and
+//!   everything committed before it stays.
+//!
+//! # The journal (schema version 2)
+//!
+//! `registrations` is keyed by `(sw, kind, tag)`, so a commit of registrations
+//! from many service workers would dirty one B-tree leaf per worker: a WAL
+//! frame each, plus checkpoints copying those pages back. Instead,
+//! [`Store::apply`] **appends** every registration mutation (`Put`, `Delete`,
+//! `DeleteWorker`) to `journal`, a rowid table whose appends land on its last
+//! page, inside the batch's transaction; origin mutations still write the
+//! small `origins` table directly. A commit then writes a few pages however
+//! many workers it touches.
+//!
+//! - **Fold.** Once the journal holds [`DEFAULT_FOLD_THRESHOLD`] rows (see
+//!   [`SqliteStore::set_fold_threshold`]), the batch that reached it also
+//!   folds it, in the same transaction: the journal is read in `id` order
+//!   (every row checked like a stored row), its net effect is computed (per
+//!   key the last op wins; `DeleteWorker(sw)` wipes `sw`'s stored rows and
+//!   its earlier journal entries, while its later puts survive), the effect
+//!   is written to `registrations` in key order, so rows of one worker share
+//!   pages (the surviving puts are copied inside SQLite by one sorted
+//!   `INSERT … SELECT`), and the journal is emptied.
+//!   [`SqliteStore::compact`] folds at once.
+//!   A journal row that does not decode fails the fold with `BadRow`, and
+//!   the transaction rolls back: nothing is lost.
+//! - **A fold that does not fit is put off, not the batch.** If the fold
+//!   fails because the disk (or the size limit) is full, the transaction is
+//!   rolled back whole (SQLite may roll it back itself) and the batch is
+//!   written again, alone, in a new transaction: it lands if its journal rows
+//!   fit, and fails whole otherwise. The fold is tried again one threshold of
+//!   rows later (or at [`SqliteStore::compact`]). Any other fold error fails
+//!   the batch.
+//! - **`load()` replays, it does not fold.** It reads `registrations` and the
+//!   journal in one read transaction and applies the journal's net effect in
+//!   memory, merged in key order: the result is exactly what a fold would
+//!   leave. Loading therefore never writes: it works on a full disk, and a
+//!   start-up never waits for a fold. Its extra cost is bounded by the
+//!   threshold (reading at most that many journal rows), small next to
+//!   reading `registrations` itself.
+//! - The journal's length is counted at open and then tracked in memory.
 //!
 //! The store is meant to have one owner: one process, one connection. It does
 //! not lock the file against a second writer; the embedder's profile lock does.
@@ -19,15 +62,24 @@
 mod codec;
 mod error_map;
 mod inspect;
+mod journal;
 mod schema;
 
 pub use schema::SCHEMA_VERSION;
 
 use super::{Mutation, Snapshot, Store, StoreError};
 use error_map::{io_error, store_error};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use journal::FoldError;
+use rusqlite::{CachedStatement, Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use schema::{APPLICATION_ID, MIGRATIONS};
 use std::path::{Path, PathBuf};
+
+/// Journal rows at which a batch also folds the journal into `registrations`.
+///
+/// Chosen by measurement (`spec-notes/durability.md` §7): larger journals fold
+/// less often and with better page locality, but make the folding commit and
+/// `load()`'s replay longer.
+pub const DEFAULT_FOLD_THRESHOLD: u64 = 16_384;
 
 /// A [`Store`] in one SQLite file. See the [module docs](self) for its guarantees.
 #[derive(Debug)]
@@ -36,6 +88,13 @@ pub struct SqliteStore {
     path: PathBuf,
     /// The path as error messages show it.
     shown: String,
+    /// Rows in `journal` (counted at open, then tracked).
+    journal_rows: u64,
+    /// Fold once the journal holds this many rows.
+    fold_threshold: u64,
+    /// The journal length at which the next fold is tried: the threshold, or
+    /// one threshold later after a fold did not fit on the disk.
+    fold_at: u64,
 }
 
 impl SqliteStore {
@@ -65,7 +124,46 @@ impl SqliteStore {
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| store_error(&shown, "opening", &e))?;
         configure(&conn, &shown)?;
         migrate(&mut conn, &shown)?;
-        Ok(SqliteStore { conn, path: path.to_path_buf(), shown })
+        let journal_rows = journal::count(&conn).map_err(|e| store_error(&shown, "counting the journal", &e))?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            shown,
+            journal_rows,
+            fold_threshold: DEFAULT_FOLD_THRESHOLD,
+            fold_at: DEFAULT_FOLD_THRESHOLD,
+        })
+    }
+
+    /// Folds the journal once it holds `rows` rows (at least 1) instead of
+    /// [`DEFAULT_FOLD_THRESHOLD`]; lasts until the store is closed. The next
+    /// batch folds if the journal already holds that many.
+    pub fn set_fold_threshold(&mut self, rows: u64) {
+        self.fold_threshold = rows.max(1);
+        self.fold_at = self.fold_threshold;
+    }
+
+    /// Rows in the journal, not yet folded into `registrations`.
+    pub fn journal_rows(&self) -> u64 {
+        self.journal_rows
+    }
+
+    /// Folds the journal into `registrations` now, in its own transaction, and
+    /// returns how many journal rows it folded (0: nothing to do, nothing
+    /// written). On error (a journal row that does not decode, a full disk)
+    /// nothing changes.
+    pub fn compact(&mut self) -> Result<u64, StoreError> {
+        let SqliteStore { conn, shown, .. } = self;
+        let doing = "folding the journal";
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| store_error(shown, doing, &e))?;
+        // On error the transaction is dropped, which rolls it back.
+        let folded = journal::fold(&tx).map_err(|e| fold_error(shown, doing, e))?;
+        tx.commit().map_err(|e| store_error(shown, doing, &e))?;
+        self.journal_rows = 0;
+        self.fold_at = self.fold_threshold;
+        Ok(folded)
     }
 
     /// The file this store writes.
@@ -75,8 +173,9 @@ impl SqliteStore {
 
     /// Caps the database at about `max_bytes` (whole pages, and never below its
     /// current size): a batch that would grow it further fails as a full disk
-    /// and does not land. Returns the cap in effect, in bytes. Lasts until the
-    /// store is closed.
+    /// and does not land, and a journal fold that would is put off (see the
+    /// [module docs](self)). Returns the cap in effect, in bytes. Lasts until
+    /// the store is closed.
     pub fn set_size_limit(&mut self, max_bytes: u64) -> Result<u64, StoreError> {
         let shown = &self.shown;
         let page_size: i64 = self
@@ -153,69 +252,112 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Writes one batch inside the caller's transaction, with cached statements.
-fn write_batch(conn: &Connection, batch: &[Mutation]) -> rusqlite::Result<()> {
-    let mut put = None;
-    let mut delete = None;
-    let mut delete_worker = None;
-    let mut put_origin = None;
-    let mut delete_origin = None;
+/// The error of a failed fold (or journal read) while `doing` something.
+fn fold_error(shown: &str, doing: &str, e: FoldError) -> StoreError {
+    match e {
+        FoldError::Sqlite(e) => store_error(shown, doing, &e),
+        FoldError::Row(e) => e,
+    }
+}
+
+/// The statement in `slot`, prepared (from the connection's cache) on first use.
+fn cached<'s, 'c>(
+    slot: &'s mut Option<CachedStatement<'c>>,
+    conn: &'c Connection,
+    sql: &str,
+) -> rusqlite::Result<&'s mut CachedStatement<'c>> {
+    match slot {
+        Some(stmt) => Ok(stmt),
+        None => Ok(slot.insert(conn.prepare_cached(sql)?)),
+    }
+}
+
+/// Writes one batch inside the caller's transaction: registration mutations
+/// are appended to the journal, origin mutations written to `origins`.
+/// Returns how many journal rows it appended.
+fn write_batch(conn: &Connection, batch: &[Mutation]) -> rusqlite::Result<u64> {
+    let (mut append, mut put_origin, mut delete_origin) = (None, None, None);
+    let mut appended = 0;
     for m in batch {
         match m {
             Mutation::Put(row) => {
-                let stmt = match &mut put {
-                    Some(s) => s,
-                    None => put.insert(conn.prepare_cached(schema::PUT)?),
-                };
-                codec::put(stmt, row)?;
+                codec::append_put(cached(&mut append, conn, schema::APPEND)?, row)?;
+                appended += 1;
             }
             Mutation::Delete(key) => {
-                let stmt = match &mut delete {
-                    Some(s) => s,
-                    None => delete.insert(conn.prepare_cached(schema::DELETE)?),
-                };
-                stmt.execute(rusqlite::params![codec::bits(key.sw.0), codec::kind_code(key.kind), &*key.tag])?;
+                codec::append_delete(cached(&mut append, conn, schema::APPEND)?, key)?;
+                appended += 1;
             }
             Mutation::DeleteWorker(sw) => {
-                let stmt = match &mut delete_worker {
-                    Some(s) => s,
-                    None => delete_worker.insert(conn.prepare_cached(schema::DELETE_WORKER)?),
-                };
-                stmt.execute([codec::bits(sw.0)])?;
+                codec::append_delete_worker(cached(&mut append, conn, schema::APPEND)?, *sw)?;
+                appended += 1;
             }
             Mutation::PutOrigin(origin) => {
-                let stmt = match &mut put_origin {
-                    Some(s) => s,
-                    None => put_origin.insert(conn.prepare_cached(schema::PUT_ORIGIN)?),
-                };
-                codec::put_origin(stmt, origin)?;
+                codec::put_origin(cached(&mut put_origin, conn, schema::PUT_ORIGIN)?, origin)?;
             }
             Mutation::DeleteOrigin(origin) => {
-                let stmt = match &mut delete_origin {
-                    Some(s) => s,
-                    None => delete_origin.insert(conn.prepare_cached(schema::DELETE_ORIGIN)?),
-                };
-                stmt.execute([origin.as_str()])?;
+                cached(&mut delete_origin, conn, schema::DELETE_ORIGIN)?.execute([origin.as_str()])?;
             }
         }
     }
-    Ok(())
+    Ok(appended)
+}
+
+/// Why a batch's transaction failed.
+enum BatchError {
+    /// Its fold did not fit on the disk; the transaction was rolled back.
+    FoldFull(StoreError),
+    /// Anything else; the transaction was rolled back.
+    Other(StoreError),
+}
+
+/// Commits `batch` in one transaction, folding the journal in it when `fold`;
+/// returns how many journal rows the batch appended.
+fn commit_batch(conn: &mut Connection, shown: &str, batch: &[Mutation], fold: bool) -> Result<u64, BatchError> {
+    let other = |doing: &str, e: rusqlite::Error| BatchError::Other(store_error(shown, doing, &e));
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| other("beginning a transaction", e))?;
+    // On any error the transaction is dropped, which rolls it back: nothing of the batch lands.
+    let appended = write_batch(&tx, batch).map_err(|e| other("writing a batch", e))?;
+    if fold {
+        match journal::fold(&tx) {
+            Ok(_) => {}
+            Err(FoldError::Sqlite(e)) if e.sqlite_error_code() == Some(ErrorCode::DiskFull) => {
+                return Err(BatchError::FoldFull(store_error(shown, "folding the journal", &e)));
+            }
+            Err(e) => return Err(BatchError::Other(fold_error(shown, "folding the journal", e))),
+        }
+    }
+    tx.commit().map_err(|e| other("committing a batch", e))?;
+    Ok(appended)
+}
+
+/// How many journal rows `batch` appends.
+fn journaled(batch: &[Mutation]) -> u64 {
+    let rows = batch.iter().filter(|m| matches!(m, Mutation::Put(_) | Mutation::Delete(_) | Mutation::DeleteWorker(_)));
+    u64::try_from(rows.count()).unwrap_or(u64::MAX)
 }
 
 impl Store for SqliteStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
         let SqliteStore { conn, shown, .. } = self;
         let fail = |e: rusqlite::Error| store_error(shown, "loading", &e);
-        // One read transaction: both tables from the same commit.
+        // One read transaction: both tables and the journal from the same commit.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(fail)?;
         let mut decoder = codec::Decoder::default();
         let mut snapshot = Snapshot::default();
         {
+            let net = journal::read(&tx, &mut decoder, true).map_err(|e| fold_error(shown, "loading", e))?;
             let mut stmt = tx.prepare(schema::SELECT_REGISTRATIONS).map_err(fail)?;
             let mut rows = stmt.query([]).map_err(fail)?;
-            while let Some(row) = rows.next().map_err(fail)? {
-                snapshot.registrations.push(decoder.registration(row)?);
-            }
+            let base = std::iter::from_fn(|| match rows.next() {
+                Ok(Some(row)) => Some(decoder.registration(row)),
+                Ok(None) => None,
+                Err(e) => Some(Err(fail(e))),
+            });
+            snapshot.registrations = net.replay(base)?;
+            drop(rows);
             let mut stmt = tx.prepare(schema::SELECT_ORIGINS).map_err(fail)?;
             let mut rows = stmt.query([]).map_err(fail)?;
             let mut n = 0;
@@ -232,12 +374,30 @@ impl Store for SqliteStore {
         if batch.is_empty() {
             return Ok(());
         }
-        let SqliteStore { conn, shown, .. } = self;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| store_error(shown, "beginning a transaction", &e))?;
-        // On any error the transaction is dropped, which rolls it back: nothing of the batch lands.
-        write_batch(&tx, batch).map_err(|e| store_error(shown, "writing a batch", &e))?;
-        tx.commit().map_err(|e| store_error(shown, "committing a batch", &e))
+        let appending = journaled(batch);
+        let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= self.fold_at;
+        match commit_batch(&mut self.conn, &self.shown, batch, fold) {
+            Ok(appended) if fold => {
+                tracing::debug!(rows = self.journal_rows.saturating_add(appended), "journal folded");
+                self.journal_rows = 0;
+                self.fold_at = self.fold_threshold;
+                Ok(())
+            }
+            Ok(appended) => {
+                self.journal_rows = self.journal_rows.saturating_add(appended);
+                Ok(())
+            }
+            Err(BatchError::FoldFull(error)) => {
+                // Nothing landed. Put the fold off and write the batch alone.
+                tracing::warn!(%error, "the journal fold does not fit on the disk; it is put off");
+                let appended = commit_batch(&mut self.conn, &self.shown, batch, false).map_err(|e| match e {
+                    BatchError::FoldFull(e) | BatchError::Other(e) => e,
+                })?;
+                self.journal_rows = self.journal_rows.saturating_add(appended);
+                self.fold_at = self.journal_rows.saturating_add(self.fold_threshold);
+                Ok(())
+            }
+            Err(BatchError::Other(error)) => Err(error),
+        }
     }
 }

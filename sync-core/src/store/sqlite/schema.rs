@@ -22,22 +22,41 @@ pub(super) struct Migration {
     pub(super) shape: &'static [(&'static str, &'static [&'static str])],
 }
 
-/// Columns of `registrations` as version 1 creates them.
-const REGISTRATION_COLUMNS: &[&str] =
+/// Columns of `registrations` as version 1 creates them, in the order of
+/// `SELECT_REGISTRATIONS` (and of the journal's columns after `id` and `op`).
+pub(super) const REGISTRATION_COLUMNS: &[&str] =
     &["sw", "kind", "tag", "origin", "seq", "phase", "attempts", "max_attempts", "due", "min_interval", "anchor"];
 
 /// Columns of `origins` as version 1 creates them.
 const ORIGIN_COLUMNS: &[&str] = &["origin", "last_periodic"];
 
+/// Columns of `journal` as version 2 creates them.
+const JOURNAL_COLUMNS: &[&str] = &[
+    "id",
+    "op",
+    "sw",
+    "kind",
+    "tag",
+    "origin",
+    "seq",
+    "phase",
+    "attempts",
+    "max_attempts",
+    "due",
+    "min_interval",
+    "anchor",
+];
+
 /// The schema history, oldest first. Versions are 1, 2, 3, ... in order.
 /// Append new steps; never edit a step that has shipped.
-pub(super) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "create the registrations and origins tables",
-    // Integers are stored bit for bit: u64 values above i64::MAX read back as negative
-    // numbers in the sqlite3 shell but round-trip exactly. kind: 0 one-off, 1 periodic;
-    // phase: 0 pending, 1 waiting. min_interval and anchor are set for periodic rows only.
-    sql: "CREATE TABLE registrations (
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "create the registrations and origins tables",
+        // Integers are stored bit for bit: u64 values above i64::MAX read back as negative
+        // numbers in the sqlite3 shell but round-trip exactly. kind: 0 one-off, 1 periodic;
+        // phase: 0 pending, 1 waiting. min_interval and anchor are set for periodic rows only.
+        sql: "CREATE TABLE registrations (
               sw INTEGER NOT NULL,
               kind INTEGER NOT NULL,
               tag TEXT NOT NULL,
@@ -55,8 +74,35 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
               origin TEXT NOT NULL PRIMARY KEY,
               last_periodic INTEGER
           ) STRICT, WITHOUT ROWID;",
-    shape: &[("origins", ORIGIN_COLUMNS), ("registrations", REGISTRATION_COLUMNS)],
-}];
+        shape: &[("origins", ORIGIN_COLUMNS), ("registrations", REGISTRATION_COLUMNS)],
+    },
+    Migration {
+        version: 2,
+        description: "add the append-only registration journal",
+        // One row per registration mutation, in commit order (`id` grows; a rowid table, so
+        // appends land on its last page). op: 0 put (every registration column set, as in
+        // `registrations`), 1 delete (sw, kind, tag), 2 delete worker (sw). Columns an op does
+        // not use are NULL. The journal is folded into `registrations` and emptied from time
+        // to time; existing rows of `registrations` stay as they are.
+        sql: "CREATE TABLE journal (
+              id INTEGER PRIMARY KEY,
+              op INTEGER NOT NULL,
+              sw INTEGER NOT NULL,
+              kind INTEGER,
+              tag TEXT,
+              origin TEXT,
+              seq INTEGER,
+              phase INTEGER,
+              attempts INTEGER,
+              max_attempts INTEGER,
+              due INTEGER,
+              min_interval INTEGER,
+              anchor INTEGER
+          ) STRICT;",
+        // Sorted by table name, as the inspection lists them.
+        shape: &[("journal", JOURNAL_COLUMNS), ("origins", ORIGIN_COLUMNS), ("registrations", REGISTRATION_COLUMNS)],
+    },
+];
 
 /// The newest schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -67,16 +113,31 @@ pub(super) fn shape_of(version: u32) -> Option<&'static [(&'static str, &'static
 }
 
 /// Row statements, prepared once per connection and cached.
-pub(super) const PUT: &str = "INSERT OR REPLACE INTO registrations \
-     (sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 pub(super) const DELETE: &str = "DELETE FROM registrations WHERE sw = ?1 AND kind = ?2 AND tag = ?3";
 pub(super) const DELETE_WORKER: &str = "DELETE FROM registrations WHERE sw = ?1";
 pub(super) const PUT_ORIGIN: &str = "INSERT OR REPLACE INTO origins (origin, last_periodic) VALUES (?1, ?2)";
 pub(super) const DELETE_ORIGIN: &str = "DELETE FROM origins WHERE origin = ?1";
-pub(super) const SELECT_REGISTRATIONS: &str =
-    "SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor FROM registrations";
+/// In key order (the primary key's own order, so SQLite does not sort): `load()`
+/// merges the journal's net effect into this stream by key.
+pub(super) const SELECT_REGISTRATIONS: &str = "SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, \
+     min_interval, anchor FROM registrations ORDER BY sw, kind, tag";
 pub(super) const SELECT_ORIGINS: &str = "SELECT origin, last_periodic FROM origins";
+pub(super) const APPEND: &str = "INSERT INTO journal \
+     (op, sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+/// The journal in commit order; the registration columns follow `id` and `op`
+/// in the order of `SELECT_REGISTRATIONS`.
+pub(super) const SELECT_JOURNAL: &str = "SELECT id, op, sw, kind, tag, origin, seq, phase, attempts, max_attempts, \
+     due, min_interval, anchor FROM journal ORDER BY id";
+pub(super) const COUNT_JOURNAL: &str = "SELECT count(*) FROM journal";
+pub(super) const DROP_JOURNAL_ROW: &str = "DELETE FROM journal WHERE id = ?1";
+/// Copies the journal's puts into `registrations` in the table's key order.
+/// Run once every put but the net one per key has been dropped from the journal.
+pub(super) const FOLD_PUTS: &str = "INSERT OR REPLACE INTO registrations \
+     (sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) \
+     SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor \
+     FROM journal WHERE op = 0 ORDER BY sw, kind, tag";
+pub(super) const CLEAR_JOURNAL: &str = "DELETE FROM journal";
 
 #[cfg(test)]
 mod tests {
@@ -87,7 +148,18 @@ mod tests {
         for (i, m) in MIGRATIONS.iter().enumerate() {
             assert_eq!(m.version as usize, i + 1, "{}", m.description);
         }
-        assert_eq!(shape_of(SCHEMA_VERSION).map(|s| s.len()), Some(2));
+        assert_eq!(SCHEMA_VERSION, 2);
+        assert_eq!(shape_of(1).map(|s| s.len()), Some(2));
+        assert_eq!(shape_of(2).map(|s| s.len()), Some(3));
         assert!(shape_of(0).is_none());
+        assert!(shape_of(SCHEMA_VERSION + 1).is_none());
+    }
+
+    #[test]
+    fn shapes_list_tables_sorted_by_name() {
+        // The inspection compares them with the file's tables, which it reads sorted.
+        for m in MIGRATIONS {
+            assert!(m.shape.windows(2).all(|w| w[0].0 < w[1].0), "{}", m.description);
+        }
     }
 }
