@@ -8,11 +8,12 @@
 //! interval.
 
 use super::Engine;
-use super::origins::Worker;
+use super::origins::{Worker, kind_index};
 use super::registry::{Phase, Place, Registration};
 use crate::error::SyncError;
+use crate::ids::SwRegId;
 use crate::store::{Snapshot, StoredPhase};
-use std::collections::HashSet;
+use hashbrown::HashMap;
 use sync_policy::{Millis, Policy, SyncKind, Timestamp};
 
 impl<P: Policy> Engine<P> {
@@ -21,25 +22,43 @@ impl<P: Policy> Engine<P> {
     /// others, and unregistered ones, with `add_worker` / `worker_unregistered`.
     pub fn restore(policy: P, now: Timestamp, snapshot: Snapshot) -> Result<Engine<P>, SyncError> {
         let mut engine = Engine::new(policy, now);
-        let mut seen_seq = HashSet::with_capacity(snapshot.registrations.len());
         engine.registry.reserve(snapshot.registrations.len());
         let mut ids = Vec::with_capacity(snapshot.registrations.len());
         let mut rows = snapshot.registrations;
-        // Registration order, so every worker's list is built by appends.
+        // Registration order, so every worker's list is built by appends (and the
+        // slab, hence equal-time tie-breaks, follows registration order).
         rows.sort_unstable_by_key(|r| r.seq);
+        // Each worker's tag tables are sized once, before its first row goes in.
+        let mut per_worker: HashMap<SwRegId, [usize; 2]> = HashMap::new();
+        for row in &rows {
+            per_worker.entry(row.key.sw).or_default()[kind_index(row.key.kind)] += 1;
+        }
+        let mut last_seq = None;
         for row in rows {
-            if !seen_seq.insert(row.seq) {
+            // Sorted, so a repeated order number is the previous row's.
+            if last_seq == Some(row.seq) {
                 return Err(SyncError::BadSnapshot(format!("duplicate registration order {}", row.seq)));
             }
+            last_seq = Some(row.seq);
             if row.periodic.is_some() != (row.key.kind == SyncKind::Periodic) {
                 return Err(SyncError::BadSnapshot("periodic fields on a one-off registration or missing".into()));
             }
             let origin = engine.origins.intern(row.origin.as_str(), sync_policy::configurable::DEFAULT_ENGAGEMENT);
-            let worker = engine.workers.entry(row.key.sw).or_insert_with(|| Worker::new(origin, true));
+            let registry = &mut engine.registry;
+            let worker = engine.workers.entry(row.key.sw).or_insert_with(|| {
+                let mut worker = Worker::new(origin, true);
+                let counts = per_worker.get(&row.key.sw).copied().unwrap_or_default();
+                for (list, count) in worker.lists.iter_mut().zip(counts) {
+                    list.reserve(count, |id| registry.tag_hash_of(id));
+                }
+                worker
+            });
             if worker.origin != origin {
                 return Err(SyncError::BadSnapshot(format!("{:?} stored under two origins", row.key.sw)));
             }
-            if engine.find_registration(row.key.sw, row.key.kind, &row.key.tag).is_some() {
+            let kind = row.key.kind;
+            let hash = registry.tag_hash(&row.key.tag);
+            if worker.list(kind).find(hash, |id| registry.has_tag(id, &row.key.tag)).is_some() {
                 return Err(SyncError::BadSnapshot("duplicate registration key".into()));
             }
             let (min_interval, anchor) = row.periodic.map_or((Millis::ZERO, now), |p| (p.min_interval, p.anchor));
@@ -48,10 +67,8 @@ impl<P: Policy> Engine<P> {
                 StoredPhase::Waiting => Phase::Waiting,
             };
             let seq = row.seq;
-            let kind = row.key.kind;
-            let sw = row.key.sw;
-            let id = engine.registry.insert(Registration {
-                sw,
+            let id = registry.insert(Registration {
+                sw: row.key.sw,
                 kind,
                 tag: row.key.tag,
                 origin,
@@ -66,7 +83,8 @@ impl<P: Policy> Engine<P> {
                 place: Place::Idle,
                 ticket: 0,
             });
-            engine.file_registration(id);
+            let registry = &engine.registry;
+            worker.list_mut(kind).insert(seq, id, hash, |other| registry.tag_hash_of(other));
             if kind == SyncKind::Periodic {
                 engine.origins.get_mut(origin).periodic_due.insert((row.due, id));
             }

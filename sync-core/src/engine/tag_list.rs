@@ -50,6 +50,13 @@ impl TagList {
         self.live += 1;
     }
 
+    /// Makes room for `additional` more registrations, so adding them does not
+    /// grow (and rehash) the table one doubling at a time.
+    pub(crate) fn reserve(&mut self, additional: usize, hash_of: impl Fn(RegId) -> u64) {
+        self.entries.reserve(additional);
+        self.by_tag.reserve(additional, |&other| hash_of(other));
+    }
+
     /// Removes registration `id`, with order `seq` and tag hash `hash`, if present.
     pub(crate) fn remove(&mut self, seq: u64, id: RegId, hash: u64) {
         if let Ok(entry) = self.by_tag.find_entry(hash, |&other| other == id) {
