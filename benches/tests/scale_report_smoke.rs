@@ -65,6 +65,14 @@ fn report_at_ci_size_has_every_figure() {
                 assert!(number(&size[who][figure], &path) >= 0.0, "{path} is negative");
             }
             assert!(size[who]["drain_sampled"].is_boolean());
+            for rounds in ["durable_acks_per_sec_1_rounds", "durable_acks_per_sec_64_rounds"] {
+                let path = format!("sizes[n={}].{who}.{rounds}", size["n"]);
+                let each = size[who][rounds].as_array().unwrap_or_else(|| panic!("{path} is not a list"));
+                assert_eq!(each.len(), 3, "{path}: one figure per round");
+                for r in each {
+                    number(r, &path);
+                }
+            }
         }
         for ratio in RATIOS {
             number(&size["ratio"][ratio], &format!("ratio.{ratio}"));

@@ -42,14 +42,18 @@ pub struct Figures {
     pub restart_load_secs: Option<f64>,
     /// Rows per second while filling that file in bulk (not per acknowledgement).
     pub restart_fill_rows_per_sec: Option<f64>,
-    /// Durable acknowledged registrations per second, 1 caller.
+    /// Durable acknowledged registrations per second, 1 caller: the median of the rounds.
     pub durable_acks_per_sec_1: Option<f64>,
-    /// Acknowledgements counted, 1 caller.
+    /// Acknowledgements counted over all rounds, 1 caller.
     pub durable_acks_1: u64,
-    /// Durable acknowledged registrations per second, 64 concurrent callers.
+    /// Each round's durable acknowledgements per second, 1 caller, in the order run.
+    pub durable_acks_per_sec_1_rounds: Vec<f64>,
+    /// Durable acknowledged registrations per second, 64 concurrent callers: the median of the rounds.
     pub durable_acks_per_sec_64: Option<f64>,
-    /// Acknowledgements counted, 64 callers.
+    /// Acknowledgements counted over all rounds, 64 callers.
     pub durable_acks_64: u64,
+    /// Each round's durable acknowledgements per second, 64 callers, in the order run.
+    pub durable_acks_per_sec_64_rounds: Vec<f64>,
 }
 
 /// How many times better the engine is than the baseline (baseline cost ÷ engine cost).
