@@ -48,6 +48,13 @@ fn a_zero_byte_file_is_an_empty_store() {
     assert!(s.load().unwrap().registrations.is_empty());
 }
 
+/// The file's schema, as the `CREATE` statements SQLite keeps.
+fn schema_sql(path: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn.prepare("SELECT sql FROM sqlite_schema").unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
 #[test]
 fn reopening_at_the_current_version_runs_no_migration() {
     let dir = tempfile::tempdir().unwrap();
@@ -55,26 +62,11 @@ fn reopening_at_the_current_version_runs_no_migration() {
     let mut s = SqliteStore::open(&path).unwrap();
     s.apply(&[Mutation::Put(one_off(1, "a", 1))]).unwrap();
     drop(s);
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let schema_before: Vec<String> = conn
-        .prepare("SELECT sql FROM sqlite_schema")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    drop(conn);
+    let schema_before = schema_sql(&path);
     for _ in 0..3 {
         drop(SqliteStore::open(&path).unwrap());
     }
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let schema_after: Vec<String> = conn
-        .prepare("SELECT sql FROM sqlite_schema")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let schema_after = schema_sql(&path);
     assert_eq!(schema_before, schema_after);
     assert_eq!(pragma(&path, "user_version"), i64::from(SCHEMA_VERSION));
     assert_eq!(reopen(&path).registrations, vec![one_off(1, "a", 1)]);
