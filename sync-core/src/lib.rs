@@ -41,6 +41,7 @@ pub mod driver;
 pub mod engine;
 pub mod error;
 pub mod ids;
+pub mod input;
 pub mod log;
 pub mod privacy;
 pub mod store;
@@ -49,6 +50,7 @@ pub use action::{Action, Dispatch, DispatchKind, DomError, DomErrorName, ReplyVa
 pub use engine::{Engine, Explanation, MAX_SAFE_INTEGER_MS, RegistrationInfo, RegistrationState, WakeReason, Wakeup};
 pub use error::SyncError;
 pub use ids::{Caller, ClientId, EventId, Origin, RegistrationKey, RequestId, SwRegId, Tag};
+pub use input::{Handled, Input};
 pub use log::{LogEvent, LogRecord};
 pub use sync_policy;
 

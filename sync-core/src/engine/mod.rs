@@ -26,6 +26,7 @@ mod blocked_set;
 mod environment;
 mod events;
 mod explain;
+mod handle;
 mod lifecycle;
 pub(crate) mod origins;
 mod periodic;
