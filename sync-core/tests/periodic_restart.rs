@@ -61,3 +61,25 @@ fn the_origin_gap_survives_a_restart() {
     // q would be due at 25h by its interval; p at 24h. Nothing before 24h.
     assert!(k.advance(sync_policy::Millis(hours(11).0 - 1)).dispatches().is_empty());
 }
+
+/// The state-machine test's minimal case (F8): a periodic event interrupted by a
+/// restart after a re-register changed its `minInterval` fires again at once (the
+/// interrupted cycle is not used up); the new interval counts from that cycle.
+#[test]
+fn an_event_interrupted_after_a_reregister_with_a_new_interval_fires_again_then_waits_the_new_interval() {
+    let mut k = Kit::chromium();
+    k.grant_periodic();
+    k.register_periodic("a", 0);
+    k.offline();
+    k.advance(hours(12));
+    let d = k.online();
+    assert_eq!(d.dispatches().len(), 1, "due at 12h, fires when back online");
+    k.register_periodic("a", 13 * 3_600_000);
+    restart(&mut k, Profile::Chromium);
+    let d = k.drain();
+    assert_eq!(d.dispatches().len(), 1, "the interrupted event fires again at once");
+    k.settle(&d.dispatches()[0], EventOutcome::Fulfilled);
+    // 13 h rounds up to 24 h under Chromium's 12 h floor.
+    assert!(k.advance(sync_policy::Millis(hours(24).0 - 1)).dispatches().is_empty());
+    assert_eq!(k.advance(sync_policy::Millis(1)).dispatches().len(), 1);
+}

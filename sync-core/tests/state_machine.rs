@@ -401,9 +401,17 @@ impl StateMachineTest for Sut {
                 announce(&mut s.engine, s.now, s.online);
                 s.in_flight.clear();
                 for r in &mut s.model {
-                    // Firing is never stored: back to the state before the event.
+                    // Firing is never stored: back to the state before the event. The
+                    // interrupted event is not used up, so it fires again at once: for a
+                    // periodic registration that re-fire belongs to the cycle that was
+                    // already due (even when a re-register during the event changed
+                    // `minInterval`, which counts from the next cycle), so it is exempt
+                    // from the interval and the origin gap.
                     if let MState::Firing { .. } = r.state {
                         r.state = MState::Pending;
+                        if r.kind == SyncKind::Periodic {
+                            r.exempt = true;
+                        }
                     }
                 }
                 s.drain();
