@@ -2,7 +2,7 @@
 
 use crate::ids::{EventId, Origin, RegistrationKey, RequestId, SwRegId, Tag};
 use crate::log::LogRecord;
-use crate::store::Mutation;
+use crate::record::Mutation;
 use std::borrow::Cow;
 use std::fmt;
 use sync_policy::{SyncKind, Timestamp};

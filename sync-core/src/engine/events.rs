@@ -8,7 +8,7 @@ use crate::action::{Action, Dispatch, DispatchKind};
 use crate::error::SyncError;
 use crate::ids::{EventId, RegistrationKey};
 use crate::log::LogEvent;
-use crate::store::{Mutation, StoredOrigin};
+use crate::record::{Mutation, StoredOrigin};
 use sync_policy::{EventOutcome, Policy, SyncKind, Timestamp};
 
 impl<P: Policy> Engine<P> {

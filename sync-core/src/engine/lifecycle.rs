@@ -10,7 +10,7 @@ use super::register::DISABLED;
 use crate::action::{Action, DomErrorName};
 use crate::error::SyncError;
 use crate::ids::SwRegId;
-use crate::store::Mutation;
+use crate::record::Mutation;
 use sync_policy::{Policy, SyncKind, Timestamp};
 
 impl<P: Policy> Engine<P> {

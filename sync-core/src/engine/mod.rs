@@ -48,7 +48,7 @@ use crate::action::{Action, DomError, DomErrorName, ReplyValue};
 use crate::ids::{ClientId, EventId, RegistrationKey, RequestId, SwRegId};
 use crate::log::{LogEvent, LogRecord};
 use crate::privacy::LogPrivacy;
-use crate::store::Mutation;
+use crate::record::Mutation;
 use hashbrown::{HashMap, HashSet};
 use origins::{ClientInfo, OriginIdx, Origins, Worker};
 use registry::{RegId, Registry};

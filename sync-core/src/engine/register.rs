@@ -9,7 +9,7 @@ use super::registry::{Phase, Place, RegId, Registration};
 use crate::action::{DomError, DomErrorName, ReplyValue};
 use crate::ids::{Caller, RequestId, SwRegId, Tag};
 use crate::log::LogEvent;
-use crate::store::Mutation;
+use crate::record::Mutation;
 use std::sync::Arc;
 use sync_policy::{Millis, PermissionName, Policy, RegisterContext, SyncKind, TagOrder, Timestamp, WaitingReregister};
 

@@ -3,7 +3,7 @@
 //! store only slab indices.
 
 use crate::ids::{RegistrationKey, SwRegId, Tag};
-use crate::store::{StoredPeriodic, StoredPhase, StoredRegistration};
+use crate::record::{StoredPeriodic, StoredPhase, StoredRegistration};
 use hashbrown::DefaultHashBuilder;
 use std::hash::BuildHasher;
 use sync_policy::{Blocker, Millis, SyncKind, Timestamp, WaitReason};

@@ -12,7 +12,7 @@ use super::origins::{Worker, kind_index};
 use super::registry::{Phase, Place, Registration};
 use crate::error::SyncError;
 use crate::ids::SwRegId;
-use crate::store::{Snapshot, StoredPhase};
+use crate::record::{Snapshot, StoredPhase};
 use hashbrown::HashMap;
 use sync_policy::{Millis, Policy, SyncKind, Timestamp};
 
