@@ -22,20 +22,20 @@
 //! earlier than one already seen is treated as happening at the latest time
 //! seen (and logged with `tracing`).
 
-mod blocked_set;
 mod environment;
 mod events;
 mod explain;
+mod flights;
 mod handle;
+mod index;
 mod lifecycle;
-pub(crate) mod origins;
 mod periodic;
 mod periodic_schedule;
 mod placement;
 mod register;
-pub(crate) mod registry;
 mod restore;
-mod tag_list;
+mod schedule;
+mod table;
 
 pub use periodic::MAX_SAFE_INTEGER;
 
@@ -45,15 +45,17 @@ pub const MAX_SAFE_INTEGER_MS: u64 = MAX_SAFE_INTEGER;
 pub use explain::{Explanation, RegistrationInfo, RegistrationState};
 
 use crate::action::{Action, DomError, DomErrorName, ReplyValue};
-use crate::ids::{ClientId, EventId, RegistrationKey, RequestId, SwRegId};
+use crate::ids::{ClientId, RegistrationKey, RequestId};
 use crate::log::{LogEvent, LogRecord};
 use crate::privacy::LogPrivacy;
 use crate::record::Mutation;
-use hashbrown::{HashMap, HashSet};
-use origins::{ClientInfo, OriginIdx, Origins, Worker};
-use registry::{RegId, Registry};
-use std::collections::{BTreeSet, VecDeque};
-use sync_policy::{Blocker, ConfigurablePolicy, Environment, Policy, SyncKind, Timestamp, WaitReason};
+use flights::Flights;
+use hashbrown::HashMap;
+use index::{OriginIdx, RegId};
+use schedule::Scheduler;
+use std::collections::VecDeque;
+use sync_policy::{ConfigurablePolicy, Environment, FrameType, Policy, Timestamp, WaitReason};
+use table::RegistrationTable;
 
 /// Why the engine wants to be woken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,106 +75,55 @@ pub struct Wakeup {
     pub reason: WakeReason,
 }
 
-/// Which set holds a blocked registration. Every set belongs to one origin
-/// (an array slot per condition in `OriginState`, or the worker's own set for
-/// DevTools offline emulation), so releasing a condition hands each origin its
-/// own list, and the dispatch rotation stays fair across origins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum BlockKey {
-    /// A device-wide (offline, power, metered) or per-origin (engagement,
-    /// permission) condition, in the origin's slot for it.
-    Origin(OriginIdx, Blocker),
-    /// DevTools offline emulation of one worker.
-    Worker(SwRegId, OriginIdx),
-}
-
-impl BlockKey {
-    pub(crate) fn origin(self) -> OriginIdx {
-        match self {
-            BlockKey::Worker(_, o) | BlockKey::Origin(o, _) => o,
+impl Wakeup {
+    /// The sooner of two optional wake-ups (the first on a tie).
+    fn soonest(a: Option<Wakeup>, b: Option<Wakeup>) -> Option<Wakeup> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.at < a.at { b } else { a }),
+            (a, b) => a.or(b),
         }
     }
 }
 
-/// Number of [`Blocker`] variants (the size of per-origin blocked-set arrays).
-pub(crate) const BLOCKERS: usize = 8;
-
-/// A dense index for a [`Blocker`].
-pub(crate) fn blocker_index(b: Blocker) -> usize {
-    match b {
-        Blocker::Offline => 0,
-        Blocker::WorkerOffline => 1,
-        Blocker::Metered => 2,
-        Blocker::BatterySaver => 3,
-        Blocker::LowBattery => 4,
-        Blocker::NotCharging => 5,
-        Blocker::NoEngagement => 6,
-        Blocker::PermissionDenied => 7,
-    }
-}
-
-/// Whether a blocker is a device-wide condition (released for every origin at once).
-pub(crate) fn is_device_wide(b: Blocker) -> bool {
-    matches!(
-        b,
-        Blocker::Offline | Blocker::Metered | Blocker::BatterySaver | Blocker::LowBattery | Blocker::NotCharging
-    )
-}
-
-/// An event in flight.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct InFlight {
-    pub(crate) reg: RegId,
-    pub(crate) origin: OriginIdx,
-    pub(crate) kind: SyncKind,
-    pub(crate) deadline: Timestamp,
-    pub(crate) last_chance: bool,
-}
-
-/// How many timed-out event ids are remembered to tell a late result from an unknown one.
-const EXPIRED_MEMORY: usize = 4096;
-
 /// Released blocked entries of an origin are re-placed this many at a time, between
 /// dispatches, so the first dispatch after a connectivity flip does not wait for all of them.
 const RELEASE_CHUNK: usize = 64;
+
+/// An open service worker client.
+#[derive(Clone, Copy, Debug)]
+struct ClientInfo {
+    origin: OriginIdx,
+    frame: FrameType,
+}
 
 /// The Background Sync / Periodic Background Sync state machine. See the
 /// [module docs](self) for the call order.
 #[derive(Debug)]
 pub struct Engine<P: Policy = ConfigurablePolicy> {
     policy: P,
+    /// The latest time seen.
     now: Timestamp,
+    /// When the engine (the user agent) started, for the periodic initial wait.
     started_at: Timestamp,
-    registry: Registry,
-    origins: Origins,
-    workers: HashMap<SwRegId, Worker>,
-    clients: HashMap<ClientId, ClientInfo>,
+    /// Every registration, worker and origin.
+    table: RegistrationTable,
+    /// Where each pending registration waits.
+    sched: Scheduler,
+    /// Events in flight.
+    flights: Flights,
+    /// The device environment (network, power).
     env: Environment,
-    due: BTreeSet<(Timestamp, RegId, u32)>,
-    /// Per device-wide condition: origins whose set for it is non-empty.
-    global_blocked: [Vec<OriginIdx>; BLOCKERS],
-    /// Device-wide releases not yet handed to their origins (admitted a chunk
-    /// at a time by the pump, so a flip costs O(1) before the first dispatch).
-    pending_release: VecDeque<(Blocker, std::vec::IntoIter<OriginIdx>)>,
-    rotation: VecDeque<OriginIdx>,
-    events: HashMap<EventId, InFlight>,
-    deadlines: BTreeSet<(Timestamp, EventId)>,
-    expired: (HashSet<EventId>, VecDeque<EventId>),
-    running: u32,
+    /// Open service worker clients.
+    clients: HashMap<ClientId, ClientInfo>,
+    /// When any origin last had a (non-retry) periodic event dispatched.
     last_round: Option<Timestamp>,
+    /// Outputs not yet drained.
     actions: VecDeque<Action>,
     next_request: u64,
-    next_event: u64,
-    next_seq: u64,
     log_recording: bool,
     log_privacy: LogPrivacy,
+    /// Set by a storage failure: every later call is refused.
     disabled: bool,
-}
-
-impl std::fmt::Debug for Registry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").field("len", &self.len()).finish()
-    }
 }
 
 impl<P: Policy> Engine<P> {
@@ -182,24 +133,14 @@ impl<P: Policy> Engine<P> {
             policy,
             now,
             started_at: now,
-            registry: Registry::new(),
-            origins: Origins::default(),
-            workers: HashMap::new(),
-            clients: HashMap::new(),
+            table: RegistrationTable::new(),
+            sched: Scheduler::default(),
+            flights: Flights::default(),
             env: Environment::default(),
-            due: BTreeSet::new(),
-            global_blocked: Default::default(),
-            pending_release: VecDeque::new(),
-            rotation: VecDeque::new(),
-            events: HashMap::new(),
-            deadlines: BTreeSet::new(),
-            expired: (HashSet::new(), VecDeque::new()),
-            running: 0,
+            clients: HashMap::new(),
             last_round: None,
             actions: VecDeque::new(),
             next_request: 1,
-            next_event: 1,
-            next_seq: 1,
             log_recording: true,
             // A per-run default key; embedders should set a random per-profile one.
             log_privacy: LogPrivacy::Redacted { key: now.0 ^ 0x5eed_0f5e_cdef_1234 },
@@ -219,17 +160,17 @@ impl<P: Policy> Engine<P> {
 
     /// Number of registrations (both kinds).
     pub fn len(&self) -> usize {
-        self.registry.len()
+        self.table.len()
     }
 
     /// Whether there are no registrations.
     pub fn is_empty(&self) -> bool {
-        self.registry.len() == 0
+        self.table.len() == 0
     }
 
     /// Number of events in flight.
     pub fn in_flight(&self) -> usize {
-        self.events.len()
+        self.flights.len()
     }
 
     /// Turns `Action::Log` records on or off (on by default; Chromium records
@@ -266,18 +207,7 @@ impl<P: Policy> Engine<P> {
         if self.disabled {
             return None;
         }
-        let due = self.due.first().map(|&(at, id, _)| {
-            let reason = match self.registry.get(id).map(|r| r.place) {
-                Some(registry::Place::Due(_, why)) => why,
-                _ => WaitReason::PeriodicInterval,
-            };
-            Wakeup { at, reason: WakeReason::Due(reason) }
-        });
-        let deadline = self.deadlines.first().map(|&(at, _)| Wakeup { at, reason: WakeReason::EventDeadline });
-        match (due, deadline) {
-            (Some(a), Some(b)) => Some(if b.at < a.at { b } else { a }),
-            (a, b) => a.or(b),
-        }
+        Wakeup::soonest(self.sched.poll_timeout(), self.flights.poll_timeout())
     }
 
     /// Processes everything due at `now`: retries and periodic events that
@@ -288,18 +218,10 @@ impl<P: Policy> Engine<P> {
         if self.disabled {
             return;
         }
-        while let Some(&(at, event)) = self.deadlines.first() {
-            if at > now {
-                break;
-            }
-            self.deadlines.pop_first();
-            self.expire_event(event);
+        while let Some((event, flight)) = self.flights.expire_next(now) {
+            self.settle(event, flight, sync_policy::EventOutcome::TimedOut);
         }
-        while let Some(&(at, id, ticket)) = self.due.first() {
-            if at > now {
-                break;
-            }
-            self.due.pop_first();
+        while let Some((id, ticket)) = self.sched.pop_due(now) {
             self.on_due(id, ticket);
         }
     }
@@ -312,6 +234,11 @@ impl<P: Policy> Engine<P> {
             self.now = now;
         }
         self.now
+    }
+
+    /// The index of an origin, interned with the policy's default engagement if new.
+    fn intern_origin(&mut self, origin: &str) -> OriginIdx {
+        self.table.intern(origin, sync_policy::configurable::DEFAULT_ENGAGEMENT)
     }
 
     fn next_request(&mut self) -> RequestId {
@@ -341,12 +268,13 @@ impl<P: Policy> Engine<P> {
     /// The record of a decision about a registration (traced, redacted, always;
     /// returned only while recording).
     fn log_record(&self, id: RegId, event: LogEvent, metadata: Vec<(&'static str, String)>) -> Option<LogRecord> {
-        let reg = self.registry.get(id)?;
+        let reg = self.table.get(id)?;
+        let origin = self.table.origin(reg.origin()).origin();
         tracing::debug!(
-            origin = %self.log_privacy.show(self.origins.get(reg.origin).origin.as_str()),
-            tag = %self.log_privacy.show(&reg.tag),
-            sw = reg.sw.0,
-            event = event.name(reg.kind),
+            origin = %self.log_privacy.show(origin.as_str()),
+            tag = %self.log_privacy.show(reg.tag()),
+            sw = reg.sw().0,
+            event = event.name(reg.kind()),
             ?metadata,
             "background sync"
         );
@@ -355,40 +283,24 @@ impl<P: Policy> Engine<P> {
         }
         Some(LogRecord {
             time: self.now,
-            origin: self.origins.get(reg.origin).origin.clone(),
-            sw: reg.sw,
-            kind: reg.kind,
+            origin: origin.clone(),
+            sw: reg.sw(),
+            kind: reg.kind(),
             event,
-            tag: reg.tag.clone(),
+            tag: reg.tag().clone(),
             metadata,
         })
     }
 
-    /// The registration of worker `sw` with this kind and tag, looked up in the
-    /// worker's own tag table.
-    fn find_registration(&self, sw: SwRegId, kind: SyncKind, tag: &str) -> Option<RegId> {
-        let worker = self.workers.get(&sw)?;
-        worker.list(kind).find(self.registry.tag_hash(tag), |id| self.registry.has_tag(id, tag))
-    }
-
-    /// Files registration `id` in its worker's tag table, if the worker is known.
-    fn file_registration(&mut self, id: RegId) {
-        let Some(reg) = self.registry.get(id) else { return };
-        let registry = &self.registry;
-        if let Some(w) = self.workers.get_mut(&reg.sw) {
-            w.list_mut(reg.kind).insert(reg.seq, id, registry.tag_hash(&reg.tag), |other| registry.tag_hash_of(other));
-        }
-    }
-
     fn persist_registration(&mut self, id: RegId) {
-        if let Some(reg) = self.registry.get(id) {
-            let row = reg.to_stored(&self.origins.get(reg.origin).origin);
+        if let Some(reg) = self.table.get(id) {
+            let row = reg.to_stored(self.table.origin(reg.origin()).origin());
             self.persist(Mutation::Put(row));
         }
     }
 
     /// The key of a registration, if it exists.
     fn key_of(&self, id: RegId) -> Option<RegistrationKey> {
-        self.registry.get(id).map(|r| r.key())
+        self.table.get(id).map(|r| r.key())
     }
 }

@@ -6,48 +6,35 @@
 //! changes): `anchor + Policy::periodic_delay(effective interval, time until the
 //! origin's soonest other scheduled periodic event)`. `Timestamp::MAX` means
 //! suspended (engagement "none"). Each origin indexes its periodic registrations
-//! by due time, so the soonest other event costs O(log k).
+//! by due time (kept by the registration table), so the soonest other event costs O(log k).
 
 use super::Engine;
-use super::registry::RegId;
-use sync_policy::{PeriodicFacts, Policy, SyncKind, Timestamp};
+use super::index::RegId;
+use super::table::SUSPENDED;
+use sync_policy::{PeriodicFacts, Policy, Timestamp};
 
 impl<P: Policy> Engine<P> {
-    /// Sets a registration's due time, keeping its origin's periodic index in step.
-    pub(super) fn set_due(&mut self, id: RegId, due: Timestamp) {
-        let Some(reg) = self.registry.get_mut(id) else { return };
-        let old = reg.due;
-        reg.due = due;
-        if reg.kind == SyncKind::Periodic {
-            let index = &mut self.origins.get_mut(reg.origin).periodic_due;
-            index.remove(&(old, id));
-            index.insert((due, id));
-        }
-    }
-
     /// Starts a new cycle of a periodic registration from its anchor time.
     pub(super) fn reschedule_periodic(&mut self, id: RegId) {
-        let Some(anchor) = self.registry.get(id).map(|r| r.anchor) else { return };
+        let Some(anchor) = self.table.get(id).map(|r| r.anchor) else { return };
         let due = self.cycle_due(id, anchor);
-        self.set_due(id, due);
+        self.table.set_due(id, due);
     }
 
     /// When a cycle of a periodic registration starting at `anchor` is due
-    /// (`Timestamp::MAX` when suspended).
+    /// ([`SUSPENDED`] when its origin's engagement suspends periodic sync).
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#process-periodic-sync-registrations>
+    /// (steps 1.3.3.2-1.3.3.3 gate at fire time; the UA schedules ahead with the same numbers).
     pub(super) fn cycle_due(&self, id: RegId, anchor: Timestamp) -> Timestamp {
-        let Some(reg) = self.registry.get(id) else { return Timestamp::MAX };
-        let origin = self.origins.get(reg.origin);
+        let Some(reg) = self.table.get(id) else { return SUSPENDED };
+        let origin = self.table.origin(reg.origin());
         let facts = PeriodicFacts { min_interval: reg.min_interval, engagement: origin.engagement };
         match self.policy.periodic_interval(&facts) {
-            None => Timestamp::MAX,
+            None => SUSPENDED,
             Some(interval) => {
-                let soonest_other = origin
-                    .periodic_due
-                    .iter()
-                    .find(|&&(_, other)| other != id)
-                    .map(|&(at, _)| at)
-                    .filter(|&at| at != Timestamp::MAX)
-                    .map(|at| at.saturating_since(anchor));
+                let soonest_other =
+                    self.table.soonest_other_periodic(reg.origin(), id).map(|at| at.saturating_since(anchor));
                 anchor.saturating_add(self.policy.periodic_delay(interval, soonest_other))
             }
         }

@@ -4,8 +4,8 @@
 //! Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
 
 use super::Engine;
-use super::origins::{OriginIdx, Worker};
-use super::registry::{Phase, Place, RegId, Registration};
+use super::index::{OriginIdx, RegId};
+use super::table::{DUE_NOW, NewRegistration, Phase};
 use crate::action::{DomError, DomErrorName, ReplyValue};
 use crate::ids::{Caller, RequestId, SwRegId, Tag};
 use crate::log::LogEvent;
@@ -29,8 +29,8 @@ impl<P: Policy> Engine<P> {
                 Some(info) => info.origin,
                 None => return Err(DomError::new(DomErrorName::InvalidStateError, DETACHED)),
             },
-            Caller::Worker(w) => match self.workers.get(&w) {
-                Some(worker) => worker.origin,
+            Caller::Worker(w) => match self.table.worker(w) {
+                Some(worker) => worker.origin(),
                 None => return Err(DomError::new(DomErrorName::InvalidStateError, DETACHED)),
             },
         };
@@ -54,28 +54,28 @@ impl<P: Policy> Engine<P> {
             return None;
         }
         // spec: register, step 1: the manager's service worker registration.
-        let worker = self.workers.get(&sw);
-        if let Err(e) = self.check_caller(caller, worker.map(|w| w.origin)) {
+        let worker = self.table.worker(sw);
+        if let Err(e) = self.check_caller(caller, worker.map(|w| w.origin())) {
             self.reply(request, Err(e));
             return None;
         }
         // spec: register, step 2: no active worker -> InvalidStateError.
-        let Some(&Worker { origin, active: true, .. }) = worker else {
+        let Some(origin) = worker.filter(|w| w.active).map(|w| w.origin()) else {
             self.reject(request, DomErrorName::InvalidStateError, NO_ACTIVE_WORKER);
             return None;
         };
         // spec: register, steps 3-6 (permission, then the window-client check) and the
         // UA's tag-length and quota limits, in the policy's order.
-        let state = self.origins.get(origin);
+        let state = self.table.origin(origin);
         // spec: register, step 7 (looked up here once: the quota ignores existing tags).
-        let existing = self.find_registration(sw, kind, tag);
+        let existing = self.table.find(sw, kind, tag);
         let ctx = RegisterContext {
             kind,
             permission: state.permission(PermissionName::for_kind(kind)),
             clients_by_frame: state.clients_by_frame,
             tag_len: tag.len(),
             tag_exists: existing.is_some(),
-            origin_registrations: state.registrations,
+            origin_registrations: state.registrations(),
         };
         if let Err(refusal) = self.policy.check_register(&ctx) {
             let name = DomErrorName::parse(refusal.dom_exception()).unwrap_or(DomErrorName::UnknownError);
@@ -104,14 +104,13 @@ impl<P: Policy> Engine<P> {
     /// spec: register, step 8 (the tag exists).
     fn reregister_one_off(&mut self, request: RequestId, id: RegId) {
         let waiting_rule = self.policy.waiting_reregister();
-        let Some(reg) = self.registry.get_mut(id) else { return };
+        let Some(reg) = self.table.get_mut(id) else { return };
         let mut refire = false;
         match reg.phase {
             // spec: register, step 8.1: waiting -> pending (UA choice: the attempt count is kept,
             // so re-registering cannot buy unlimited retries).
             Phase::Waiting if waiting_rule == WaitingReregister::Spec => {
                 reg.phase = Phase::Pending;
-                reg.due = Timestamp(0);
                 refire = true;
             }
             // spec: register, step 8.2: firing -> reregisteredWhileFiring.
@@ -119,6 +118,7 @@ impl<P: Policy> Engine<P> {
             _ => {}
         }
         if refire {
+            self.table.set_due(id, DUE_NOW);
             self.persist_registration(id);
         }
         // spec: register, step 8.3: resolve.
@@ -131,10 +131,18 @@ impl<P: Policy> Engine<P> {
 
     /// spec: register, step 9 (a new tag).
     fn create_one_off(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str) {
-        let notifications = self.origins.get(origin).permission(PermissionName::Notifications);
+        let notifications = self.table.origin(origin).permission(PermissionName::Notifications);
         let max_attempts = self.policy.max_attempts(notifications);
         // spec: register, steps 9.1-9.4: a new pending registration, appended to the list.
-        let id = self.insert_registration(sw, SyncKind::OneOff, Arc::from(tag), origin, max_attempts, Millis::ZERO);
+        let id = self.table.insert(NewRegistration {
+            sw,
+            kind: SyncKind::OneOff,
+            tag: Arc::from(tag),
+            origin,
+            max_attempts,
+            min_interval: Millis::ZERO,
+            anchor: self.now,
+        });
         // Durable before acknowledged: the reply is queued after its Persist.
         self.persist_registration(id);
         // spec: register, step 9.5: resolve.
@@ -144,53 +152,11 @@ impl<P: Policy> Engine<P> {
         self.place(id);
     }
 
-    /// Adds a new pending registration to the table, its worker's list and its origin's count.
-    pub(super) fn insert_registration(
-        &mut self,
-        sw: SwRegId,
-        kind: SyncKind,
-        tag: Tag,
-        origin: OriginIdx,
-        max_attempts: u32,
-        min_interval: Millis,
-    ) -> RegId {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        let id = self.registry.insert(Registration {
-            sw,
-            kind,
-            tag,
-            origin,
-            phase: Phase::Pending,
-            attempts: 0,
-            max_attempts,
-            due: Timestamp(0),
-            seq,
-            min_interval,
-            anchor: self.now,
-            bypass_gates: false,
-            place: Place::Idle,
-            ticket: 0,
-        });
-        self.file_registration(id);
-        self.origins.get_mut(origin).registrations += 1;
-        id
-    }
-
-    /// Removes a registration from every structure. Does not persist: the
-    /// caller emits the matching `Mutation`.
+    /// Removes a registration from the scheduler and the table. Does not
+    /// persist: the caller emits the matching `Mutation`.
     pub(super) fn remove_registration(&mut self, id: RegId) {
-        self.unplace(id);
-        let Some(reg) = self.registry.remove(id) else { return };
-        if reg.kind == SyncKind::Periodic {
-            self.origins.get_mut(reg.origin).periodic_due.remove(&(reg.due, id));
-        }
-        let hash = self.registry.tag_hash(&reg.tag);
-        if let Some(w) = self.workers.get_mut(&reg.sw) {
-            w.list_mut(reg.kind).remove(reg.seq, id, hash);
-        }
-        let origin = self.origins.get_mut(reg.origin);
-        origin.registrations = origin.registrations.saturating_sub(1);
+        self.sched.unplace(&mut self.table, id);
+        self.table.remove(id);
     }
 
     /// Removes a registration, persists the deletion, then logs `event` with the
@@ -225,14 +191,14 @@ impl<P: Policy> Engine<P> {
             return request;
         }
         // spec: getTags, step 1: the manager's service worker registration.
-        let worker = self.workers.get(&sw);
-        if let Err(e) = self.check_caller(caller, worker.map(|w| w.origin)) {
+        let worker = self.table.worker(sw);
+        if let Err(e) = self.check_caller(caller, worker.map(|w| w.origin())) {
             self.reply(request, Err(e));
             return request;
         }
         // spec: getTags, steps 2-3: every registration's tag, in list order.
         let mut tags: Vec<Tag> = worker
-            .map(|w| w.list(kind).values().filter_map(|id| self.registry.get(id).map(|r| r.tag.clone())).collect())
+            .map(|w| w.registrations(kind).filter_map(|id| self.table.get(id).map(|r| r.tag().clone())).collect())
             .unwrap_or_default();
         // UA choice: order (sync-policy `tag_order`: insertion per spec, sorted in Chromium).
         if self.policy.tag_order() == TagOrder::Sorted {
