@@ -88,6 +88,18 @@ impl DomErrorName {
     }
 }
 
+/// A policy refusal's DOMException, as the engine names it. Exhaustive: a name
+/// added to the policy's vocabulary does not compile until it is mapped here.
+impl From<sync_policy::DomExceptionName> for DomErrorName {
+    fn from(name: sync_policy::DomExceptionName) -> DomErrorName {
+        match name {
+            sync_policy::DomExceptionName::NotAllowedError => DomErrorName::NotAllowedError,
+            sync_policy::DomExceptionName::InvalidAccessError => DomErrorName::InvalidAccessError,
+            sync_policy::DomExceptionName::QuotaExceededError => DomErrorName::QuotaExceededError,
+        }
+    }
+}
+
 impl fmt::Display for DomErrorName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -313,5 +313,6 @@ impl Policy for ConfigurablePolicy {
     }
 }
 
-/// Convenience: the engagement a harness or embedder assumes when none was reported.
+/// The engagement an origin has until one is reported: the default of
+/// [`Policy::default_engagement`], which the engine asks.
 pub const DEFAULT_ENGAGEMENT: Engagement = Engagement::High;

@@ -27,7 +27,38 @@ pub struct RegisterContext {
     pub origin_registrations: usize,
 }
 
-/// Why a `register()` was refused by the policy. The engine maps each to its
+/// The DOMException names a policy refusal can carry: the rows of the WebIDL
+/// error names table (<https://webidl.spec.whatwg.org/#dfn-error-names-table>)
+/// that `register()` rejects with for a user-agent reason. The engine maps each
+/// to its own error name with an exhaustive match, so the seam carries no string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DomExceptionName {
+    /// `NotAllowedError`: the permission is not granted.
+    NotAllowedError,
+    /// `InvalidAccessError`: no window, or (Chromium) a tag that is too long.
+    InvalidAccessError,
+    /// `QuotaExceededError`: the origin's registration or tag-byte budget is used up.
+    QuotaExceededError,
+}
+
+impl DomExceptionName {
+    /// The name as JavaScript sees it (`error.name`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomExceptionName::NotAllowedError => "NotAllowedError",
+            DomExceptionName::InvalidAccessError => "InvalidAccessError",
+            DomExceptionName::QuotaExceededError => "QuotaExceededError",
+        }
+    }
+}
+
+impl std::fmt::Display for DomExceptionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a `register()` was refused by the policy. Each carries its
 /// DOMException name (see [`Refusal::dom_exception`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -43,12 +74,12 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// The DOMException name the page sees.
-    pub fn dom_exception(self) -> &'static str {
+    /// The DOMException the page sees.
+    pub fn dom_exception(self) -> DomExceptionName {
         match self {
-            Refusal::PermissionDenied => "NotAllowedError",
-            Refusal::NoWindow | Refusal::TagTooLong => "InvalidAccessError",
-            Refusal::QuotaExceeded => "QuotaExceededError",
+            Refusal::PermissionDenied => DomExceptionName::NotAllowedError,
+            Refusal::NoWindow | Refusal::TagTooLong => DomExceptionName::InvalidAccessError,
+            Refusal::QuotaExceeded => DomExceptionName::QuotaExceededError,
         }
     }
 

@@ -50,5 +50,5 @@ fn cap_is_configurable_and_can_be_lifted() {
 
 #[test]
 fn quota_is_quota_exceeded_error() {
-    assert_eq!(Refusal::QuotaExceeded.dom_exception(), "QuotaExceededError");
+    assert_eq!(Refusal::QuotaExceeded.dom_exception().as_str(), "QuotaExceededError");
 }

@@ -40,6 +40,6 @@ fn cap_is_configurable_both_ways() {
 
 #[test]
 fn too_long_shares_chromium_error_with_no_window() {
-    assert_eq!(Refusal::TagTooLong.dom_exception(), "InvalidAccessError");
+    assert_eq!(Refusal::TagTooLong.dom_exception().as_str(), "InvalidAccessError");
     assert_eq!(Refusal::TagTooLong.message(), Refusal::NoWindow.message());
 }

@@ -238,7 +238,7 @@ impl<P: Policy> Engine<P> {
 
     /// The index of an origin, interned with the policy's default engagement if new.
     fn intern_origin(&mut self, origin: &str) -> OriginIdx {
-        self.table.intern(origin, sync_policy::configurable::DEFAULT_ENGAGEMENT)
+        self.table.intern(origin, self.policy.default_engagement())
     }
 
     fn next_request(&mut self) -> RequestId {

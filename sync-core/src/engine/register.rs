@@ -78,8 +78,7 @@ impl<P: Policy> Engine<P> {
             origin_registrations: state.registrations(),
         };
         if let Err(refusal) = self.policy.check_register(&ctx) {
-            let name = DomErrorName::parse(refusal.dom_exception()).unwrap_or(DomErrorName::UnknownError);
-            self.reject(request, name, refusal.message());
+            self.reject(request, DomErrorName::from(refusal.dom_exception()), refusal.message());
             return None;
         }
         Some((origin, existing))

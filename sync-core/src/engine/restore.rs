@@ -19,7 +19,7 @@ impl<P: Policy> Engine<P> {
     /// others, and unregistered ones, with `add_worker` / `worker_unregistered`.
     pub fn restore(policy: P, now: Timestamp, snapshot: Snapshot) -> Result<Engine<P>, SyncError> {
         let mut engine = Engine::new(policy, now);
-        let default_engagement = sync_policy::configurable::DEFAULT_ENGAGEMENT;
+        let default_engagement = engine.policy.default_engagement();
         let mut rows = snapshot.registrations;
         // Registration order, so every worker's list is built by appends (and the
         // slab, hence equal-time tie-breaks, follows registration order).
