@@ -25,6 +25,8 @@ pub struct RegisterContext {
     pub tag_exists: bool,
     /// Registrations the origin holds now (both kinds, all workers).
     pub origin_registrations: usize,
+    /// UTF-8 bytes of the tags the origin holds now (both kinds, all workers).
+    pub origin_tag_bytes: usize,
 }
 
 /// The DOMException names a policy refusal can carry: the rows of the WebIDL
@@ -71,6 +73,8 @@ pub enum Refusal {
     TagTooLong,
     /// The origin already holds the policy's maximum number of registrations.
     QuotaExceeded,
+    /// The new tag would take the origin's tag bytes past the policy's budget.
+    TagBytesExceeded,
 }
 
 impl Refusal {
@@ -79,7 +83,7 @@ impl Refusal {
         match self {
             Refusal::PermissionDenied => DomExceptionName::NotAllowedError,
             Refusal::NoWindow | Refusal::TagTooLong => DomExceptionName::InvalidAccessError,
-            Refusal::QuotaExceeded => DomExceptionName::QuotaExceededError,
+            Refusal::QuotaExceeded | Refusal::TagBytesExceeded => DomExceptionName::QuotaExceededError,
         }
     }
 
@@ -91,6 +95,7 @@ impl Refusal {
                 "Attempted to register a sync event without a window or registration tag too long."
             }
             Refusal::QuotaExceeded => "Too many sync registrations for this origin.",
+            Refusal::TagBytesExceeded => "The sync registration tags of this origin exceed its storage budget.",
         }
     }
 }

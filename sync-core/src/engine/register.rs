@@ -76,6 +76,7 @@ impl<P: Policy> Engine<P> {
             tag_len: tag.len(),
             tag_exists: existing.is_some(),
             origin_registrations: state.registrations(),
+            origin_tag_bytes: state.tag_bytes(),
         };
         if let Err(refusal) = self.policy.check_register(&ctx) {
             self.reject(request, DomErrorName::from(refusal.dom_exception()), refusal.message());

@@ -43,6 +43,11 @@ impl OriginState {
         self.registrations
     }
 
+    /// UTF-8 bytes of the tags it holds.
+    pub(crate) fn tag_bytes(&self) -> usize {
+        self.tag_bytes
+    }
+
     pub(crate) fn permission(&self, name: PermissionName) -> PermissionState {
         self.permissions[name.index()]
     }
