@@ -18,26 +18,32 @@
 //!    until the next input, and call [`Engine::handle_timeout`] on waking.
 //!    Calling `handle_timeout` early or spuriously is harmless.
 //!
+//! # Parts
+//!
+//! [`Engine`] composes owned parts, each the only writer of what it holds:
+//! the registration table (`table/`: registrations, the workers and origins
+//! that hold them, per-origin counts), the scheduler (`schedule/`: where each
+//! pending registration waits, and the dispatch rotation) and the events in
+//! flight (`flights.rs`). The spec algorithms (`algorithms/`) and the
+//! placement pump (`placement.rs`) are engine methods over these parts;
+//! [`Engine::poll_timeout`] is the soonest of the scheduler's and the flights'
+//! timeouts. `index.rs` holds the dense indices every part names.
+//!
 //! Time never goes backwards inside the engine: an input whose `now` is
 //! earlier than one already seen is treated as happening at the latest time
 //! seen (and logged with `tracing`).
 
-mod environment;
-mod events;
+mod algorithms;
 mod explain;
 mod flights;
 mod handle;
 mod index;
-mod lifecycle;
-mod periodic;
-mod periodic_schedule;
 mod placement;
-mod register;
 mod restore;
 mod schedule;
 mod table;
 
-pub use periodic::MAX_SAFE_INTEGER;
+pub use algorithms::MAX_SAFE_INTEGER;
 
 /// Re-export under the name page-facing code uses: the largest accepted `minInterval`.
 pub const MAX_SAFE_INTEGER_MS: u64 = MAX_SAFE_INTEGER;
@@ -296,6 +302,31 @@ impl<P: Policy> Engine<P> {
         if let Some(reg) = self.table.get(id) {
             let row = reg.to_stored(self.table.origin(reg.origin()).origin());
             self.persist(Mutation::Put(row));
+        }
+    }
+
+    /// Removes a registration from the scheduler and the table. Does not
+    /// persist: the caller emits the matching `Mutation`.
+    fn remove_registration(&mut self, id: RegId) {
+        self.sched.unplace(&mut self.table, id);
+        self.table.remove(id);
+    }
+
+    /// Removes a registration, persists the deletion, then logs `event` with the
+    /// outcome's status (the record follows the persist it describes).
+    fn delete_registration_logged(&mut self, id: RegId, event: LogEvent, outcome: sync_policy::EventOutcome) {
+        let record = self.log_record(id, event, vec![("Status", outcome.devtools_status().to_string())]);
+        self.delete_registration(id);
+        if let Some(record) = record {
+            self.actions.push_back(crate::action::Action::Log(record));
+        }
+    }
+
+    /// Removes a registration and persists the deletion.
+    fn delete_registration(&mut self, id: RegId) {
+        if let Some(key) = self.key_of(id) {
+            self.remove_registration(id);
+            self.persist(Mutation::Delete(key));
         }
     }
 

@@ -15,6 +15,8 @@ use sync_policy::{Blocker, FireFacts, PermissionName, Policy, SyncKind, TagOrder
 impl<P: Policy> Engine<P> {
     /// The time a pending registration becomes due by its own schedule, or
     /// `None` when it is suspended (periodic at engagement "none").
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#process-periodic-sync-registrations>
     pub(super) fn own_due(reg: &Registration) -> Option<(Timestamp, WaitReason)> {
         match (reg.kind(), reg.phase) {
             (_, Phase::Waiting) => Some((reg.due(), WaitReason::BackOff)),
@@ -58,6 +60,9 @@ impl<P: Policy> Engine<P> {
 
     /// Puts a registration where it belongs now. Only pending and waiting
     /// registrations are placed; firing ones are not scheduled.
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#process-periodic-sync-registrations>
     pub(super) fn place(&mut self, id: RegId) {
         self.sched.unplace(&mut self.table, id);
         let now = self.now;

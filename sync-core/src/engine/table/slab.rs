@@ -19,7 +19,7 @@ pub(crate) const SUSPENDED: Timestamp = Timestamp::MAX;
 /// reregisteredWhileFiring; periodic: pending / firing / reregistered-while-firing,
 /// plus waiting between retries). The event id exists only where an event does.
 ///
-/// Spec: <https://wicg.github.io/background-sync/spec/#sync-registration-registration-state>,
+/// Spec: <https://wicg.github.io/background-sync/spec/#registration-state>,
 /// <https://wicg.github.io/periodic-background-sync/#periodic-sync-registration-state>
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Phase {

@@ -2,9 +2,9 @@
 //! DevTools offline emulation. Each releases only the blocked sets its change
 //! can unblock.
 
-use super::schedule::BlockKey;
-use super::table::Phase;
-use super::{ClientInfo, Engine};
+use crate::engine::schedule::BlockKey;
+use crate::engine::table::Phase;
+use crate::engine::{ClientInfo, Engine};
 use crate::error::SyncError;
 use crate::ids::{ClientId, SwRegId};
 use sync_policy::{
@@ -14,6 +14,8 @@ use sync_policy::{
 
 impl<P: Policy> Engine<P> {
     /// The device network changed.
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#online>
     pub fn set_network(&mut self, now: Timestamp, network: NetworkState) {
         self.observe(now);
         let old = self.env.network;
@@ -43,6 +45,8 @@ impl<P: Policy> Engine<P> {
     }
 
     /// A permission of an origin changed.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#respond-to-permission-revocation>
     pub fn set_permission(&mut self, now: Timestamp, origin: &str, name: PermissionName, state: PermissionState) {
         self.observe(now);
         let idx = self.intern_origin(origin);
@@ -59,6 +63,8 @@ impl<P: Policy> Engine<P> {
 
     /// An origin's site engagement changed. Its periodic registrations are
     /// rescheduled (their effective interval depends on it); nothing else is touched.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#effective-minimum-sync-interval-for-origin>
     pub fn set_engagement(&mut self, now: Timestamp, origin: &str, level: Engagement) {
         self.observe(now);
         let idx = self.intern_origin(origin);

@@ -2,11 +2,11 @@
 //!
 //! Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
 
-use super::Engine;
-use super::flights::InFlight;
-use super::index::RegId;
-use super::table::{DUE_NOW, Phase};
 use crate::action::{Action, Dispatch, DispatchKind};
+use crate::engine::Engine;
+use crate::engine::flights::InFlight;
+use crate::engine::index::RegId;
+use crate::engine::table::{DUE_NOW, Phase};
 use crate::error::SyncError;
 use crate::ids::{EventId, RegistrationKey};
 use crate::log::LogEvent;
@@ -18,7 +18,7 @@ impl<P: Policy> Engine<P> {
     ///
     /// Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>,
     /// <https://wicg.github.io/periodic-background-sync/#fire-a-periodicsync-event>
-    pub(super) fn dispatch(&mut self, id: RegId) -> Option<EventId> {
+    pub(in crate::engine) fn dispatch(&mut self, id: RegId) -> Option<EventId> {
         let now = self.now;
         // spec: fire a sync event, steps 1-3 / fire a periodicsync event, steps 1-3: the
         // registration is pending and still in its list (only placed pending registrations,
@@ -70,6 +70,9 @@ impl<P: Policy> Engine<P> {
     ///
     /// A result for an event that already settled (reported before, timed out,
     /// or never dispatched) is refused with a typed error and changes nothing.
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#fire-a-periodicsync-event>
     pub fn event_finished(&mut self, now: Timestamp, event: EventId, outcome: EventOutcome) -> Result<(), SyncError> {
         self.observe(now);
         if self.disabled {
@@ -82,7 +85,7 @@ impl<P: Policy> Engine<P> {
 
     /// An event settled (reported, or timed out at its deadline): the
     /// registration moves on by its kind's algorithm.
-    pub(super) fn settle(&mut self, event: EventId, flight: InFlight, outcome: EventOutcome) {
+    pub(in crate::engine) fn settle(&mut self, event: EventId, flight: InFlight, outcome: EventOutcome) {
         self.sched.wake_origin(flight.origin);
         // The registration may be gone (worker unregistered, data cleared,
         // periodic unregister): then the result is ignored.
@@ -136,7 +139,7 @@ impl<P: Policy> Engine<P> {
     }
 
     /// Logs a failed attempt that will be retried after `delay`.
-    pub(super) fn log_retry(&mut self, id: RegId, outcome: EventOutcome, delay: sync_policy::Millis) {
+    pub(in crate::engine) fn log_retry(&mut self, id: RegId, outcome: EventOutcome, delay: sync_policy::Millis) {
         let metadata = vec![
             ("Failure Reason", outcome.devtools_status().to_string()),
             ("Next Attempt Delay (ms)", delay.0.to_string()),

@@ -8,14 +8,14 @@
 //! suspended (engagement "none"). Each origin indexes its periodic registrations
 //! by due time (kept by the registration table), so the soonest other event costs O(log k).
 
-use super::Engine;
-use super::index::RegId;
-use super::table::SUSPENDED;
+use crate::engine::Engine;
+use crate::engine::index::RegId;
+use crate::engine::table::SUSPENDED;
 use sync_policy::{PeriodicFacts, Policy, Timestamp};
 
 impl<P: Policy> Engine<P> {
     /// Starts a new cycle of a periodic registration from its anchor time.
-    pub(super) fn reschedule_periodic(&mut self, id: RegId) {
+    pub(in crate::engine) fn reschedule_periodic(&mut self, id: RegId) {
         let Some(anchor) = self.table.get(id).map(|r| r.anchor) else { return };
         let due = self.cycle_due(id, anchor);
         self.table.set_due(id, due);
@@ -26,7 +26,7 @@ impl<P: Policy> Engine<P> {
     ///
     /// Spec: <https://wicg.github.io/periodic-background-sync/#process-periodic-sync-registrations>
     /// (steps 1.3.3.2-1.3.3.3 gate at fire time; the UA schedules ahead with the same numbers).
-    pub(super) fn cycle_due(&self, id: RegId, anchor: Timestamp) -> Timestamp {
+    pub(in crate::engine) fn cycle_due(&self, id: RegId, anchor: Timestamp) -> Timestamp {
         let Some(reg) = self.table.get(id) else { return SUSPENDED };
         let origin = self.table.origin(reg.origin());
         let facts = PeriodicFacts { min_interval: reg.min_interval, engagement: origin.engagement };

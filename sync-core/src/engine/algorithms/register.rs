@@ -1,20 +1,19 @@
-//! Page-side calls of `SyncManager`: `register(tag)` and `getTags()`, plus the
-//! caller checks shared with `PeriodicSyncManager`.
+//! `SyncManager.register(tag)`, plus the caller checks and register steps
+//! shared with `PeriodicSyncManager`.
 //!
 //! Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
 
-use super::Engine;
-use super::index::{OriginIdx, RegId};
-use super::table::{DUE_NOW, NewRegistration, Phase};
 use crate::action::{DomError, DomErrorName, ReplyValue};
-use crate::ids::{Caller, RequestId, SwRegId, Tag};
+use crate::engine::Engine;
+use crate::engine::index::{OriginIdx, RegId};
+use crate::engine::table::{DUE_NOW, NewRegistration, Phase};
+use crate::ids::{Caller, RequestId, SwRegId};
 use crate::log::LogEvent;
-use crate::record::Mutation;
 use std::sync::Arc;
-use sync_policy::{Millis, PermissionName, Policy, RegisterContext, SyncKind, TagOrder, Timestamp, WaitingReregister};
+use sync_policy::{Millis, PermissionName, Policy, RegisterContext, SyncKind, Timestamp, WaitingReregister};
 
-pub(super) const NO_ACTIVE_WORKER: &str = "Registration failed - no active Service Worker";
-pub(super) const DISABLED: &str = "Background Sync is disabled.";
+pub(in crate::engine) const NO_ACTIVE_WORKER: &str = "Registration failed - no active Service Worker";
+pub(in crate::engine) const DISABLED: &str = "Background Sync is disabled.";
 const DETACHED: &str = "The calling context is detached: its client was closed.";
 const CROSS_ORIGIN: &str = "The service worker registration belongs to another origin than the caller.";
 
@@ -22,7 +21,7 @@ impl<P: Policy> Engine<P> {
     /// Checks who is calling: a closed client is a detached context, and a
     /// caller of another origin than the registration may not touch it
     /// (origins are isolated). `origin` is the registration's origin, if known.
-    pub(super) fn check_caller(&self, caller: Caller, origin: Option<OriginIdx>) -> Result<(), DomError> {
+    pub(in crate::engine) fn check_caller(&self, caller: Caller, origin: Option<OriginIdx>) -> Result<(), DomError> {
         let caller_origin = match caller {
             Caller::Embedder => return Ok(()),
             Caller::Client(c) => match self.clients.get(&c) {
@@ -41,7 +40,10 @@ impl<P: Policy> Engine<P> {
     }
 
     /// Common start of both `register()` algorithms: steps 1 to 6.
-    pub(super) fn register_preamble(
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
+    pub(in crate::engine) fn register_preamble(
         &mut self,
         request: RequestId,
         caller: Caller,
@@ -87,6 +89,8 @@ impl<P: Policy> Engine<P> {
 
     /// `registration.sync.register(tag)`. The answer comes as `Action::Reply`,
     /// after the `Persist` it depends on.
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
     pub fn register(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: &str) -> RequestId {
         self.observe(now);
         let request = self.next_request();
@@ -102,6 +106,8 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec: register, step 8 (the tag exists).
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
     fn reregister_one_off(&mut self, request: RequestId, id: RegId) {
         let waiting_rule = self.policy.waiting_reregister();
         let Some(reg) = self.table.get_mut(id) else { return };
@@ -130,6 +136,8 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec: register, step 9 (a new tag).
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
     fn create_one_off(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str) {
         let notifications = self.table.origin(origin).permission(PermissionName::Notifications);
         let max_attempts = self.policy.max_attempts(notifications);
@@ -150,62 +158,5 @@ impl<P: Policy> Engine<P> {
         self.log(id, LogEvent::Registered, Vec::new());
         // spec: register, step 9.6: if online, fire (placement decides).
         self.place(id);
-    }
-
-    /// Removes a registration from the scheduler and the table. Does not
-    /// persist: the caller emits the matching `Mutation`.
-    pub(super) fn remove_registration(&mut self, id: RegId) {
-        self.sched.unplace(&mut self.table, id);
-        self.table.remove(id);
-    }
-
-    /// Removes a registration, persists the deletion, then logs `event` with the
-    /// outcome's status (the record follows the persist it describes).
-    pub(super) fn delete_registration_logged(
-        &mut self,
-        id: RegId,
-        event: LogEvent,
-        outcome: sync_policy::EventOutcome,
-    ) {
-        let record = self.log_record(id, event, vec![("Status", outcome.devtools_status().to_string())]);
-        self.delete_registration(id);
-        if let Some(record) = record {
-            self.actions.push_back(crate::action::Action::Log(record));
-        }
-    }
-
-    /// Removes a registration and persists the deletion.
-    pub(super) fn delete_registration(&mut self, id: RegId) {
-        if let Some(key) = self.key_of(id) {
-            self.remove_registration(id);
-            self.persist(Mutation::Delete(key));
-        }
-    }
-
-    /// `registration.sync.getTags()` or `registration.periodicSync.getTags()`.
-    pub fn get_tags(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, kind: SyncKind) -> RequestId {
-        self.observe(now);
-        let request = self.next_request();
-        if self.disabled {
-            self.reject(request, DomErrorName::UnknownError, DISABLED);
-            return request;
-        }
-        // spec: getTags, step 1: the manager's service worker registration.
-        let worker = self.table.worker(sw);
-        if let Err(e) = self.check_caller(caller, worker.map(|w| w.origin())) {
-            self.reply(request, Err(e));
-            return request;
-        }
-        // spec: getTags, steps 2-3: every registration's tag, in list order.
-        let mut tags: Vec<Tag> = worker
-            .map(|w| w.registrations(kind).filter_map(|id| self.table.get(id).map(|r| r.tag().clone())).collect())
-            .unwrap_or_default();
-        // UA choice: order (sync-policy `tag_order`: insertion per spec, sorted in Chromium).
-        if self.policy.tag_order() == TagOrder::Sorted {
-            tags.sort();
-        }
-        // spec: getTags, step 4: resolve with the tags.
-        self.reply(request, Ok(ReplyValue::Tags(tags)));
-        request
     }
 }

@@ -2,11 +2,11 @@
 //!
 //! Spec: <https://wicg.github.io/periodic-background-sync/>
 
-use super::Engine;
-use super::index::{OriginIdx, RegId};
 use super::register::DISABLED;
-use super::table::{NewRegistration, Phase, SUSPENDED};
 use crate::action::{DomErrorName, ReplyValue};
+use crate::engine::Engine;
+use crate::engine::index::{OriginIdx, RegId};
+use crate::engine::table::{NewRegistration, Phase, SUSPENDED};
 use crate::ids::{Caller, RequestId, SwRegId};
 use crate::log::LogEvent;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ impl<P: Policy> Engine<P> {
     /// `registration.periodicSync.register(tag, {minInterval})`, with
     /// `min_interval` in milliseconds as the binding converted it. Values above
     /// 2^53 - 1 are what `[EnforceRange]` rejects: the promise rejects with `TypeError`.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     pub fn register_periodic(
         &mut self,
         now: Timestamp,
@@ -54,6 +56,8 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec (periodic): register, step 8.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     fn create_periodic(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str, min: Millis) {
         let max_attempts = self.policy.max_attempts(PermissionState::Unset);
         // spec: steps 8.1-8.7: tag, minimum interval, state pending, anchor time = now, added.
@@ -77,6 +81,8 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec (periodic): register, step 9.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     fn reregister_periodic(&mut self, request: RequestId, id: RegId, min: Millis) {
         let Some(reg) = self.table.get_mut(id) else { return };
         if reg.min_interval != min {
@@ -124,6 +130,8 @@ impl<P: Policy> Engine<P> {
 
     /// `registration.periodicSync.unregister(tag)`: succeeds silently for an
     /// unknown tag and for a worker that is not active.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-unregister>
     pub fn unregister_periodic(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: &str) -> RequestId {
         self.observe(now);
         let request = self.next_request();
@@ -149,7 +157,9 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec (periodic): fire a periodicsync event, step 6.7 onwards, for one settled attempt.
-    pub(super) fn complete_periodic(&mut self, id: RegId, outcome: EventOutcome) {
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#fire-a-periodicsync-event>
+    pub(in crate::engine) fn complete_periodic(&mut self, id: RegId, outcome: EventOutcome) {
         let now = self.now;
         let success = self.policy.is_success(outcome);
         let rule = self.policy.periodic_reregister_while_firing();
@@ -207,7 +217,9 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec (periodic): respond to permission revocation, or the policy's suspension.
-    pub(super) fn periodic_permission_revoked(&mut self, origin: OriginIdx) {
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#respond-to-permission-revocation>
+    pub(in crate::engine) fn periodic_permission_revoked(&mut self, origin: OriginIdx) {
         match self.policy.on_periodic_permission_revoked() {
             // Kept; held in the origin's PermissionDenied set when due.
             RevocationAction::Suspend => return,
@@ -222,7 +234,7 @@ impl<P: Policy> Engine<P> {
     }
 
     /// Whether the periodic permission counts as granted for an origin.
-    pub(super) fn periodic_granted(&self, state: PermissionState) -> bool {
+    pub(in crate::engine) fn periodic_granted(&self, state: PermissionState) -> bool {
         let state = match state {
             PermissionState::Unset => self.policy.default_permission(PermissionName::PeriodicBackgroundSync),
             s => s,

@@ -4,10 +4,10 @@
 //! worker registration goes away; they live on it, so they go with it
 //! (Chromium does the same). Results of events in flight for them are ignored.
 
-use super::Engine;
-use super::index::OriginIdx;
 use super::register::DISABLED;
 use crate::action::{Action, DomErrorName};
+use crate::engine::Engine;
+use crate::engine::index::OriginIdx;
 use crate::error::SyncError;
 use crate::ids::SwRegId;
 use crate::record::Mutation;
