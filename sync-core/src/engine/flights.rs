@@ -6,7 +6,7 @@
 //! <https://wicg.github.io/periodic-background-sync/#fire-a-periodicsync-event> (step 6).
 
 use super::index::{OriginIdx, RegId};
-use super::{WakeReason, Wakeup};
+use super::wakeup::{WakeReason, Wakeup};
 use crate::error::SyncError;
 use crate::ids::EventId;
 use hashbrown::{HashMap, HashSet};

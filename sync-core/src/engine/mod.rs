@@ -42,6 +42,7 @@ mod placement;
 mod restore;
 mod schedule;
 mod table;
+mod wakeup;
 
 pub use algorithms::MAX_SAFE_INTEGER;
 
@@ -49,6 +50,7 @@ pub use algorithms::MAX_SAFE_INTEGER;
 pub const MAX_SAFE_INTEGER_MS: u64 = MAX_SAFE_INTEGER;
 
 pub use explain::{Explanation, RegistrationInfo, RegistrationState};
+pub use wakeup::{WakeReason, Wakeup};
 
 use crate::action::{Action, DomError, DomErrorName, ReplyValue};
 use crate::ids::{ClientId, RegistrationKey, RequestId};
@@ -60,36 +62,8 @@ use hashbrown::HashMap;
 use index::{OriginIdx, RegId};
 use schedule::Scheduler;
 use std::collections::VecDeque;
-use sync_policy::{ConfigurablePolicy, Environment, FrameType, Policy, Timestamp, WaitReason};
+use sync_policy::{ConfigurablePolicy, Environment, FrameType, Policy, Timestamp};
 use table::RegistrationTable;
-
-/// Why the engine wants to be woken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum WakeReason {
-    /// A registration becomes due (retry, periodic interval, or a gate opens).
-    Due(WaitReason),
-    /// An event reaches its deadline and will count as timed out.
-    EventDeadline,
-}
-
-/// When and why to call [`Engine::handle_timeout`] next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Wakeup {
-    /// The time.
-    pub at: Timestamp,
-    /// Why.
-    pub reason: WakeReason,
-}
-
-impl Wakeup {
-    /// The sooner of two optional wake-ups (the first on a tie).
-    fn soonest(a: Option<Wakeup>, b: Option<Wakeup>) -> Option<Wakeup> {
-        match (a, b) {
-            (Some(a), Some(b)) => Some(if b.at < a.at { b } else { a }),
-            (a, b) => a.or(b),
-        }
-    }
-}
 
 /// Released blocked entries of an origin are re-placed this many at a time, between
 /// dispatches, so the first dispatch after a connectivity flip does not wait for all of them.

@@ -23,7 +23,7 @@ pub(crate) use blocked::{BLOCKERS, BlockKey, BlockedSet, blocker_index, is_devic
 
 use super::index::{OriginIdx, RegId};
 use super::table::{Place, RegistrationTable};
-use super::{WakeReason, Wakeup};
+use super::wakeup::{WakeReason, Wakeup};
 use crate::ids::SwRegId;
 use hashbrown::HashMap;
 use std::collections::{BTreeMap, VecDeque};
