@@ -2,7 +2,7 @@
 
 use crate::ids::{EventId, Origin, RegistrationKey, RequestId, SwRegId, Tag};
 use crate::log::LogRecord;
-use crate::store::Mutation;
+use crate::record::Mutation;
 use std::borrow::Cow;
 use std::fmt;
 use sync_policy::{SyncKind, Timestamp};
@@ -85,6 +85,18 @@ impl DomErrorName {
         ]
         .into_iter()
         .find(|n| n.as_str() == name)
+    }
+}
+
+/// A policy refusal's DOMException, as the engine names it. Exhaustive: a name
+/// added to the policy's vocabulary does not compile until it is mapped here.
+impl From<sync_policy::DomExceptionName> for DomErrorName {
+    fn from(name: sync_policy::DomExceptionName) -> DomErrorName {
+        match name {
+            sync_policy::DomExceptionName::NotAllowedError => DomErrorName::NotAllowedError,
+            sync_policy::DomExceptionName::InvalidAccessError => DomErrorName::InvalidAccessError,
+            sync_policy::DomExceptionName::QuotaExceededError => DomErrorName::QuotaExceededError,
+        }
     }
 }
 

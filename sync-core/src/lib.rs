@@ -44,6 +44,7 @@ pub mod ids;
 pub mod input;
 pub mod log;
 pub mod privacy;
+pub mod record;
 pub mod store;
 
 pub use action::{Action, Dispatch, DispatchKind, DomError, DomErrorName, ReplyValue};

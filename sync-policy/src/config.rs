@@ -91,6 +91,12 @@ pub struct RegisterConfig {
     /// (Chromium and spec: no cap; both profiles: 1000). Written as a number or `"none"`.
     #[serde(with = "crate::optional::none_word")]
     pub max_registrations_per_origin: Option<usize>,
+    /// Most UTF-8 bytes of tags (both kinds, all workers) one origin may hold:
+    /// what one origin can make the engine keep in memory and on disk (neither
+    /// spec nor Chromium has a budget; both profiles: 4 MiB). Written as a
+    /// number or `"none"`.
+    #[serde(with = "crate::optional::none_word", default = "default_max_tag_bytes")]
+    pub max_tag_bytes_per_origin: Option<usize>,
     /// Order of the permission / window / tag-length checks.
     pub check_order: CheckOrder,
     /// Order of `getTags()` results.
@@ -108,6 +114,10 @@ pub struct RegisterConfig {
 
 fn default_true() -> bool {
     true
+}
+
+fn default_max_tag_bytes() -> Option<usize> {
+    Some(DEFAULT_MAX_TAG_BYTES_PER_ORIGIN)
 }
 
 /// Conditions under which a due registration is held back.
@@ -297,6 +307,12 @@ pub struct LimitsConfig {
 /// hostile origin's registrations stay bounded (about 10 MiB of tags at most).
 pub const DEFAULT_MAX_REGISTRATIONS_PER_ORIGIN: usize = 1000;
 
+/// The per-origin tag-byte budget of both built-in profiles (4 MiB): hundreds
+/// of times what real sites use (a few short tags), and a bound on what one
+/// origin can make the engine hold even where tags are not capped in length
+/// (the spec profile accepts tags of any length).
+pub const DEFAULT_MAX_TAG_BYTES_PER_ORIGIN: usize = 4 * 1024 * 1024;
+
 /// Chromium's `kMaxTagLength`.
 pub const CHROMIUM_MAX_TAG_LENGTH: usize = 10240;
 
@@ -317,6 +333,7 @@ impl PolicyConfig {
                 window_frames: vec![FrameType::TopLevel, FrameType::Auxiliary],
                 tag_max_length: Some(CHROMIUM_MAX_TAG_LENGTH),
                 max_registrations_per_origin: Some(DEFAULT_MAX_REGISTRATIONS_PER_ORIGIN),
+                max_tag_bytes_per_origin: Some(DEFAULT_MAX_TAG_BYTES_PER_ORIGIN),
                 check_order: CheckOrder::Chromium,
                 tag_order: TagOrder::Sorted,
                 background_sync_default: PermissionState::Granted,

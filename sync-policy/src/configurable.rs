@@ -72,11 +72,20 @@ impl ConfigurablePolicy {
         }
     }
 
+    /// The per-origin limits: a new tag must fit under both the registration
+    /// count and the tag-byte budget (a re-registration adds nothing to either).
     fn quota_check(&self, ctx: &RegisterContext) -> Result<(), Refusal> {
-        match self.config.register.max_registrations_per_origin {
-            Some(max) if !ctx.tag_exists && ctx.origin_registrations >= max => Err(Refusal::QuotaExceeded),
-            _ => Ok(()),
+        if ctx.tag_exists {
+            return Ok(());
         }
+        let register = &self.config.register;
+        if register.max_registrations_per_origin.is_some_and(|max| ctx.origin_registrations >= max) {
+            return Err(Refusal::QuotaExceeded);
+        }
+        if register.max_tag_bytes_per_origin.is_some_and(|max| ctx.origin_tag_bytes.saturating_add(ctx.tag_len) > max) {
+            return Err(Refusal::TagBytesExceeded);
+        }
+        Ok(())
     }
 
     fn environment_blocker(&self, facts: &FireFacts) -> Option<Blocker> {
@@ -313,5 +322,6 @@ impl Policy for ConfigurablePolicy {
     }
 }
 
-/// Convenience: the engagement a harness or embedder assumes when none was reported.
+/// The engagement an origin has until one is reported: the default of
+/// [`Policy::default_engagement`], which the engine asks.
 pub const DEFAULT_ENGAGEMENT: Engagement = Engagement::High;

@@ -25,9 +25,42 @@ pub struct RegisterContext {
     pub tag_exists: bool,
     /// Registrations the origin holds now (both kinds, all workers).
     pub origin_registrations: usize,
+    /// UTF-8 bytes of the tags the origin holds now (both kinds, all workers).
+    pub origin_tag_bytes: usize,
 }
 
-/// Why a `register()` was refused by the policy. The engine maps each to its
+/// The DOMException names a policy refusal can carry: the rows of the WebIDL
+/// error names table (<https://webidl.spec.whatwg.org/#dfn-error-names-table>)
+/// that `register()` rejects with for a user-agent reason. The engine maps each
+/// to its own error name with an exhaustive match, so the seam carries no string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DomExceptionName {
+    /// `NotAllowedError`: the permission is not granted.
+    NotAllowedError,
+    /// `InvalidAccessError`: no window, or (Chromium) a tag that is too long.
+    InvalidAccessError,
+    /// `QuotaExceededError`: the origin's registration or tag-byte budget is used up.
+    QuotaExceededError,
+}
+
+impl DomExceptionName {
+    /// The name as JavaScript sees it (`error.name`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomExceptionName::NotAllowedError => "NotAllowedError",
+            DomExceptionName::InvalidAccessError => "InvalidAccessError",
+            DomExceptionName::QuotaExceededError => "QuotaExceededError",
+        }
+    }
+}
+
+impl std::fmt::Display for DomExceptionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a `register()` was refused by the policy. Each carries its
 /// DOMException name (see [`Refusal::dom_exception`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -40,15 +73,17 @@ pub enum Refusal {
     TagTooLong,
     /// The origin already holds the policy's maximum number of registrations.
     QuotaExceeded,
+    /// The new tag would take the origin's tag bytes past the policy's budget.
+    TagBytesExceeded,
 }
 
 impl Refusal {
-    /// The DOMException name the page sees.
-    pub fn dom_exception(self) -> &'static str {
+    /// The DOMException the page sees.
+    pub fn dom_exception(self) -> DomExceptionName {
         match self {
-            Refusal::PermissionDenied => "NotAllowedError",
-            Refusal::NoWindow | Refusal::TagTooLong => "InvalidAccessError",
-            Refusal::QuotaExceeded => "QuotaExceededError",
+            Refusal::PermissionDenied => DomExceptionName::NotAllowedError,
+            Refusal::NoWindow | Refusal::TagTooLong => DomExceptionName::InvalidAccessError,
+            Refusal::QuotaExceeded | Refusal::TagBytesExceeded => DomExceptionName::QuotaExceededError,
         }
     }
 
@@ -60,6 +95,7 @@ impl Refusal {
                 "Attempted to register a sync event without a window or registration tag too long."
             }
             Refusal::QuotaExceeded => "Too many sync registrations for this origin.",
+            Refusal::TagBytesExceeded => "The sync registration tags of this origin exceed its storage budget.",
         }
     }
 }

@@ -53,8 +53,9 @@ pub mod validate;
 pub use config::{PolicyConfig, Profile};
 pub use configurable::ConfigurablePolicy;
 pub use decision::{
-    Blocker, CheckOrder, EventOutcome, FireFacts, PeriodicFacts, PeriodicFailure, PeriodicReregisterWhileFiring,
-    Refusal, RegisterContext, RevocationAction, TagOrder, Verdict, WaitReason, WaitingReregister,
+    Blocker, CheckOrder, DomExceptionName, EventOutcome, FireFacts, PeriodicFacts, PeriodicFailure,
+    PeriodicReregisterWhileFiring, Refusal, RegisterContext, RevocationAction, TagOrder, Verdict, WaitReason,
+    WaitingReregister,
 };
 pub use error::{ConfigError, Position};
 pub use facts::{

@@ -88,6 +88,8 @@ struct RegisterOverrides {
     tag_max_length: Set<Option<usize>>,
     #[serde(deserialize_with = "Set::none_word")]
     max_registrations_per_origin: Set<Option<usize>>,
+    #[serde(deserialize_with = "Set::none_word")]
+    max_tag_bytes_per_origin: Set<Option<usize>>,
     check_order: Set<CheckOrder>,
     tag_order: Set<TagOrder>,
     background_sync_default: Set<PermissionState>,
@@ -97,7 +99,8 @@ struct RegisterOverrides {
 
 impl RegisterOverrides {
     fn apply(self, dst: &mut RegisterConfig) {
-        apply_fields!(self => dst; window_frames, tag_max_length, max_registrations_per_origin, check_order,
+        apply_fields!(self => dst; window_frames, tag_max_length, max_registrations_per_origin, max_tag_bytes_per_origin,
+            check_order,
             tag_order, background_sync_default, periodic_sync_default, periodic_requires_granted);
     }
 }

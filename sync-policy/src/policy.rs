@@ -4,7 +4,7 @@ use crate::decision::{
     EventOutcome, FireFacts, PeriodicFacts, PeriodicFailure, PeriodicReregisterWhileFiring, Refusal, RegisterContext,
     RevocationAction, TagOrder, Verdict, WaitingReregister,
 };
-use crate::facts::{PermissionName, PermissionState, SyncKind};
+use crate::facts::{Engagement, PermissionName, PermissionState, SyncKind};
 use crate::time::Millis;
 use std::fmt::Debug;
 
@@ -17,6 +17,13 @@ pub trait Policy: Debug + Send + Sync {
     /// What an unset permission means (one-off: granted, a default powerful
     /// feature; periodic: prompt per spec, denied in Chromium without an install).
     fn default_permission(&self, name: PermissionName) -> PermissionState;
+
+    /// The engagement an origin has until the embedder reports one (the
+    /// default: [`DEFAULT_ENGAGEMENT`](crate::configurable::DEFAULT_ENGAGEMENT),
+    /// "high", so periodic sync is not penalised for an unreported origin).
+    fn default_engagement(&self) -> Engagement {
+        crate::configurable::DEFAULT_ENGAGEMENT
+    }
 
     /// May this context register? Checks, in the policy's order, permission,
     /// window gate, tag length and per-origin quota. The active-worker check

@@ -62,6 +62,7 @@ pub fn violations(config: &PolicyConfig) -> Vec<Violation> {
             .is_empty()
             .then(|| Violation::new("register.window_frames", "must name at least one frame type")),
         cap("register.max_registrations_per_origin", r.max_registrations_per_origin == Some(0)),
+        cap("register.max_tag_bytes_per_origin", r.max_tag_bytes_per_origin == Some(0)),
         permission_default("register.background_sync_default", r.background_sync_default),
         permission_default("register.periodic_sync_default", r.periodic_sync_default),
         at_least_one("oneshot.max_attempts", o.max_attempts),

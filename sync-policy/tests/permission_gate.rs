@@ -65,6 +65,6 @@ fn configured_defaults_change_what_unset_means() {
 
 #[test]
 fn permission_refusal_is_not_allowed_error() {
-    assert_eq!(Refusal::PermissionDenied.dom_exception(), "NotAllowedError");
+    assert_eq!(Refusal::PermissionDenied.dom_exception().as_str(), "NotAllowedError");
     assert_eq!(Refusal::PermissionDenied.message(), "Permission denied.");
 }

@@ -35,6 +35,7 @@ fn expected() -> Vec<(&'static str, Value, Value)> {
         ("register.window_frames", frames.clone(), frames),
         ("register.tag_max_length", json!(10240), json!("none")),
         ("register.max_registrations_per_origin", json!(1000), json!(1000)),
+        ("register.max_tag_bytes_per_origin", json!(4_194_304), json!(4_194_304)),
         ("register.check_order", json!("chromium"), json!("spec")),
         ("register.tag_order", json!("sorted"), json!("insertion")),
         ("register.background_sync_default", json!("granted"), json!("granted")),

@@ -50,5 +50,24 @@ fn cap_is_configurable_and_can_be_lifted() {
 
 #[test]
 fn quota_is_quota_exceeded_error() {
-    assert_eq!(Refusal::QuotaExceeded.dom_exception(), "QuotaExceededError");
+    assert_eq!(Refusal::QuotaExceeded.dom_exception().as_str(), "QuotaExceededError");
+}
+
+#[test]
+fn new_tags_stop_at_the_byte_budget() {
+    use sync_policy::config::DEFAULT_MAX_TAG_BYTES_PER_ORIGIN as BUDGET;
+    for profile in PROFILES {
+        let p = policy(profile);
+        for kind in [SyncKind::OneOff, SyncKind::Periodic] {
+            let ctx = |held, tag_len| RegisterContext { origin_tag_bytes: held, tag_len, ..register_ctx(kind) };
+            assert_eq!(p.check_register(&ctx(BUDGET - 4, 4)), Ok(()), "{profile} {kind}: exactly the budget");
+            assert_eq!(p.check_register(&ctx(BUDGET - 3, 4)), Err(Refusal::TagBytesExceeded), "{profile} {kind}");
+            let existing = RegisterContext { tag_exists: true, ..ctx(BUDGET, 4) };
+            assert_eq!(p.check_register(&existing), Ok(()), "{profile} {kind}: re-registration adds nothing");
+        }
+    }
+    assert_eq!(Refusal::TagBytesExceeded.dom_exception().as_str(), "QuotaExceededError");
+    let none = policy_with(sync_policy::Profile::Spec, |c| c.register.max_tag_bytes_per_origin = None);
+    let ctx = RegisterContext { origin_tag_bytes: usize::MAX, tag_len: 4, ..register_ctx(SyncKind::OneOff) };
+    assert_eq!(none.check_register(&ctx), Ok(()), "\"none\" lifts the budget");
 }

@@ -42,7 +42,7 @@ fn the_counted_frame_types_are_configurable() {
 
 #[test]
 fn no_window_is_invalid_access_error_with_chromium_message() {
-    assert_eq!(Refusal::NoWindow.dom_exception(), "InvalidAccessError");
+    assert_eq!(Refusal::NoWindow.dom_exception().as_str(), "InvalidAccessError");
     assert_eq!(
         Refusal::NoWindow.message(),
         "Attempted to register a sync event without a window or registration tag too long."

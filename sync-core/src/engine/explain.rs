@@ -2,7 +2,8 @@
 //! per-worker listing.
 
 use super::Engine;
-use super::registry::{Phase, RegId};
+use super::index::RegId;
+use super::table::Phase;
 use crate::ids::{EventId, Origin, RegistrationKey, SwRegId};
 use sync_policy::{Blocker, Policy, SyncKind, Timestamp, Verdict, WaitReason};
 
@@ -76,24 +77,24 @@ impl<P: Policy> Engine<P> {
         if self.disabled {
             return Explanation::Disabled;
         }
-        match self.find_registration(key.sw, key.kind, &key.tag) {
+        match self.table.find(key.sw, key.kind, &key.tag) {
             Some(id) => self.explain_id(id),
             None => Explanation::NotRegistered,
         }
     }
 
     fn explain_id(&self, id: RegId) -> Explanation {
-        let Some(reg) = self.registry.get(id) else { return Explanation::NotRegistered };
+        let Some(reg) = self.table.get(id) else { return Explanation::NotRegistered };
         match reg.phase {
             Phase::Firing(event) | Phase::ReregisteredWhileFiring(event) => Explanation::Firing {
                 event,
-                deadline: self.events.get(&event).map_or(Timestamp::MAX, |f| f.deadline),
+                deadline: self.flights.deadline(event).unwrap_or(Timestamp::MAX),
                 reregistered: matches!(reg.phase, Phase::ReregisteredWhileFiring(_)),
             },
-            Phase::Waiting if reg.due > self.now => {
-                Explanation::WaitingUntil { at: reg.due, reason: WaitReason::BackOff }
+            Phase::Waiting if reg.due() > self.now => {
+                Explanation::WaitingUntil { at: reg.due(), reason: WaitReason::BackOff }
             }
-            _ => match self.verdict(id) {
+            _ => match self.verdict(reg) {
                 Verdict::Fire => Explanation::Ready,
                 Verdict::WaitUntil(at, WaitReason::PeriodicInterval) if at > self.own_interval_end(id) => {
                     // The cycle was scheduled past its own interval to keep the origin's gap.
@@ -107,10 +108,10 @@ impl<P: Policy> Engine<P> {
 
     /// When a periodic registration's own interval ends (anchor + effective interval).
     fn own_interval_end(&self, id: RegId) -> Timestamp {
-        let Some(reg) = self.registry.get(id) else { return Timestamp::MAX };
+        let Some(reg) = self.table.get(id) else { return Timestamp::MAX };
         let facts = sync_policy::PeriodicFacts {
             min_interval: reg.min_interval,
-            engagement: self.origins.get(reg.origin).engagement,
+            engagement: self.table.origin(reg.origin()).engagement,
         };
         self.policy.periodic_interval(&facts).map_or(Timestamp::MAX, |i| reg.anchor.saturating_add(i))
     }
@@ -118,33 +119,31 @@ impl<P: Policy> Engine<P> {
     /// Every registration of a worker (both kinds, registration order), with its
     /// state and explanation: the embedder's "sync registration manager" view.
     pub fn registrations(&self, sw: SwRegId) -> Vec<RegistrationInfo> {
-        let Some(worker) = self.workers.get(&sw) else { return Vec::new() };
+        let Some(worker) = self.table.worker(sw) else { return Vec::new() };
         let mut out = Vec::new();
-        for list in &worker.lists {
-            for id in list.values() {
-                let Some(reg) = self.registry.get(id) else { continue };
-                out.push(RegistrationInfo {
-                    key: reg.key(),
-                    origin: self.origins.get(reg.origin).origin.clone(),
-                    state: match reg.phase {
-                        Phase::Pending => RegistrationState::Pending,
-                        Phase::Waiting => RegistrationState::Waiting,
-                        Phase::Firing(_) => RegistrationState::Firing,
-                        Phase::ReregisteredWhileFiring(_) => RegistrationState::ReregisteredWhileFiring,
-                    },
-                    attempts: reg.attempts,
-                    max_attempts: reg.max_attempts,
-                    min_interval: (reg.kind == SyncKind::Periodic).then_some(reg.min_interval.0),
-                    explanation: if self.disabled { Explanation::Disabled } else { self.explain_id(id) },
-                });
-            }
+        for id in worker.all_registrations() {
+            let Some(reg) = self.table.get(id) else { continue };
+            out.push(RegistrationInfo {
+                key: reg.key(),
+                origin: self.table.origin(reg.origin()).origin().clone(),
+                state: match reg.phase {
+                    Phase::Pending => RegistrationState::Pending,
+                    Phase::Waiting => RegistrationState::Waiting,
+                    Phase::Firing(_) => RegistrationState::Firing,
+                    Phase::ReregisteredWhileFiring(_) => RegistrationState::ReregisteredWhileFiring,
+                },
+                attempts: reg.attempts,
+                max_attempts: reg.max_attempts,
+                min_interval: (reg.kind() == SyncKind::Periodic).then_some(reg.min_interval.0),
+                explanation: if self.disabled { Explanation::Disabled } else { self.explain_id(id) },
+            });
         }
         out
     }
 
     /// The service worker registrations the engine knows, in id order.
     pub fn workers(&self) -> Vec<SwRegId> {
-        let mut all: Vec<_> = self.workers.keys().copied().collect();
+        let mut all: Vec<_> = self.table.workers().map(|(sw, _)| sw).collect();
         all.sort();
         all
     }

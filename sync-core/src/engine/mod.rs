@@ -18,161 +18,92 @@
 //!    until the next input, and call [`Engine::handle_timeout`] on waking.
 //!    Calling `handle_timeout` early or spuriously is harmless.
 //!
+//! # Parts
+//!
+//! [`Engine`] composes owned parts, each the only writer of what it holds:
+//! the registration table (`table/`: registrations, the workers and origins
+//! that hold them, per-origin counts), the scheduler (`schedule/`: where each
+//! pending registration waits, and the dispatch rotation) and the events in
+//! flight (`flights.rs`). The spec algorithms (`algorithms/`) and the
+//! placement pump (`placement.rs`) are engine methods over these parts;
+//! [`Engine::poll_timeout`] is the soonest of the scheduler's and the flights'
+//! timeouts. `index.rs` holds the dense indices every part names.
+//!
 //! Time never goes backwards inside the engine: an input whose `now` is
 //! earlier than one already seen is treated as happening at the latest time
 //! seen (and logged with `tracing`).
 
-mod blocked_set;
-mod environment;
-mod events;
+mod algorithms;
 mod explain;
+mod flights;
 mod handle;
-mod lifecycle;
-pub(crate) mod origins;
-mod periodic;
-mod periodic_schedule;
+mod index;
 mod placement;
-mod register;
-pub(crate) mod registry;
 mod restore;
-mod tag_list;
+mod schedule;
+mod table;
+mod wakeup;
 
-pub use periodic::MAX_SAFE_INTEGER;
+pub use algorithms::MAX_SAFE_INTEGER;
 
 /// Re-export under the name page-facing code uses: the largest accepted `minInterval`.
 pub const MAX_SAFE_INTEGER_MS: u64 = MAX_SAFE_INTEGER;
 
 pub use explain::{Explanation, RegistrationInfo, RegistrationState};
+pub use wakeup::{WakeReason, Wakeup};
 
 use crate::action::{Action, DomError, DomErrorName, ReplyValue};
-use crate::ids::{ClientId, EventId, RegistrationKey, RequestId, SwRegId};
+use crate::ids::{ClientId, RegistrationKey, RequestId};
 use crate::log::{LogEvent, LogRecord};
 use crate::privacy::LogPrivacy;
-use crate::store::Mutation;
-use hashbrown::{HashMap, HashSet};
-use origins::{ClientInfo, OriginIdx, Origins, Worker};
-use registry::{RegId, Registry};
-use std::collections::{BTreeSet, VecDeque};
-use sync_policy::{Blocker, ConfigurablePolicy, Environment, Policy, SyncKind, Timestamp, WaitReason};
-
-/// Why the engine wants to be woken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum WakeReason {
-    /// A registration becomes due (retry, periodic interval, or a gate opens).
-    Due(WaitReason),
-    /// An event reaches its deadline and will count as timed out.
-    EventDeadline,
-}
-
-/// When and why to call [`Engine::handle_timeout`] next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Wakeup {
-    /// The time.
-    pub at: Timestamp,
-    /// Why.
-    pub reason: WakeReason,
-}
-
-/// Which set holds a blocked registration. Every set belongs to one origin
-/// (an array slot per condition in `OriginState`, or the worker's own set for
-/// DevTools offline emulation), so releasing a condition hands each origin its
-/// own list, and the dispatch rotation stays fair across origins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum BlockKey {
-    /// A device-wide (offline, power, metered) or per-origin (engagement,
-    /// permission) condition, in the origin's slot for it.
-    Origin(OriginIdx, Blocker),
-    /// DevTools offline emulation of one worker.
-    Worker(SwRegId, OriginIdx),
-}
-
-impl BlockKey {
-    pub(crate) fn origin(self) -> OriginIdx {
-        match self {
-            BlockKey::Worker(_, o) | BlockKey::Origin(o, _) => o,
-        }
-    }
-}
-
-/// Number of [`Blocker`] variants (the size of per-origin blocked-set arrays).
-pub(crate) const BLOCKERS: usize = 8;
-
-/// A dense index for a [`Blocker`].
-pub(crate) fn blocker_index(b: Blocker) -> usize {
-    match b {
-        Blocker::Offline => 0,
-        Blocker::WorkerOffline => 1,
-        Blocker::Metered => 2,
-        Blocker::BatterySaver => 3,
-        Blocker::LowBattery => 4,
-        Blocker::NotCharging => 5,
-        Blocker::NoEngagement => 6,
-        Blocker::PermissionDenied => 7,
-    }
-}
-
-/// Whether a blocker is a device-wide condition (released for every origin at once).
-pub(crate) fn is_device_wide(b: Blocker) -> bool {
-    matches!(
-        b,
-        Blocker::Offline | Blocker::Metered | Blocker::BatterySaver | Blocker::LowBattery | Blocker::NotCharging
-    )
-}
-
-/// An event in flight.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct InFlight {
-    pub(crate) reg: RegId,
-    pub(crate) origin: OriginIdx,
-    pub(crate) kind: SyncKind,
-    pub(crate) deadline: Timestamp,
-    pub(crate) last_chance: bool,
-}
-
-/// How many timed-out event ids are remembered to tell a late result from an unknown one.
-const EXPIRED_MEMORY: usize = 4096;
+use crate::record::Mutation;
+use flights::Flights;
+use hashbrown::HashMap;
+use index::{OriginIdx, RegId};
+use schedule::Scheduler;
+use std::collections::VecDeque;
+use sync_policy::{ConfigurablePolicy, Environment, FrameType, Policy, Timestamp};
+use table::RegistrationTable;
 
 /// Released blocked entries of an origin are re-placed this many at a time, between
 /// dispatches, so the first dispatch after a connectivity flip does not wait for all of them.
 const RELEASE_CHUNK: usize = 64;
+
+/// An open service worker client.
+#[derive(Clone, Copy, Debug)]
+struct ClientInfo {
+    origin: OriginIdx,
+    frame: FrameType,
+}
 
 /// The Background Sync / Periodic Background Sync state machine. See the
 /// [module docs](self) for the call order.
 #[derive(Debug)]
 pub struct Engine<P: Policy = ConfigurablePolicy> {
     policy: P,
+    /// The latest time seen.
     now: Timestamp,
+    /// When the engine (the user agent) started, for the periodic initial wait.
     started_at: Timestamp,
-    registry: Registry,
-    origins: Origins,
-    workers: HashMap<SwRegId, Worker>,
-    clients: HashMap<ClientId, ClientInfo>,
+    /// Every registration, worker and origin.
+    table: RegistrationTable,
+    /// Where each pending registration waits.
+    sched: Scheduler,
+    /// Events in flight.
+    flights: Flights,
+    /// The device environment (network, power).
     env: Environment,
-    due: BTreeSet<(Timestamp, RegId, u32)>,
-    /// Per device-wide condition: origins whose set for it is non-empty.
-    global_blocked: [Vec<OriginIdx>; BLOCKERS],
-    /// Device-wide releases not yet handed to their origins (admitted a chunk
-    /// at a time by the pump, so a flip costs O(1) before the first dispatch).
-    pending_release: VecDeque<(Blocker, std::vec::IntoIter<OriginIdx>)>,
-    rotation: VecDeque<OriginIdx>,
-    events: HashMap<EventId, InFlight>,
-    deadlines: BTreeSet<(Timestamp, EventId)>,
-    expired: (HashSet<EventId>, VecDeque<EventId>),
-    running: u32,
+    /// Open service worker clients.
+    clients: HashMap<ClientId, ClientInfo>,
+    /// When any origin last had a (non-retry) periodic event dispatched.
     last_round: Option<Timestamp>,
+    /// Outputs not yet drained.
     actions: VecDeque<Action>,
     next_request: u64,
-    next_event: u64,
-    next_seq: u64,
     log_recording: bool,
     log_privacy: LogPrivacy,
+    /// Set by a storage failure: every later call is refused.
     disabled: bool,
-}
-
-impl std::fmt::Debug for Registry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").field("len", &self.len()).finish()
-    }
 }
 
 impl<P: Policy> Engine<P> {
@@ -182,24 +113,14 @@ impl<P: Policy> Engine<P> {
             policy,
             now,
             started_at: now,
-            registry: Registry::new(),
-            origins: Origins::default(),
-            workers: HashMap::new(),
-            clients: HashMap::new(),
+            table: RegistrationTable::new(),
+            sched: Scheduler::default(),
+            flights: Flights::default(),
             env: Environment::default(),
-            due: BTreeSet::new(),
-            global_blocked: Default::default(),
-            pending_release: VecDeque::new(),
-            rotation: VecDeque::new(),
-            events: HashMap::new(),
-            deadlines: BTreeSet::new(),
-            expired: (HashSet::new(), VecDeque::new()),
-            running: 0,
+            clients: HashMap::new(),
             last_round: None,
             actions: VecDeque::new(),
             next_request: 1,
-            next_event: 1,
-            next_seq: 1,
             log_recording: true,
             // A per-run default key; embedders should set a random per-profile one.
             log_privacy: LogPrivacy::Redacted { key: now.0 ^ 0x5eed_0f5e_cdef_1234 },
@@ -219,17 +140,17 @@ impl<P: Policy> Engine<P> {
 
     /// Number of registrations (both kinds).
     pub fn len(&self) -> usize {
-        self.registry.len()
+        self.table.len()
     }
 
     /// Whether there are no registrations.
     pub fn is_empty(&self) -> bool {
-        self.registry.len() == 0
+        self.table.len() == 0
     }
 
     /// Number of events in flight.
     pub fn in_flight(&self) -> usize {
-        self.events.len()
+        self.flights.len()
     }
 
     /// Turns `Action::Log` records on or off (on by default; Chromium records
@@ -266,18 +187,7 @@ impl<P: Policy> Engine<P> {
         if self.disabled {
             return None;
         }
-        let due = self.due.first().map(|&(at, id, _)| {
-            let reason = match self.registry.get(id).map(|r| r.place) {
-                Some(registry::Place::Due(_, why)) => why,
-                _ => WaitReason::PeriodicInterval,
-            };
-            Wakeup { at, reason: WakeReason::Due(reason) }
-        });
-        let deadline = self.deadlines.first().map(|&(at, _)| Wakeup { at, reason: WakeReason::EventDeadline });
-        match (due, deadline) {
-            (Some(a), Some(b)) => Some(if b.at < a.at { b } else { a }),
-            (a, b) => a.or(b),
-        }
+        Wakeup::soonest(self.sched.poll_timeout(), self.flights.poll_timeout())
     }
 
     /// Processes everything due at `now`: retries and periodic events that
@@ -288,18 +198,10 @@ impl<P: Policy> Engine<P> {
         if self.disabled {
             return;
         }
-        while let Some(&(at, event)) = self.deadlines.first() {
-            if at > now {
-                break;
-            }
-            self.deadlines.pop_first();
-            self.expire_event(event);
+        while let Some((event, flight)) = self.flights.expire_next(now) {
+            self.settle(event, flight, sync_policy::EventOutcome::TimedOut);
         }
-        while let Some(&(at, id, ticket)) = self.due.first() {
-            if at > now {
-                break;
-            }
-            self.due.pop_first();
+        while let Some((id, ticket)) = self.sched.pop_due(now) {
             self.on_due(id, ticket);
         }
     }
@@ -312,6 +214,11 @@ impl<P: Policy> Engine<P> {
             self.now = now;
         }
         self.now
+    }
+
+    /// The index of an origin, interned with the policy's default engagement if new.
+    fn intern_origin(&mut self, origin: &str) -> OriginIdx {
+        self.table.intern(origin, self.policy.default_engagement())
     }
 
     fn next_request(&mut self) -> RequestId {
@@ -341,12 +248,13 @@ impl<P: Policy> Engine<P> {
     /// The record of a decision about a registration (traced, redacted, always;
     /// returned only while recording).
     fn log_record(&self, id: RegId, event: LogEvent, metadata: Vec<(&'static str, String)>) -> Option<LogRecord> {
-        let reg = self.registry.get(id)?;
+        let reg = self.table.get(id)?;
+        let origin = self.table.origin(reg.origin()).origin();
         tracing::debug!(
-            origin = %self.log_privacy.show(self.origins.get(reg.origin).origin.as_str()),
-            tag = %self.log_privacy.show(&reg.tag),
-            sw = reg.sw.0,
-            event = event.name(reg.kind),
+            origin = %self.log_privacy.show(origin.as_str()),
+            tag = %self.log_privacy.show(reg.tag()),
+            sw = reg.sw().0,
+            event = event.name(reg.kind()),
             ?metadata,
             "background sync"
         );
@@ -355,40 +263,49 @@ impl<P: Policy> Engine<P> {
         }
         Some(LogRecord {
             time: self.now,
-            origin: self.origins.get(reg.origin).origin.clone(),
-            sw: reg.sw,
-            kind: reg.kind,
+            origin: origin.clone(),
+            sw: reg.sw(),
+            kind: reg.kind(),
             event,
-            tag: reg.tag.clone(),
+            tag: reg.tag().clone(),
             metadata,
         })
     }
 
-    /// The registration of worker `sw` with this kind and tag, looked up in the
-    /// worker's own tag table.
-    fn find_registration(&self, sw: SwRegId, kind: SyncKind, tag: &str) -> Option<RegId> {
-        let worker = self.workers.get(&sw)?;
-        worker.list(kind).find(self.registry.tag_hash(tag), |id| self.registry.has_tag(id, tag))
-    }
-
-    /// Files registration `id` in its worker's tag table, if the worker is known.
-    fn file_registration(&mut self, id: RegId) {
-        let Some(reg) = self.registry.get(id) else { return };
-        let registry = &self.registry;
-        if let Some(w) = self.workers.get_mut(&reg.sw) {
-            w.list_mut(reg.kind).insert(reg.seq, id, registry.tag_hash(&reg.tag), |other| registry.tag_hash_of(other));
+    fn persist_registration(&mut self, id: RegId) {
+        if let Some(reg) = self.table.get(id) {
+            let row = reg.to_stored(self.table.origin(reg.origin()).origin());
+            self.persist(Mutation::Put(row));
         }
     }
 
-    fn persist_registration(&mut self, id: RegId) {
-        if let Some(reg) = self.registry.get(id) {
-            let row = reg.to_stored(&self.origins.get(reg.origin).origin);
-            self.persist(Mutation::Put(row));
+    /// Removes a registration from the scheduler and the table. Does not
+    /// persist: the caller emits the matching `Mutation`.
+    fn remove_registration(&mut self, id: RegId) {
+        self.sched.unplace(&mut self.table, id);
+        self.table.remove(id);
+    }
+
+    /// Removes a registration, persists the deletion, then logs `event` with the
+    /// outcome's status (the record follows the persist it describes).
+    fn delete_registration_logged(&mut self, id: RegId, event: LogEvent, outcome: sync_policy::EventOutcome) {
+        let record = self.log_record(id, event, vec![("Status", outcome.devtools_status().to_string())]);
+        self.delete_registration(id);
+        if let Some(record) = record {
+            self.actions.push_back(crate::action::Action::Log(record));
+        }
+    }
+
+    /// Removes a registration and persists the deletion.
+    fn delete_registration(&mut self, id: RegId) {
+        if let Some(key) = self.key_of(id) {
+            self.remove_registration(id);
+            self.persist(Mutation::Delete(key));
         }
     }
 
     /// The key of a registration, if it exists.
     fn key_of(&self, id: RegId) -> Option<RegistrationKey> {
-        self.registry.get(id).map(|r| r.key())
+        self.table.get(id).map(|r| r.key())
     }
 }

@@ -33,6 +33,7 @@ pub fn register_ctx(kind: SyncKind) -> RegisterContext {
         tag_len: 4,
         tag_exists: false,
         origin_registrations: 0,
+        origin_tag_bytes: 0,
     }
 }
 

@@ -2,8 +2,9 @@
 //! DevTools offline emulation. Each releases only the blocked sets its change
 //! can unblock.
 
-use super::origins::ClientInfo;
-use super::{BlockKey, Engine};
+use crate::engine::schedule::BlockKey;
+use crate::engine::table::Phase;
+use crate::engine::{ClientInfo, Engine};
 use crate::error::SyncError;
 use crate::ids::{ClientId, SwRegId};
 use sync_policy::{
@@ -13,6 +14,8 @@ use sync_policy::{
 
 impl<P: Policy> Engine<P> {
     /// The device network changed.
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#online>
     pub fn set_network(&mut self, now: Timestamp, network: NetworkState) {
         self.observe(now);
         let old = self.env.network;
@@ -20,10 +23,10 @@ impl<P: Policy> Engine<P> {
         if network.online && !old.online {
             // spec: "the sync event" prose: on the transition to online, fire every
             // pending registration (in any order).
-            self.release_global(Blocker::Offline);
+            self.sched.release_global(Blocker::Offline);
         }
         if !network.metered && old.metered {
-            self.release_global(Blocker::Metered);
+            self.sched.release_global(Blocker::Metered);
         }
     }
 
@@ -33,42 +36,45 @@ impl<P: Policy> Engine<P> {
         let old = self.env.power;
         self.env.power = power;
         if !power.battery_saver && old.battery_saver {
-            self.release_global(Blocker::BatterySaver);
+            self.sched.release_global(Blocker::BatterySaver);
         }
         if power != old {
-            self.release_global(Blocker::LowBattery);
-            self.release_global(Blocker::NotCharging);
+            self.sched.release_global(Blocker::LowBattery);
+            self.sched.release_global(Blocker::NotCharging);
         }
     }
 
     /// A permission of an origin changed.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#respond-to-permission-revocation>
     pub fn set_permission(&mut self, now: Timestamp, origin: &str, name: PermissionName, state: PermissionState) {
         self.observe(now);
-        let idx = self.origins.intern(origin, sync_policy::configurable::DEFAULT_ENGAGEMENT);
-        let old = self.origins.get(idx).permission(name);
-        self.origins.get_mut(idx).permissions[name.index()] = state;
+        let idx = self.intern_origin(origin);
+        let old = self.table.origin(idx).permission(name);
+        self.table.origin_mut(idx).permissions[name.index()] = state;
         if name == PermissionName::PeriodicBackgroundSync && self.periodic_granted(old) && !self.periodic_granted(state)
         {
             self.periodic_permission_revoked(idx);
         }
         if state != old {
-            self.release(BlockKey::Origin(idx, Blocker::PermissionDenied));
+            self.sched.release(BlockKey::Origin(idx, Blocker::PermissionDenied));
         }
     }
 
     /// An origin's site engagement changed. Its periodic registrations are
     /// rescheduled (their effective interval depends on it); nothing else is touched.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#effective-minimum-sync-interval-for-origin>
     pub fn set_engagement(&mut self, now: Timestamp, origin: &str, level: Engagement) {
         self.observe(now);
-        let idx = self.origins.intern(origin, sync_policy::configurable::DEFAULT_ENGAGEMENT);
-        if self.origins.get(idx).engagement == level {
+        let idx = self.intern_origin(origin);
+        if self.table.origin(idx).engagement == level {
             return;
         }
-        self.origins.get_mut(idx).engagement = level;
-        self.release(BlockKey::Origin(idx, Blocker::NoEngagement));
-        for id in self.origin_registrations(idx, SyncKind::Periodic) {
-            let new_cycle =
-                self.registry.get(id).is_some_and(|r| r.phase == super::registry::Phase::Pending && !r.bypass_gates);
+        self.table.origin_mut(idx).engagement = level;
+        self.sched.release(BlockKey::Origin(idx, Blocker::NoEngagement));
+        for id in self.table.origin_registrations(idx, SyncKind::Periodic) {
+            let new_cycle = self.table.get(id).is_some_and(|r| r.phase == Phase::Pending && !r.bypass_gates);
             if new_cycle {
                 self.reschedule_periodic(id);
                 self.place(id);
@@ -88,8 +94,8 @@ impl<P: Policy> Engine<P> {
         if self.clients.contains_key(&client) {
             return Err(SyncError::DuplicateClient(client));
         }
-        let idx = self.origins.intern(origin, sync_policy::configurable::DEFAULT_ENGAGEMENT);
-        self.origins.get_mut(idx).clients_by_frame[frame.index()] += 1;
+        let idx = self.intern_origin(origin);
+        self.table.origin_mut(idx).clients_by_frame[frame.index()] += 1;
         self.clients.insert(client, ClientInfo { origin: idx, frame });
         Ok(())
     }
@@ -98,7 +104,7 @@ impl<P: Policy> Engine<P> {
     pub fn client_closed(&mut self, now: Timestamp, client: ClientId) -> Result<(), SyncError> {
         self.observe(now);
         let info = self.clients.remove(&client).ok_or(SyncError::UnknownClient(client))?;
-        let counts = &mut self.origins.get_mut(info.origin).clients_by_frame[info.frame.index()];
+        let counts = &mut self.table.origin_mut(info.origin).clients_by_frame[info.frame.index()];
         *counts = counts.saturating_sub(1);
         Ok(())
     }
@@ -108,14 +114,14 @@ impl<P: Policy> Engine<P> {
     /// `true` needs a matching `false` before the worker is online again.
     pub fn emulate_offline(&mut self, now: Timestamp, sw: SwRegId, offline: bool) -> Result<(), SyncError> {
         self.observe(now);
-        let worker = self.workers.get_mut(&sw).ok_or(SyncError::UnknownWorker(sw))?;
-        let origin = worker.origin;
+        let worker = self.table.worker_mut(sw).ok_or(SyncError::UnknownWorker(sw))?;
+        let origin = worker.origin();
         if offline {
             worker.offline_emulation = worker.offline_emulation.saturating_add(1);
         } else if worker.offline_emulation > 0 {
             worker.offline_emulation -= 1;
             if worker.offline_emulation == 0 {
-                self.release(BlockKey::Worker(sw, origin));
+                self.sched.release(BlockKey::Worker(sw, origin));
             }
         }
         Ok(())

@@ -2,39 +2,41 @@
 //!
 //! Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
 
-use super::registry::{Phase, RegId};
-use super::{EXPIRED_MEMORY, Engine, InFlight};
 use crate::action::{Action, Dispatch, DispatchKind};
+use crate::engine::Engine;
+use crate::engine::flights::InFlight;
+use crate::engine::index::RegId;
+use crate::engine::table::{DUE_NOW, Phase};
 use crate::error::SyncError;
 use crate::ids::{EventId, RegistrationKey};
 use crate::log::LogEvent;
-use crate::store::{Mutation, StoredOrigin};
+use crate::record::{Mutation, StoredOrigin};
 use sync_policy::{EventOutcome, Policy, SyncKind, Timestamp};
 
 impl<P: Policy> Engine<P> {
     /// Fires the event of a pending registration now.
-    pub(super) fn dispatch(&mut self, id: RegId) -> Option<EventId> {
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>,
+    /// <https://wicg.github.io/periodic-background-sync/#fire-a-periodicsync-event>
+    pub(in crate::engine) fn dispatch(&mut self, id: RegId) -> Option<EventId> {
         let now = self.now;
-        let event = EventId(self.next_event);
         // spec: fire a sync event, steps 1-3 / fire a periodicsync event, steps 1-3: the
         // registration is pending and still in its list (only placed pending registrations,
         // looked up by slab index, reach here).
-        let reg = self.registry.get(id)?;
-        let (kind, origin, sw, tag, attempt) = (reg.kind, reg.origin, reg.sw, reg.tag.clone(), reg.attempts);
+        let reg = self.table.get(id)?;
+        let (kind, origin, sw, tag, attempt) = (reg.kind(), reg.origin(), reg.sw(), reg.tag().clone(), reg.attempts);
         // spec: fire a sync event, step 5: lastChance is false if the UA will retry (sync-policy).
         let last_chance = kind == SyncKind::OneOff && self.policy.is_last_chance(reg.attempts, reg.max_attempts);
         let deadline = now.saturating_add(self.policy.event_time_limit(kind, last_chance));
         let counts_as_round = kind == SyncKind::Periodic && !reg.bypass_gates;
-        self.unplace(id);
-        let reg = self.registry.get_mut(id)?;
-        self.next_event += 1;
+        self.sched.unplace(&mut self.table, id);
+        let event = self.flights.start(InFlight { reg: id, origin, kind, deadline, last_chance });
+        let reg = self.table.get_mut(id)?;
         // spec: fire a sync event, step 4 / fire a periodicsync event, step 5: state = firing.
         reg.phase = Phase::Firing(event);
         reg.bypass_gates = false;
-        let state = self.origins.get_mut(origin);
-        state.running += 1;
-        let origin_name = state.origin.clone();
-        self.running += 1;
+        let state = self.table.origin_mut(origin);
+        let origin_name = state.origin().clone();
         if counts_as_round {
             // UA choice: the origin gap and the round gate count from each (non-retry)
             // dispatch, not only from successes, so a failing origin is capped too.
@@ -43,8 +45,6 @@ impl<P: Policy> Engine<P> {
             let row = StoredOrigin { origin: origin_name.clone(), last_periodic: Some(now) };
             self.persist(Mutation::PutOrigin(row));
         }
-        self.events.insert(event, InFlight { reg: id, origin, kind, deadline, last_chance });
-        self.deadlines.insert((deadline, event));
         let metadata = match kind {
             SyncKind::OneOff => vec![("Last Chance", if last_chance { "Yes" } else { "No" }.to_string())],
             SyncKind::Periodic => Vec::new(),
@@ -70,48 +70,26 @@ impl<P: Policy> Engine<P> {
     ///
     /// A result for an event that already settled (reported before, timed out,
     /// or never dispatched) is refused with a typed error and changes nothing.
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#fire-a-periodicsync-event>
     pub fn event_finished(&mut self, now: Timestamp, event: EventId, outcome: EventOutcome) -> Result<(), SyncError> {
         self.observe(now);
         if self.disabled {
             return Err(SyncError::Disabled);
         }
-        let Some(flight) = self.events.remove(&event) else {
-            if self.expired.0.remove(&event) {
-                return Err(SyncError::EventExpired(event));
-            }
-            if event.0 > 0 && event.0 < self.next_event {
-                return Err(SyncError::EventAlreadySettled(event));
-            }
-            return Err(SyncError::UnknownEvent(event));
-        };
-        self.deadlines.remove(&(flight.deadline, event));
+        let flight = self.flights.finish(event)?;
         self.settle(event, flight, outcome);
         Ok(())
     }
 
-    /// The event reached its deadline: it counts as timed out, and a late result is ignored.
-    pub(super) fn expire_event(&mut self, event: EventId) {
-        let Some(flight) = self.events.remove(&event) else { return };
-        let (set, order) = &mut self.expired;
-        if set.insert(event) {
-            order.push_back(event);
-            if order.len() > EXPIRED_MEMORY
-                && let Some(old) = order.pop_front()
-            {
-                set.remove(&old);
-            }
-        }
-        self.settle(event, flight, EventOutcome::TimedOut);
-    }
-
-    fn settle(&mut self, event: EventId, flight: InFlight, outcome: EventOutcome) {
-        self.running = self.running.saturating_sub(1);
-        let state = self.origins.get_mut(flight.origin);
-        state.running = state.running.saturating_sub(1);
-        self.wake_origin(flight.origin);
+    /// An event settled (reported, or timed out at its deadline): the
+    /// registration moves on by its kind's algorithm.
+    pub(in crate::engine) fn settle(&mut self, event: EventId, flight: InFlight, outcome: EventOutcome) {
+        self.sched.wake_origin(flight.origin);
         // The registration may be gone (worker unregistered, data cleared,
         // periodic unregister): then the result is ignored.
-        let current = self.registry.get(flight.reg).is_some_and(|r| r.phase.in_flight() == Some(event));
+        let current = self.table.get(flight.reg).is_some_and(|r| r.phase.in_flight() == Some(event));
         if !current {
             tracing::debug!(event = event.0, "result for a removed registration ignored");
             return;
@@ -123,16 +101,18 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec: fire a sync event, steps 5.2 (fulfilled) and 5.3 (rejected or terminated).
+    ///
+    /// Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
     fn complete_one_off(&mut self, id: RegId, last_chance: bool, outcome: EventOutcome) {
         let now = self.now;
         let success = self.policy.is_success(outcome);
         let timeout_final = outcome == EventOutcome::TimedOut && self.policy.timeout_is_final();
-        let Some(reg) = self.registry.get_mut(id) else { return };
+        let Some(reg) = self.table.get_mut(id) else { return };
         // spec: steps 5.2.1 / 5.3.1: re-registered while firing -> pending, fire again if online.
         if let Phase::ReregisteredWhileFiring(_) = reg.phase {
             reg.phase = Phase::Pending;
             reg.attempts = 0;
-            reg.due = Timestamp(0);
+            self.table.set_due(id, DUE_NOW);
             self.persist_registration(id);
             self.log(id, LogEvent::Reregistered, Vec::new());
             self.place(id);
@@ -148,7 +128,7 @@ impl<P: Policy> Engine<P> {
             // spec: step 5.3.2: waiting, then pending after a UA-defined time (sync-policy back-off).
             let delay = self.policy.retry_delay(reg.attempts);
             reg.phase = Phase::Waiting;
-            reg.due = now.saturating_add(delay);
+            self.table.set_due(id, now.saturating_add(delay));
             self.persist_registration(id);
             self.log_retry(id, outcome, delay);
             self.place(id);
@@ -159,7 +139,7 @@ impl<P: Policy> Engine<P> {
     }
 
     /// Logs a failed attempt that will be retried after `delay`.
-    pub(super) fn log_retry(&mut self, id: RegId, outcome: EventOutcome, delay: sync_policy::Millis) {
+    pub(in crate::engine) fn log_retry(&mut self, id: RegId, outcome: EventOutcome, delay: sync_policy::Millis) {
         let metadata = vec![
             ("Failure Reason", outcome.devtools_status().to_string()),
             ("Next Attempt Delay (ms)", delay.0.to_string()),
@@ -175,12 +155,12 @@ impl<P: Policy> Engine<P> {
         if self.disabled {
             return Err(SyncError::Disabled);
         }
-        let id = self.find_registration(key.sw, key.kind, &key.tag).ok_or(SyncError::UnknownRegistration)?;
-        let worker_offline = self.workers.get(&key.sw).is_some_and(|w| w.offline_emulation > 0);
+        let id = self.table.find(key.sw, key.kind, &key.tag).ok_or(SyncError::UnknownRegistration)?;
+        let worker_offline = self.table.worker(key.sw).is_some_and(|w| w.offline_emulation > 0);
         if !self.env.network.online || worker_offline {
             return Err(SyncError::Offline);
         }
-        let reg = self.registry.get_mut(id).ok_or(SyncError::UnknownRegistration)?;
+        let reg = self.table.get_mut(id).ok_or(SyncError::UnknownRegistration)?;
         if reg.phase.in_flight().is_some() {
             return Err(SyncError::AlreadyFiring);
         }

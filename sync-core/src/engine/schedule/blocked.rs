@@ -7,7 +7,55 @@
 //! holds (register, then unregister the worker, again and again) cannot grow
 //! it without bound.
 
-use super::registry::{RegId, Registry};
+use crate::engine::index::{OriginIdx, RegId};
+use crate::ids::SwRegId;
+use sync_policy::Blocker;
+
+/// Which set holds a blocked registration. Every set belongs to one origin
+/// (an array slot per condition in the origin's queues, or the worker's own set
+/// for DevTools offline emulation), so releasing a condition hands each origin
+/// its own list, and the dispatch rotation stays fair across origins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum BlockKey {
+    /// A device-wide (offline, power, metered) or per-origin (engagement,
+    /// permission) condition, in the origin's slot for it.
+    Origin(OriginIdx, Blocker),
+    /// DevTools offline emulation of one worker.
+    Worker(SwRegId, OriginIdx),
+}
+
+impl BlockKey {
+    pub(crate) fn origin(self) -> OriginIdx {
+        match self {
+            BlockKey::Worker(_, o) | BlockKey::Origin(o, _) => o,
+        }
+    }
+}
+
+/// Number of [`Blocker`] variants (the size of per-origin blocked-set arrays).
+pub(crate) const BLOCKERS: usize = 8;
+
+/// A dense index for a [`Blocker`].
+pub(crate) fn blocker_index(b: Blocker) -> usize {
+    match b {
+        Blocker::Offline => 0,
+        Blocker::WorkerOffline => 1,
+        Blocker::Metered => 2,
+        Blocker::BatterySaver => 3,
+        Blocker::LowBattery => 4,
+        Blocker::NotCharging => 5,
+        Blocker::NoEngagement => 6,
+        Blocker::PermissionDenied => 7,
+    }
+}
+
+/// Whether a blocker is a device-wide condition (released for every origin at once).
+pub(crate) fn is_device_wide(b: Blocker) -> bool {
+    matches!(
+        b,
+        Blocker::Offline | Blocker::Metered | Blocker::BatterySaver | Blocker::LowBattery | Blocker::NotCharging
+    )
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct BlockedSet {
@@ -30,15 +78,15 @@ impl BlockedSet {
         self.generation
     }
 
-    /// A registration that joined in `generation` left. `registry` tells which
+    /// A registration that joined in `generation` left. `is_current` tells which
     /// entries are still current (the leaver's ticket has already changed).
-    pub(crate) fn left(&mut self, generation: u32, registry: &Registry) {
+    pub(crate) fn left(&mut self, generation: u32, is_current: impl Fn(RegId, u32) -> bool) {
         if generation != self.generation {
             return;
         }
         self.live = self.live.saturating_sub(1);
         if self.entries.len() > 32 && self.entries.len() > 2 * self.live {
-            self.entries.retain(|&(id, ticket)| registry.get(id).is_some_and(|r| r.ticket == ticket));
+            self.entries.retain(|&(id, ticket)| is_current(id, ticket));
             self.live = self.entries.len();
         }
     }
@@ -54,50 +102,22 @@ impl BlockedSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::origins::OriginIdx;
-    use crate::engine::registry::{Phase, Place, Registration};
-    use crate::ids::SwRegId;
-    use std::sync::Arc;
-    use sync_policy::{Millis, SyncKind, Timestamp};
 
-    fn registry(n: u32) -> (Registry, Vec<RegId>) {
-        let mut r = Registry::new();
-        let ids = (0..n)
-            .map(|i| {
-                r.insert(Registration {
-                    sw: SwRegId(1),
-                    kind: SyncKind::OneOff,
-                    tag: Arc::from(format!("t{i}")),
-                    origin: OriginIdx(0),
-                    phase: Phase::Pending,
-                    attempts: 0,
-                    max_attempts: 3,
-                    due: Timestamp(0),
-                    seq: u64::from(i),
-                    min_interval: Millis::ZERO,
-                    anchor: Timestamp(0),
-                    bypass_gates: false,
-                    place: Place::Idle,
-                    ticket: 0,
-                })
-            })
-            .collect();
-        (r, ids)
+    /// The current ticket of each of `n` registrations.
+    fn tickets(n: u32) -> (Vec<u32>, Vec<RegId>) {
+        (vec![0; n as usize], (0..n).map(RegId).collect())
     }
 
     #[test]
     fn churn_while_held_stays_bounded() {
-        let (mut registry, ids) = registry(1000);
+        let (mut tickets, ids) = tickets(1000);
         let mut set = BlockedSet::default();
         for round in 0..50u32 {
             for &id in &ids {
-                let ticket = registry.get(id).map_or(0, |r| r.ticket);
-                let generation = set.push((id, ticket));
+                let generation = set.push((id, tickets[id.0 as usize]));
                 // The registration moves on (unregistered, re-registered, ...).
-                if let Some(r) = registry.get_mut(id) {
-                    r.ticket = r.ticket.wrapping_add(1);
-                }
-                set.left(generation, &registry);
+                tickets[id.0 as usize] = tickets[id.0 as usize].wrapping_add(1);
+                set.left(generation, |id, t| tickets[id.0 as usize] == t);
             }
             assert!(set.entries.len() <= 2 * set.live.max(16) + 1, "round {round}: {} entries", set.entries.len());
         }
@@ -106,14 +126,14 @@ mod tests {
 
     #[test]
     fn leaving_after_a_release_does_not_count_against_the_next_generation() {
-        let (registry, ids) = registry(100);
+        let (tickets, ids) = tickets(100);
         let mut set = BlockedSet::default();
         let old = set.push((ids[0], 0));
         assert_eq!(set.take().len(), 1);
         for &id in &ids[1..] {
             set.push((id, 0));
         }
-        set.left(old, &registry);
+        set.left(old, |id, t| tickets[id.0 as usize] == t);
         assert_eq!(set.live, 99, "a registration released earlier does not lower the new count");
         assert_eq!(set.entries.len(), 99);
     }

@@ -10,7 +10,7 @@
 //! compacted when tombstones outnumber live entries. Insert and remove are
 //! O(log n) at worst, O(1) amortized for the common append.
 
-use super::registry::RegId;
+use crate::engine::index::RegId;
 use hashbrown::HashTable;
 
 /// Entries `(registration order, slab index)`, sorted by order (`None` is a

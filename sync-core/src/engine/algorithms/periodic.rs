@@ -2,11 +2,11 @@
 //!
 //! Spec: <https://wicg.github.io/periodic-background-sync/>
 
-use super::Engine;
-use super::origins::OriginIdx;
 use super::register::DISABLED;
-use super::registry::{Phase, RegId};
 use crate::action::{DomErrorName, ReplyValue};
+use crate::engine::Engine;
+use crate::engine::index::{OriginIdx, RegId};
+use crate::engine::table::{NewRegistration, Phase, SUSPENDED};
 use crate::ids::{Caller, RequestId, SwRegId};
 use crate::log::LogEvent;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ impl<P: Policy> Engine<P> {
     /// `registration.periodicSync.register(tag, {minInterval})`, with
     /// `min_interval` in milliseconds as the binding converted it. Values above
     /// 2^53 - 1 are what `[EnforceRange]` rejects: the promise rejects with `TypeError`.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     pub fn register_periodic(
         &mut self,
         now: Timestamp,
@@ -54,10 +56,20 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec (periodic): register, step 8.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     fn create_periodic(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str, min: Millis) {
         let max_attempts = self.policy.max_attempts(PermissionState::Unset);
         // spec: steps 8.1-8.7: tag, minimum interval, state pending, anchor time = now, added.
-        let id = self.insert_registration(sw, SyncKind::Periodic, Arc::from(tag), origin, max_attempts, min);
+        let id = self.table.insert(NewRegistration {
+            sw,
+            kind: SyncKind::Periodic,
+            tag: Arc::from(tag),
+            origin,
+            max_attempts,
+            min_interval: min,
+            anchor: self.now,
+        });
         self.reschedule_periodic(id);
         self.persist_registration(id);
         // spec: step 8.8: resolve.
@@ -69,8 +81,10 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec (periodic): register, step 9.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     fn reregister_periodic(&mut self, request: RequestId, id: RegId, min: Millis) {
-        let Some(reg) = self.registry.get_mut(id) else { return };
+        let Some(reg) = self.table.get_mut(id) else { return };
         if reg.min_interval != min {
             // spec: step 9.1: a different minInterval updates it (the anchor stays).
             reg.min_interval = min;
@@ -101,10 +115,14 @@ impl<P: Policy> Engine<P> {
     /// For a registration whose event is in flight, that is the delay its new
     /// options would give from now (Chromium computes it for the replacement).
     fn log_next_delay(&mut self, id: RegId) {
-        let in_flight = self.registry.get(id).is_some_and(|r| r.phase.in_flight().is_some());
-        let due = if in_flight { Some(self.cycle_due(id, self.now)) } else { self.own_due(id).map(|(at, _)| at) };
+        let Some(reg) = self.table.get(id) else { return };
+        let due = if reg.phase.in_flight().is_some() {
+            Some(self.cycle_due(id, self.now))
+        } else {
+            Self::own_due(reg).map(|(at, _)| at)
+        };
         let delay = match due {
-            Some(at) if at != sync_policy::Timestamp::MAX => at.saturating_since(self.now).0.to_string(),
+            Some(at) if at != SUSPENDED => at.saturating_since(self.now).0.to_string(),
             _ => "infinite".to_string(),
         };
         self.log(id, LogEvent::GotNextEventDelay, vec![("Next Attempt Delay (ms)", delay)]);
@@ -112,6 +130,8 @@ impl<P: Policy> Engine<P> {
 
     /// `registration.periodicSync.unregister(tag)`: succeeds silently for an
     /// unknown tag and for a worker that is not active.
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-unregister>
     pub fn unregister_periodic(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: &str) -> RequestId {
         self.observe(now);
         let request = self.next_request();
@@ -120,14 +140,14 @@ impl<P: Policy> Engine<P> {
             return request;
         }
         // spec (periodic): unregister, step 1: the manager's service worker registration.
-        let origin = self.workers.get(&sw).map(|w| w.origin);
+        let origin = self.table.worker(sw).map(|w| w.origin());
         if let Err(e) = self.check_caller(caller, origin) {
             self.reply(request, Err(e));
             return request;
         }
         // spec: steps 1.1-1.2: remove the registration if there is one. An event in
         // flight is not cancelled; its result is ignored.
-        if let Some(id) = self.find_registration(sw, SyncKind::Periodic, tag) {
+        if let Some(id) = self.table.find(sw, SyncKind::Periodic, tag) {
             self.log(id, LogEvent::Unregistered, Vec::new());
             self.delete_registration(id);
         }
@@ -137,18 +157,20 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec (periodic): fire a periodicsync event, step 6.7 onwards, for one settled attempt.
-    pub(super) fn complete_periodic(&mut self, id: RegId, outcome: EventOutcome) {
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#fire-a-periodicsync-event>
+    pub(in crate::engine) fn complete_periodic(&mut self, id: RegId, outcome: EventOutcome) {
         let now = self.now;
         let success = self.policy.is_success(outcome);
         let rule = self.policy.periodic_reregister_while_firing();
-        let Some(reg) = self.registry.get_mut(id) else { return };
+        let Some(reg) = self.table.get_mut(id) else { return };
         let reregistered = matches!(reg.phase, Phase::ReregisteredWhileFiring(_));
         if reregistered && rule == PeriodicReregisterWhileFiring::FireAgain {
             // UA choice (Chromium quirk): fire again as soon as the event settles.
             reg.phase = Phase::Pending;
             reg.attempts = 0;
             reg.bypass_gates = true;
-            self.set_due(id, now);
+            self.table.set_due(id, now);
             self.persist_registration(id);
             self.log(id, LogEvent::Reregistered, Vec::new());
             self.place(id);
@@ -160,12 +182,12 @@ impl<P: Policy> Engine<P> {
             reg.attempts = reg.attempts.saturating_add(1);
             Some(self.policy.periodic_failure(reg.attempts))
         };
-        let Some(reg) = self.registry.get_mut(id) else { return };
+        let Some(reg) = self.table.get_mut(id) else { return };
         match failure {
             Some(PeriodicFailure::RetryAfter(delay)) => {
                 // spec: steps 6.8-6.9: increment retryCount, back off, fire again.
                 reg.phase = Phase::Waiting;
-                self.set_due(id, now.saturating_add(delay));
+                self.table.set_due(id, now.saturating_add(delay));
                 self.persist_registration(id);
                 self.log_retry(id, outcome, delay);
             }
@@ -177,7 +199,7 @@ impl<P: Policy> Engine<P> {
                 reg.bypass_gates = false;
                 self.reschedule_periodic(id);
                 self.persist_registration(id);
-                let next = match self.own_due(id) {
+                let next = match self.table.get(id).and_then(Self::own_due) {
                     Some((at, _)) => at.saturating_since(now).0.to_string(),
                     None => "infinite".to_string(),
                 };
@@ -195,7 +217,9 @@ impl<P: Policy> Engine<P> {
     }
 
     /// spec (periodic): respond to permission revocation, or the policy's suspension.
-    pub(super) fn periodic_permission_revoked(&mut self, origin: OriginIdx) {
+    ///
+    /// Spec: <https://wicg.github.io/periodic-background-sync/#respond-to-permission-revocation>
+    pub(in crate::engine) fn periodic_permission_revoked(&mut self, origin: OriginIdx) {
         match self.policy.on_periodic_permission_revoked() {
             // Kept; held in the origin's PermissionDenied set when due.
             RevocationAction::Suspend => return,
@@ -204,24 +228,13 @@ impl<P: Policy> Engine<P> {
             RevocationAction::Remove => {}
         }
         // spec: step 1.1: remove every periodic registration of the origin.
-        for id in self.origin_registrations(origin, SyncKind::Periodic) {
+        for id in self.table.origin_registrations(origin, SyncKind::Periodic) {
             self.delete_registration(id);
         }
     }
 
-    /// Every registration of one kind held by an origin's workers.
-    pub(super) fn origin_registrations(&self, origin: OriginIdx, kind: SyncKind) -> Vec<RegId> {
-        self.origins
-            .get(origin)
-            .workers
-            .iter()
-            .filter_map(|sw| self.workers.get(sw))
-            .flat_map(|w| w.list(kind).values())
-            .collect()
-    }
-
     /// Whether the periodic permission counts as granted for an origin.
-    pub(super) fn periodic_granted(&self, state: PermissionState) -> bool {
+    pub(in crate::engine) fn periodic_granted(&self, state: PermissionState) -> bool {
         let state = match state {
             PermissionState::Unset => self.policy.default_permission(PermissionName::PeriodicBackgroundSync),
             s => s,

@@ -1,0 +1,322 @@
+//! [`RegistrationTable`]: every registration, filed by worker, kind and tag,
+//! and counted per origin.
+//!
+//! The table is the only code that writes its parts, so its invariant has one
+//! owner: a registration is in the slab, in its worker's [`TagList`](tag_list::TagList) for its
+//! kind, counted (and its tag's bytes summed) in its origin, and, if periodic,
+//! in its origin's due index under its current due time. `insert`,
+//! `restore_row`, `remove`, `set_due` and `clear` each keep all of these in
+//! step. Where a pending registration waits (due index, blocked set, ready
+//! queue) is the scheduler's business, not the table's.
+
+mod origins;
+mod slab;
+mod tag_list;
+
+pub(crate) use origins::{OriginState, Worker};
+pub(crate) use slab::{DUE_NOW, Phase, Place, Registration, SUSPENDED};
+
+use super::index::{OriginIdx, RegId, kind_index};
+use crate::error::SyncError;
+use crate::ids::{SwRegId, Tag};
+use crate::record::{StoredPhase, StoredRegistration};
+use hashbrown::{DefaultHashBuilder, HashMap};
+use origins::Origins;
+use slab::Slab;
+use std::hash::BuildHasher;
+use sync_policy::{Engagement, Millis, SyncKind, Timestamp};
+
+/// The registrations, the workers that hold them and the origins they count against.
+#[derive(Debug, Default)]
+pub(crate) struct RegistrationTable {
+    slab: Slab,
+    origins: Origins,
+    workers: HashMap<SwRegId, Worker>,
+    hasher: DefaultHashBuilder,
+    /// The next registration order number (only grows, survives `clear`).
+    next_seq: u64,
+}
+
+/// The fields of a new registration that the caller chooses.
+#[derive(Debug)]
+pub(crate) struct NewRegistration {
+    pub(crate) sw: SwRegId,
+    pub(crate) kind: SyncKind,
+    pub(crate) tag: Tag,
+    pub(crate) origin: OriginIdx,
+    pub(crate) max_attempts: u32,
+    pub(crate) min_interval: Millis,
+    pub(crate) anchor: Timestamp,
+}
+
+impl RegistrationTable {
+    /// An empty table.
+    pub(crate) fn new() -> RegistrationTable {
+        RegistrationTable { next_seq: 1, ..RegistrationTable::default() }
+    }
+
+    /// Number of registrations (both kinds).
+    pub(crate) fn len(&self) -> usize {
+        self.slab.len()
+    }
+
+    pub(crate) fn get(&self, id: RegId) -> Option<&Registration> {
+        self.slab.get(id)
+    }
+
+    /// A registration, for changes that do not refile it (phase, attempts,
+    /// interval, placement); its filing fields stay private to the table.
+    pub(crate) fn get_mut(&mut self, id: RegId) -> Option<&mut Registration> {
+        self.slab.get_mut(id)
+    }
+
+    /// Whether `id` exists and still carries `ticket` (a scheduler entry is current).
+    pub(crate) fn is_current(&self, id: RegId, ticket: u32) -> bool {
+        self.slab.get(id).is_some_and(|r| r.ticket == ticket)
+    }
+
+    fn tag_hash(&self, tag: &str) -> u64 {
+        self.hasher.hash_one(tag)
+    }
+
+    fn tag_hash_of(slab: &Slab, hasher: &DefaultHashBuilder, id: RegId) -> u64 {
+        slab.get(id).map_or(0, |r| hasher.hash_one(&*r.tag))
+    }
+
+    /// The registration of worker `sw` with this kind and tag, looked up in the
+    /// worker's own tag table.
+    pub(crate) fn find(&self, sw: SwRegId, kind: SyncKind, tag: &str) -> Option<RegId> {
+        let worker = self.workers.get(&sw)?;
+        let slab = &self.slab;
+        worker.list(kind).find(self.tag_hash(tag), |id| slab.get(id).is_some_and(|r| &*r.tag == tag))
+    }
+
+    /// Adds a new pending registration, due at once, after every existing one
+    /// in registration order.
+    pub(crate) fn insert(&mut self, new: NewRegistration) -> RegId {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let NewRegistration { sw, kind, tag, origin, max_attempts, min_interval, anchor } = new;
+        self.file(Registration::new(sw, kind, tag, origin, seq, max_attempts, min_interval, anchor))
+    }
+
+    /// The one insert path: the slab, the worker's tag table, the origin's
+    /// counts and (periodic) its due index.
+    fn file(&mut self, reg: Registration) -> RegId {
+        let (sw, kind, seq, origin, due, bytes) = (reg.sw, reg.kind, reg.seq, reg.origin, reg.due, reg.tag.len());
+        let hash = self.tag_hash(&reg.tag);
+        let id = self.slab.insert(reg);
+        let (slab, hasher) = (&self.slab, &self.hasher);
+        if let Some(w) = self.workers.get_mut(&sw) {
+            w.list_mut(kind).insert(seq, id, hash, |other| Self::tag_hash_of(slab, hasher, other));
+        }
+        let state = self.origins.get_mut(origin);
+        if kind == SyncKind::Periodic {
+            state.periodic_due.insert((due, id));
+        }
+        state.registrations += 1;
+        state.tag_bytes += bytes;
+        id
+    }
+
+    /// Removes a registration from every part of the table and hands it back.
+    /// The caller takes it out of the scheduler first and persists the deletion.
+    pub(crate) fn remove(&mut self, id: RegId) -> Option<Registration> {
+        let reg = self.slab.remove(id)?;
+        let hash = self.tag_hash(&reg.tag);
+        if let Some(w) = self.workers.get_mut(&reg.sw) {
+            w.list_mut(reg.kind).remove(reg.seq, id, hash);
+        }
+        let state = self.origins.get_mut(reg.origin);
+        if reg.kind == SyncKind::Periodic {
+            state.periodic_due.remove(&(reg.due, id));
+        }
+        state.registrations = state.registrations.saturating_sub(1);
+        state.tag_bytes = state.tag_bytes.saturating_sub(reg.tag.len());
+        Some(reg)
+    }
+
+    /// Sets a registration's due time, keeping its origin's periodic index in step.
+    pub(crate) fn set_due(&mut self, id: RegId, due: Timestamp) {
+        let Some(reg) = self.slab.get_mut(id) else { return };
+        let old = std::mem::replace(&mut reg.due, due);
+        if reg.kind == SyncKind::Periodic {
+            let index = &mut self.origins.get_mut(reg.origin).periodic_due;
+            index.remove(&(old, id));
+            index.insert((due, id));
+        }
+    }
+
+    /// Adds a stored registration through the insert path, creating its worker
+    /// (active, sized for `capacity` rows per kind) if it is the first row of
+    /// it. Rows must come in registration order; the caller checks order numbers.
+    pub(crate) fn restore_row(
+        &mut self,
+        row: StoredRegistration,
+        default_engagement: Engagement,
+        anchor_if_one_off: Timestamp,
+        capacity: [usize; 2],
+    ) -> Result<RegId, SyncError> {
+        if row.periodic.is_some() != (row.key.kind == SyncKind::Periodic) {
+            return Err(SyncError::BadSnapshot("periodic fields on a one-off registration or missing".into()));
+        }
+        let origin = self.intern(row.origin.as_str(), default_engagement);
+        let sw = row.key.sw;
+        match self.workers.get(&sw) {
+            Some(w) if w.origin != origin => {
+                return Err(SyncError::BadSnapshot(format!("{sw:?} stored under two origins")));
+            }
+            Some(_) => {
+                if self.find(sw, row.key.kind, &row.key.tag).is_some() {
+                    return Err(SyncError::BadSnapshot("duplicate registration key".into()));
+                }
+            }
+            None => {
+                let mut worker = Worker::new(origin, true);
+                let (slab, hasher) = (&self.slab, &self.hasher);
+                for (list, count) in worker.lists.iter_mut().zip(capacity) {
+                    list.reserve(count, |id| Self::tag_hash_of(slab, hasher, id));
+                }
+                self.workers.insert(sw, worker);
+                self.origins.get_mut(origin).workers.push(sw);
+            }
+        }
+        let (min_interval, anchor) =
+            row.periodic.map_or((Millis::ZERO, anchor_if_one_off), |p| (p.min_interval, p.anchor));
+        let mut reg = Registration::new(
+            row.key.sw,
+            row.key.kind,
+            row.key.tag,
+            origin,
+            row.seq,
+            row.max_attempts.max(1),
+            min_interval,
+            anchor,
+        );
+        reg.phase = match row.phase {
+            StoredPhase::Pending => Phase::Pending,
+            StoredPhase::Waiting => Phase::Waiting,
+        };
+        reg.attempts = row.attempts;
+        reg.due = row.due;
+        self.next_seq = self.next_seq.max(row.seq.saturating_add(1));
+        Ok(self.file(reg))
+    }
+
+    /// Puts every origin's workers in id order (after a restore, whose rows
+    /// come in registration order).
+    pub(crate) fn sort_origin_workers(&mut self) {
+        for state in self.origins.iter_mut() {
+            state.workers.sort_unstable();
+        }
+    }
+
+    /// Makes room for `additional` more registrations in the slab.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.slab.reserve(additional);
+    }
+
+    /// Drops every registration, keeping workers, origins and the facts
+    /// reported about them (and the order counter, so order numbers never repeat).
+    pub(crate) fn clear(&mut self) {
+        self.slab = Slab::default();
+        for w in self.workers.values_mut() {
+            w.lists = Default::default();
+        }
+        for state in self.origins.iter_mut() {
+            state.registrations = 0;
+            state.tag_bytes = 0;
+            state.periodic_due.clear();
+            state.last_periodic = None;
+        }
+    }
+
+    /// The index of an origin, interning it (with `default_engagement`) if new.
+    pub(crate) fn intern(&mut self, origin: &str, default_engagement: Engagement) -> OriginIdx {
+        self.origins.intern(origin, default_engagement)
+    }
+
+    /// The index of a known origin.
+    pub(crate) fn lookup(&self, origin: &str) -> Option<OriginIdx> {
+        self.origins.lookup(origin)
+    }
+
+    pub(crate) fn origin(&self, idx: OriginIdx) -> &OriginState {
+        self.origins.get(idx)
+    }
+
+    /// An origin, for the facts the embedder reports (its counts stay private to the table).
+    pub(crate) fn origin_mut(&mut self, idx: OriginIdx) -> &mut OriginState {
+        self.origins.get_mut(idx)
+    }
+
+    /// The due time of the origin's soonest scheduled periodic registration
+    /// other than `id` (suspended ones are not scheduled).
+    pub(crate) fn soonest_other_periodic(&self, origin: OriginIdx, id: RegId) -> Option<Timestamp> {
+        self.origins
+            .get(origin)
+            .periodic_due
+            .iter()
+            .find(|&&(_, other)| other != id)
+            .map(|&(at, _)| at)
+            .filter(|&at| at != SUSPENDED)
+    }
+
+    /// Every registration of one kind held by an origin's workers.
+    pub(crate) fn origin_registrations(&self, origin: OriginIdx, kind: SyncKind) -> Vec<RegId> {
+        self.origins
+            .get(origin)
+            .workers
+            .iter()
+            .filter_map(|sw| self.workers.get(sw))
+            .flat_map(|w| w.list(kind).values())
+            .collect()
+    }
+
+    pub(crate) fn worker(&self, sw: SwRegId) -> Option<&Worker> {
+        self.workers.get(&sw)
+    }
+
+    /// A worker, for its activity and offline emulation (its tag tables stay private).
+    pub(crate) fn worker_mut(&mut self, sw: SwRegId) -> Option<&mut Worker> {
+        self.workers.get_mut(&sw)
+    }
+
+    /// Every known worker.
+    pub(crate) fn workers(&self) -> impl Iterator<Item = (SwRegId, &Worker)> + '_ {
+        self.workers.iter().map(|(sw, w)| (*sw, w))
+    }
+
+    /// Announces a worker of `origin`, or updates whether a known one is active.
+    pub(crate) fn add_worker(&mut self, sw: SwRegId, origin: OriginIdx, active: bool) -> Result<(), SyncError> {
+        match self.workers.get_mut(&sw) {
+            Some(w) if w.origin != origin => Err(SyncError::WorkerOriginMismatch(sw)),
+            Some(w) => {
+                w.active = active;
+                Ok(())
+            }
+            None => {
+                self.workers.insert(sw, Worker::new(origin, active));
+                self.origins.get_mut(origin).workers.push(sw);
+                Ok(())
+            }
+        }
+    }
+
+    /// Forgets a worker that holds no registrations any more (the caller
+    /// removes them first); `false` if it was not known.
+    pub(crate) fn remove_worker(&mut self, sw: SwRegId) -> bool {
+        let Some(worker) = self.workers.remove(&sw) else { return false };
+        self.origins.get_mut(worker.origin).workers.retain(|w| *w != sw);
+        true
+    }
+}
+
+/// How many stored rows each worker has, per kind (to size its tag tables once).
+pub(crate) fn rows_per_worker(rows: &[StoredRegistration]) -> HashMap<SwRegId, [usize; 2]> {
+    let mut per_worker: HashMap<SwRegId, [usize; 2]> = HashMap::new();
+    for row in rows {
+        per_worker.entry(row.key.sw).or_default()[kind_index(row.key.kind)] += 1;
+    }
+    per_worker
+}

@@ -1,0 +1,224 @@
+//! The slab of registrations, addressed by [`RegId`], and the registration
+//! row itself. Each tag is held once, in its registration; the per-worker tag
+//! tables store only slab indices.
+
+use crate::engine::index::{OriginIdx, RegId};
+use crate::ids::{EventId, Origin, RegistrationKey, SwRegId, Tag};
+use crate::record::{StoredPeriodic, StoredPhase, StoredRegistration};
+use sync_policy::{Blocker, Millis, SyncKind, Timestamp};
+
+/// The due time of a registration that may fire as soon as it is placed
+/// (a new or re-registered one-off registration).
+pub(crate) const DUE_NOW: Timestamp = Timestamp(0);
+
+/// The due time of a suspended periodic registration (its origin's
+/// engagement suspends periodic sync): no cycle is scheduled.
+pub(crate) const SUSPENDED: Timestamp = Timestamp::MAX;
+
+/// The spec's registration states (one-off: pending / waiting / firing /
+/// reregisteredWhileFiring; periodic: pending / firing / reregistered-while-firing,
+/// plus waiting between retries). The event id exists only where an event does.
+///
+/// Spec: <https://wicg.github.io/background-sync/spec/#registration-state>,
+/// <https://wicg.github.io/periodic-background-sync/#periodic-sync-registration-state>
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Pending,
+    Waiting,
+    Firing(EventId),
+    ReregisteredWhileFiring(EventId),
+}
+
+impl Phase {
+    pub(crate) fn in_flight(self) -> Option<EventId> {
+        match self {
+            Phase::Firing(e) | Phase::ReregisteredWhileFiring(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Where a registration sits in the scheduler. Entries in blocked sets and
+/// ready queues carry the `ticket` they were placed with; a mismatch marks them stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Not scheduled (firing, or just created).
+    Idle,
+    /// In the due index until the time.
+    Due(Timestamp),
+    /// In the blocked set of this condition, during the set's given generation
+    /// (a release starts a new one).
+    Blocked(Blocker, u32),
+    /// In its origin's ready queue.
+    Ready,
+}
+
+/// One registration.
+///
+/// The fields that file it in the table (`sw`, `kind`, `tag`, `origin`, `seq`)
+/// never change after insertion, and `due` (which files a periodic
+/// registration in its origin's due index) changes only through
+/// [`RegistrationTable::set_due`](super::RegistrationTable::set_due): they are
+/// private to the table and read through getters. `place` and `ticket` belong
+/// to the scheduler; they are kept in the row, not in a side table, so placing
+/// a registration touches one cache line.
+#[derive(Debug)]
+pub(crate) struct Registration {
+    pub(super) sw: SwRegId,
+    pub(super) kind: SyncKind,
+    pub(super) tag: Tag,
+    pub(super) origin: OriginIdx,
+    pub(super) seq: u64,
+    /// When the registration is next due by its own schedule. While waiting
+    /// (either kind): the retry time. One-off while pending: [`DUE_NOW`].
+    /// Periodic while pending: the scheduled time of the current cycle
+    /// (see `periodic_schedule.rs`), or [`SUSPENDED`].
+    pub(super) due: Timestamp,
+    pub(crate) phase: Phase,
+    /// Failed attempts in the current cycle.
+    pub(crate) attempts: u32,
+    /// Attempts allowed, chosen at registration (one-off; periodic rows carry the
+    /// policy's value too, which the periodic failure rule does not read).
+    pub(crate) max_attempts: u32,
+    /// Periodic: `minInterval` as registered. One-off: zero.
+    pub(crate) min_interval: Millis,
+    /// Periodic: the time the interval is measured from. One-off: registration time (unused).
+    pub(crate) anchor: Timestamp,
+    /// Periodic: the next dispatch skips the origin gap and the round gate
+    /// (a retry, or Chromium's re-fire after a re-register while firing).
+    /// One-off: `dispatch_now` only.
+    pub(crate) bypass_gates: bool,
+    pub(crate) place: Place,
+    pub(crate) ticket: u32,
+}
+
+impl Registration {
+    /// A new pending registration (not yet in any table).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        sw: SwRegId,
+        kind: SyncKind,
+        tag: Tag,
+        origin: OriginIdx,
+        seq: u64,
+        max_attempts: u32,
+        min_interval: Millis,
+        anchor: Timestamp,
+    ) -> Registration {
+        Registration {
+            sw,
+            kind,
+            tag,
+            origin,
+            seq,
+            due: DUE_NOW,
+            phase: Phase::Pending,
+            attempts: 0,
+            max_attempts,
+            min_interval,
+            anchor,
+            bypass_gates: false,
+            place: Place::Idle,
+            ticket: 0,
+        }
+    }
+
+    pub(crate) fn sw(&self) -> SwRegId {
+        self.sw
+    }
+
+    pub(crate) fn kind(&self) -> SyncKind {
+        self.kind
+    }
+
+    pub(crate) fn tag(&self) -> &Tag {
+        &self.tag
+    }
+
+    pub(crate) fn origin(&self) -> OriginIdx {
+        self.origin
+    }
+
+    pub(crate) fn due(&self) -> Timestamp {
+        self.due
+    }
+
+    pub(crate) fn key(&self) -> RegistrationKey {
+        RegistrationKey { sw: self.sw, kind: self.kind, tag: self.tag.clone() }
+    }
+
+    pub(crate) fn to_stored(&self, origin: &Origin) -> StoredRegistration {
+        let phase = match self.phase {
+            Phase::Waiting => StoredPhase::Waiting,
+            _ => StoredPhase::Pending,
+        };
+        StoredRegistration {
+            key: self.key(),
+            origin: origin.clone(),
+            phase,
+            attempts: self.attempts,
+            max_attempts: self.max_attempts,
+            due: self.due,
+            seq: self.seq,
+            periodic: (self.kind == SyncKind::Periodic)
+                .then_some(StoredPeriodic { min_interval: self.min_interval, anchor: self.anchor }),
+        }
+    }
+}
+
+/// The slab of registrations. Lookup by tag lives in each worker's
+/// [`TagList`](super::tag_list::TagList).
+#[derive(Default)]
+pub(super) struct Slab {
+    slots: Vec<Option<Registration>>,
+    free: Vec<u32>,
+    len: usize,
+}
+
+impl std::fmt::Debug for Slab {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slab").field("len", &self.len).finish()
+    }
+}
+
+impl Slab {
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(super) fn insert(&mut self, reg: Registration) -> RegId {
+        let idx = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Some(reg);
+                i
+            }
+            None => {
+                self.slots.push(Some(reg));
+                // The slab never exceeds u32::MAX entries: the per-origin quota and
+                // memory bound it long before.
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.len += 1;
+        RegId(idx)
+    }
+
+    pub(super) fn remove(&mut self, id: RegId) -> Option<Registration> {
+        let reg = self.slots.get_mut(id.0 as usize)?.take()?;
+        self.free.push(id.0);
+        self.len -= 1;
+        Some(reg)
+    }
+
+    pub(super) fn get(&self, id: RegId) -> Option<&Registration> {
+        self.slots.get(id.0 as usize).and_then(Option::as_ref)
+    }
+
+    pub(super) fn get_mut(&mut self, id: RegId) -> Option<&mut Registration> {
+        self.slots.get_mut(id.0 as usize).and_then(Option::as_mut)
+    }
+
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.slots.reserve(additional);
+    }
+}
