@@ -1,5 +1,5 @@
 //! The conformance suite for the Background Sync engine: scenario files
-//! replayed on virtual time against a [`target::Target`], with wpt.fyi-style
+//! replayed on virtual time against a [`targets::Target`], with wpt.fyi-style
 //! `wptreport.json` and an HTML report.
 //!
 //! `cargo run --release -p wpt-harness` runs the bundled suite
@@ -90,6 +90,6 @@ pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod suite;
-pub mod target;
+pub mod targets;
 pub mod timeline;
 pub mod yaml;

@@ -2,7 +2,7 @@
 
 use super::{StepResult, Stop, show_spec};
 use crate::scenario::{CallExpect, EventSpec, ExplainExpect, JsValue, LogSpec, SettleError, ShapeSpec};
-use crate::target::{InterfaceShape, LogEntry, ObservedDispatch, Refusal, Reply, TargetError};
+use crate::targets::{InterfaceShape, LogEntry, ObservedDispatch, Refusal, Reply, TargetError};
 use crate::timeline::{format_time, show_tag};
 use std::collections::BTreeMap;
 use sync_core::{Explanation, SwRegId};

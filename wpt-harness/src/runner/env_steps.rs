@@ -3,7 +3,7 @@
 
 use super::{Run, StepResult, Stop, checks};
 use crate::scenario::{Action, Call, CallExpect, CallerSpec, DispatchNowExpect, PowerChange};
-use crate::target::{Reply, TargetError};
+use crate::targets::{Reply, TargetError};
 use crate::timeline::{Mark, show_tag};
 use sync_core::RegistrationKey;
 use sync_policy::{PermissionState, SyncKind};

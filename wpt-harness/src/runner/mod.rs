@@ -14,7 +14,7 @@ mod checks;
 mod env_steps;
 
 use crate::scenario::{Action, CallerSpec, EventSpec, Initial, Scenario, Settlement, Step, Subtest, WorkerState};
-use crate::target::{EventHandle, LogEntry, Observation, ObservedDispatch, Setup, Target, TargetError};
+use crate::targets::{EventHandle, LogEntry, Observation, ObservedDispatch, Setup, Target, TargetError};
 use crate::timeline::{Entry, Mark, format_time, show_tag};
 use std::collections::BTreeMap;
 use sync_core::{Caller, ClientId, SwRegId};

@@ -6,7 +6,7 @@
 use sync_core::{Caller, ClientId, SwRegId};
 use sync_policy::{EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, Timestamp};
 use wpt_harness::scenario::Call;
-use wpt_harness::target::{EngineTarget, EventHandle, Observation, Reply, Setup, Target, TargetError};
+use wpt_harness::targets::{EngineTarget, EventHandle, Observation, Reply, Setup, Target, TargetError};
 
 /// The embedder-style target.
 #[derive(Default)]

@@ -4,7 +4,7 @@ use super::ChromiumTarget;
 use super::clock::Ended;
 use super::js;
 use crate::scenario::{Call, JsValue};
-use crate::target::{EventHandle, InterfaceShape, Refusal, Reply, TargetError};
+use crate::targets::{EventHandle, InterfaceShape, Refusal, Reply, TargetError};
 use serde_json::{Value, json};
 use std::time::Duration;
 use sync_core::{Caller, SwRegId};

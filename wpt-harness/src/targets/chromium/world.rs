@@ -11,7 +11,7 @@
 use super::ChromiumTarget;
 use super::cdp::CdpEvent;
 use super::js;
-use crate::target::TargetError;
+use crate::targets::TargetError;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -12,7 +12,7 @@
 use super::ChromiumTarget;
 use super::cdp::CdpEvent;
 use super::records::{RawRecord, virtual_metadata};
-use crate::target::{EventHandle, LogEntry, Observation, ObservedDispatch, TargetError};
+use crate::targets::{EventHandle, LogEntry, Observation, ObservedDispatch, TargetError};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use sync_core::SwRegId;

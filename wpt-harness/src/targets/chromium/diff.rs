@@ -9,7 +9,7 @@
 //! is equal; otherwise the first differing segment is the difference.
 
 use crate::scenario::{Call, JsValue};
-use crate::target::{EventHandle, InterfaceShape, Observation, Reply, Setup, Target, TargetError};
+use crate::targets::{EventHandle, InterfaceShape, Observation, Reply, Setup, Target, TargetError};
 use crate::timeline::{format_time, show_tag};
 use std::fmt::Write as _;
 use sync_core::{Caller, ClientId, RegistrationKey, SwRegId};
