@@ -9,14 +9,14 @@ mod parse_initial;
 mod parse_steps;
 mod values;
 
+pub use crate::policy::PolicySpec;
 pub use parse::{load, load_str};
 pub use values::{origin_url, parse_tag};
 
 use crate::yaml::Pos;
 use std::path::PathBuf;
 use sync_policy::{
-    Engagement, EventOutcome, FrameType, Millis, NetworkState, PermissionName, PermissionState, PowerState, Profile,
-    SyncKind,
+    Engagement, EventOutcome, FrameType, Millis, NetworkState, PermissionName, PermissionState, PowerState, SyncKind,
 };
 
 /// Why a scenario file could not be used.
@@ -73,22 +73,6 @@ impl Source {
             Source::Extension => "extension",
         }
     }
-}
-
-/// The policy a scenario asks for.
-///
-/// Rule: a scenario that names a profile (`policy: chromium`, `policy: spec`,
-/// or `policy: {profile: ..., ...}`) is pinned to it and `--profile` does not
-/// change it. A scenario without one runs under the `--profile` of the run
-/// (default `chromium`); overrides it lists are applied on top of either.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PolicySpec {
-    /// The pinned profile, if any.
-    pub profile: Option<Profile>,
-    /// Overrides as a JSON object in `PolicyConfig`'s shape (possibly empty).
-    pub overrides: serde_json::Map<String, serde_json::Value>,
-    /// Where the `policy` key is, for errors found when the overrides are applied.
-    pub pos: Pos,
 }
 
 /// A service worker registration's state at the start.
