@@ -4,6 +4,7 @@
 //! [`load`] reads and checks a file; every problem is reported with the
 //! file, line and column it comes from.
 
+mod expansion;
 mod parse;
 mod parse_initial;
 mod parse_steps;
@@ -11,7 +12,8 @@ mod values;
 
 pub use crate::policy::PolicySpec;
 pub use parse::{load, load_str};
-pub use values::{origin_url, parse_tag};
+pub use expansion::{MAX_GENERATED_BYTES, MAX_STEPS};
+pub use values::{MAX_TAG_BYTES, origin_url, parse_tag};
 
 use crate::yaml::Pos;
 use std::path::PathBuf;

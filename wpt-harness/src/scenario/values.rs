@@ -35,27 +35,43 @@ pub(super) fn origin(node: &Node) -> Result<String, NodeError> {
     })
 }
 
+/// Most bytes one tag written in the tag notation may expand to.
+pub const MAX_TAG_BYTES: u64 = 1 << 20;
+
+/// The parts of the tag notation `<N × 'unit'>` (`x` may stand for `×`):
+/// `None` when `text` is not written in it, an error when it is malformed.
+pub(super) fn tag_notation(text: &str) -> Option<Result<(u64, &str), String>> {
+    let inner = text.strip_prefix('<').and_then(|t| t.strip_suffix('>'))?;
+    let (count, rest) = inner.split_once(['×', 'x'])?;
+    let count = count.trim().parse::<u64>().ok()?;
+    let unit = rest.trim().strip_prefix('\'').and_then(|r| r.strip_suffix('\''));
+    Some(unit.map(|u| (count, u)).ok_or_else(|| format!("tag notation {text:?}: write <N × 'text'>")))
+}
+
 /// Expands the tag notation `<N × 'c'>` (N copies of the string `c`; `x`
-/// may stand for `×`). Any other text is the tag itself.
+/// may stand for `×`). Any other text is the tag itself. The size is
+/// checked before anything is allocated: at most [`MAX_TAG_BYTES`].
 pub fn parse_tag(text: &str) -> Result<String, String> {
-    let Some(inner) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
-        return Ok(text.to_string());
-    };
-    let Some((count, rest)) = inner.split_once(['×', 'x']) else {
-        return Ok(text.to_string());
-    };
-    let Ok(count) = count.trim().parse::<usize>() else {
-        return Ok(text.to_string());
-    };
-    let rest = rest.trim();
-    let unit = rest
-        .strip_prefix('\'')
-        .and_then(|r| r.strip_suffix('\''))
-        .ok_or_else(|| format!("tag notation {text:?}: write <N × 'text'>"))?;
-    if count > 1_000_000 {
-        return Err(format!("tag notation {text:?}: at most 1000000 copies"));
-    }
+    let Some(parts) = tag_notation(text) else { return Ok(text.to_string()) };
+    let (count, unit) = parts?;
+    check_tag_size(text, count, unit)?;
+    let count = usize::try_from(count).map_err(|_| format!("tag notation {text:?}: too many copies"))?;
     Ok(unit.repeat(count))
+}
+
+/// The bytes `<count × 'unit'>` expands to, computed without expanding it;
+/// an error past [`MAX_TAG_BYTES`].
+pub(super) fn check_tag_size(text: &str, count: u64, unit: &str) -> Result<u64, String> {
+    let bytes = count.saturating_mul(unit.len() as u64);
+    if bytes > MAX_TAG_BYTES {
+        return Err(format!(
+            "tag notation {}: {count} copies of {} bytes make {bytes} bytes; a tag may expand to at most \
+             {MAX_TAG_BYTES}",
+            crate::timeline::show_tag(text),
+            unit.len()
+        ));
+    }
+    Ok(bytes)
 }
 
 /// A tag.
