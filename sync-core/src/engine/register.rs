@@ -14,7 +14,7 @@ use std::sync::Arc;
 use sync_policy::{Millis, PermissionName, Policy, RegisterContext, SyncKind, TagOrder, Timestamp, WaitingReregister};
 
 pub(super) const NO_ACTIVE_WORKER: &str = "Registration failed - no active Service Worker";
-pub(super) const DISABLED: &str = "Background Sync is disabled.";
+pub(super) const DISABLED: &str = crate::action::DISABLED_MESSAGE;
 const DETACHED: &str = "The calling context is detached: its client was closed.";
 const CROSS_ORIGIN: &str = "The service worker registration belongs to another origin than the caller.";
 
