@@ -86,10 +86,12 @@
 
 pub mod expectations;
 pub mod policy;
+pub mod refusal;
 pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod suite;
 pub mod targets;
 pub mod timeline;
+pub mod vocabulary;
 pub mod yaml;

@@ -7,18 +7,22 @@
 mod expansion;
 mod parse;
 mod parse_initial;
-mod parse_steps;
+mod steps;
 mod values;
 
 pub use crate::policy::PolicySpec;
-pub use parse::{load, load_str};
 pub use expansion::{MAX_GENERATED_BYTES, MAX_STEPS};
+pub use parse::{load, load_str};
 pub use values::{MAX_TAG_BYTES, origin_url, parse_tag};
 
+use crate::refusal::Refusal;
+use crate::vocabulary::{name_of, parse_name};
 use crate::yaml::Pos;
 use std::path::PathBuf;
+use sync_core::Explanation;
 use sync_policy::{
-    Engagement, EventOutcome, FrameType, Millis, NetworkState, PermissionName, PermissionState, PowerState, SyncKind,
+    Blocker, Engagement, EventOutcome, FrameType, Millis, NetworkState, PermissionName, PermissionState, PowerState,
+    SyncKind, WaitReason,
 };
 
 /// Why a scenario file could not be used.
@@ -281,14 +285,79 @@ pub struct LogSpec {
     pub at: Option<Millis>,
 }
 
+/// The reason an `explain` step expects, one per kind of
+/// `sync_core::Explanation`: `ready`, `firing`, `not-registered`,
+/// `disabled`, a wait reason or a blocker (named as `sync-policy` names them:
+/// `back-off`, `battery-saver`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplainReason {
+    /// `not-registered`.
+    NotRegistered,
+    /// `disabled`.
+    Disabled,
+    /// `ready`.
+    Ready,
+    /// `firing`.
+    Firing,
+    /// Waiting for a point in time.
+    Waiting(WaitReason),
+    /// Held back by a condition.
+    Blocked(Blocker),
+}
+
+impl ExplainReason {
+    const FIXED: [(ExplainReason, &'static str); 4] = [
+        (ExplainReason::Ready, "ready"),
+        (ExplainReason::Firing, "firing"),
+        (ExplainReason::NotRegistered, "not-registered"),
+        (ExplainReason::Disabled, "disabled"),
+    ];
+
+    /// The reason of an explanation.
+    pub fn of(e: &Explanation) -> ExplainReason {
+        match e {
+            Explanation::NotRegistered => ExplainReason::NotRegistered,
+            Explanation::Disabled => ExplainReason::Disabled,
+            Explanation::Ready => ExplainReason::Ready,
+            Explanation::Firing { .. } => ExplainReason::Firing,
+            Explanation::WaitingUntil { reason, .. } => ExplainReason::Waiting(*reason),
+            Explanation::Blocked(b) => ExplainReason::Blocked(*b),
+        }
+    }
+
+    /// Its name in scenarios.
+    pub fn name(self) -> String {
+        match self {
+            ExplainReason::Waiting(w) => name_of(w),
+            ExplainReason::Blocked(b) => name_of(b),
+            fixed => Self::FIXED.iter().find(|(r, _)| *r == fixed).map(|(_, n)| n.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The reason named `text`.
+    pub fn parse(text: &str) -> Result<ExplainReason, String> {
+        if let Some((r, _)) = Self::FIXED.iter().find(|(_, n)| *n == text) {
+            return Ok(*r);
+        }
+        let wait = parse_name::<WaitReason>(text).map(ExplainReason::Waiting);
+        let blocker = || parse_name::<Blocker>(text).map(ExplainReason::Blocked);
+        wait.or_else(|w| {
+            blocker().map_err(|b| {
+                let fixed: Vec<&str> = Self::FIXED.iter().map(|(_, n)| *n).collect();
+                format!(
+                    "unknown explanation {text:?}: not {}; as a wait reason: {w}; as a blocker: {b}",
+                    fixed.join(", ")
+                )
+            })
+        })
+    }
+}
+
 /// What an `explain` step expects.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExplainExpect {
-    /// `ready`, `firing`, `not-registered`, `disabled`, a wait reason
-    /// (`back-off`, `periodic-interval`, `origin-gap`, `across-origins-round`)
-    /// or a blocker (`offline`, `worker-offline`, `metered`, `battery-saver`,
-    /// `low-battery`, `not-charging`, `no-engagement`, `permission-denied`).
-    pub reason: String,
+    /// The reason.
+    pub reason: ExplainReason,
     /// For waits: the virtual time waited for.
     pub until: Option<Millis>,
     /// For `firing`: whether it was re-registered while firing.
@@ -350,8 +419,8 @@ pub enum SettleError {
 pub enum DispatchNowExpect {
     /// It fires.
     Ok,
-    /// It is refused: `offline`, `already-firing`, `not-registered` or `disabled`.
-    Error(String),
+    /// It is refused: one of [`Refusal::DISPATCH_NOW`].
+    Error(Refusal),
 }
 
 /// What a step does (and checks).

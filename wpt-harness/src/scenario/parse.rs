@@ -2,7 +2,7 @@
 
 use super::expansion::Budget;
 use super::parse_initial::initial;
-use super::parse_steps::steps;
+use super::steps::steps;
 use super::{PolicySpec, Scenario, ScenarioError, Source, Subtest};
 use crate::policy::{RunProfile, resolve};
 use crate::yaml::{self, Node, NodeError, Pos, Value};

@@ -1,7 +1,9 @@
 //! Scalar values of the scenario vocabulary: durations, tags, origins and
 //! the names of states.
 
+use crate::vocabulary::parse_name;
 use crate::yaml::{Node, NodeError, Value};
+use serde::de::DeserializeOwned;
 use sync_policy::time::parse_duration;
 use sync_policy::{Engagement, FrameType, Millis, PermissionName, PermissionState, SyncKind};
 
@@ -100,84 +102,43 @@ pub(super) fn js_number(node: &Node) -> Result<f64, NodeError> {
     }
 }
 
-fn pick<T: Copy>(node: &Node, what: &str, table: &[(&str, T)]) -> Result<T, NodeError> {
+/// A value named as its `sync-policy` type spells it (see [`crate::vocabulary`]).
+fn named<T: DeserializeOwned>(node: &Node, what: &str) -> Result<T, NodeError> {
     let text = node.as_text()?;
-    table.iter().find(|(name, _)| *name == text).map(|(_, v)| *v).ok_or_else(|| {
-        let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-        node.error(format!("unknown {what} {text:?} (expected one of: {})", names.join(", ")))
-    })
+    parse_name(&text).map_err(|e| node.error(format!("unknown {what} {text:?}: {e}")))
 }
 
-/// A frame type.
+/// A frame type (`worker` also names a worker client, `none`).
 pub(super) fn frame(node: &Node) -> Result<FrameType, NodeError> {
-    pick(
-        node,
-        "frame type",
-        &[
-            ("top-level", FrameType::TopLevel),
-            ("auxiliary", FrameType::Auxiliary),
-            ("nested", FrameType::Nested),
-            ("none", FrameType::None),
-            ("worker", FrameType::None),
-        ],
-    )
+    if node.as_text()? == "worker" {
+        return Ok(FrameType::None);
+    }
+    named(node, "frame type")
 }
 
 /// A permission name.
 pub(super) fn permission_name(node: &Node) -> Result<PermissionName, NodeError> {
-    pick(
-        node,
-        "permission",
-        &[
-            ("background-sync", PermissionName::BackgroundSync),
-            ("periodic-background-sync", PermissionName::PeriodicBackgroundSync),
-            ("notifications", PermissionName::Notifications),
-        ],
-    )
+    named(node, "permission")
 }
 
 /// A permission state (`unset` = never set).
 pub(super) fn permission_state(node: &Node) -> Result<PermissionState, NodeError> {
-    pick(
-        node,
-        "permission state",
-        &[
-            ("granted", PermissionState::Granted),
-            ("denied", PermissionState::Denied),
-            ("prompt", PermissionState::Prompt),
-            ("unset", PermissionState::Unset),
-        ],
-    )
+    named(node, "permission state")
 }
 
 /// An engagement level.
 pub(super) fn engagement(node: &Node) -> Result<Engagement, NodeError> {
-    pick(
-        node,
-        "engagement level",
-        &[
-            ("none", Engagement::None),
-            ("minimal", Engagement::Minimal),
-            ("low", Engagement::Low),
-            ("medium", Engagement::Medium),
-            ("high", Engagement::High),
-            ("max", Engagement::Max),
-        ],
-    )
+    named(node, "engagement level")
 }
 
-/// An event type: `sync` or `periodicsync` (`periodic` also accepted).
+/// An event type: its event name (`sync`, `periodicsync`) or the kind's own
+/// name (`one-off`, `periodic`).
 pub(super) fn kind(node: &Node) -> Result<SyncKind, NodeError> {
-    pick(
-        node,
-        "event type",
-        &[
-            ("sync", SyncKind::OneOff),
-            ("one-off", SyncKind::OneOff),
-            ("periodicsync", SyncKind::Periodic),
-            ("periodic", SyncKind::Periodic),
-        ],
-    )
+    let text = node.as_text()?;
+    match [SyncKind::OneOff, SyncKind::Periodic].into_iter().find(|k| k.event_name() == text) {
+        Some(k) => Ok(k),
+        None => named(node, "event type (sync, periodicsync, or the kind)"),
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! [`EngineTarget`]: the suite run directly against `sync_core::Engine`.
 //!
-//! Persists are committed to the store (see `store_seam`) before the replies
-//! queued after them are released, as the engine's call order asks.
+//! Every input goes through `Engine::handle`, and the engine's actions go
+//! through `sync_core::commit`, the persist-before-release protocol the
+//! driver ships: a reply, a dispatch or a log record queued after a persist
+//! is observed only once the store (see `store_seam`) has committed it.
 //! `ua.restart` rebuilds the engine from the store with `Engine::restore` and
 //! announces the environment again (workers, clients, network, power,
 //! permissions, engagement). DevTools offline emulation is not carried over:
@@ -10,14 +12,16 @@
 use super::binding;
 use super::store_seam::ScenarioStore;
 use super::{
-    EventHandle, InterfaceShape, LogEntry, Observation, ObservedDispatch, Refusal, Reply, Setup, Target, TargetError,
+    InterfaceShape, LogEntry, Observation, ObservedDispatch, Outcome, Refusal, Reply, Setup, Target, TargetError,
+    TargetInput,
 };
-use crate::scenario::{Call, JsValue};
+use crate::scenario::JsValue;
 use std::collections::{BTreeMap, BTreeSet};
-use sync_core::store::{Mutation, Store};
+use sync_core::commit::{CommitQueue, Effect};
+use sync_core::store::{Store, StoreError};
 use sync_core::{
-    Action, Caller, ClientId, DispatchKind, Engine, EventId, Explanation, RegistrationKey, ReplyValue, RequestId,
-    SwRegId, SyncError,
+    Caller, ClientId, DispatchKind, Engine, EventId, Explanation, Handled, Input, RegistrationKey, ReplyValue,
+    RequestId, SwRegId, SyncError,
 };
 use sync_policy::{
     ConfigurablePolicy, Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, Policy,
@@ -42,6 +46,8 @@ pub struct EngineTarget {
     policy: PolicyConfig,
     /// The subtest's SQLite store (opened by `begin`).
     store: Option<ScenarioStore>,
+    /// The persist-before-release bookkeeping between the engine and the store.
+    commits: CommitQueue,
     now: Timestamp,
     observations: Vec<Observation>,
     replies: BTreeMap<RequestId, Result<ReplyValue, sync_core::DomError>>,
@@ -64,6 +70,7 @@ impl EngineTarget {
             engine: Engine::new(ConfigurablePolicy::new(policy.clone()), Timestamp(0)),
             policy,
             store: None,
+            commits: CommitQueue::new(),
             now: Timestamp(0),
             observations: Vec::new(),
             replies: BTreeMap::new(),
@@ -72,57 +79,57 @@ impl EngineTarget {
         }
     }
 
-    /// Drains the engine: persists are committed in batches before the
-    /// replies that follow them are released.
+    /// Drains the engine through the commit protocol: effects queued after a
+    /// persist are released once the store has committed it, in order. A
+    /// failed commit disables the engine, as in the driver.
     fn drain(&mut self) {
-        let mut batch: Vec<Mutation> = Vec::new();
-        while let Some(action) = self.engine.poll_action() {
-            match action {
-                Action::Persist(m) => batch.push(m),
-                Action::Reply { request, result } => {
-                    self.commit(&mut batch);
-                    self.replies.insert(request, result);
-                }
-                Action::Dispatch(d) => {
-                    self.open_events.insert(d.event, (d.deadline, d.sw));
-                    let last_chance = match d.kind {
-                        DispatchKind::Sync { last_chance } => Some(last_chance),
-                        DispatchKind::PeriodicSync => None,
-                    };
-                    self.observations.push(Observation::Dispatch(ObservedDispatch {
-                        handle: EventHandle(d.event.0),
-                        sw: d.sw,
-                        kind: d.key().kind,
-                        tag: d.tag.to_string(),
-                        last_chance,
-                        at: self.now,
-                    }));
-                }
-                Action::Log(record) => self.observations.push(Observation::Log(LogEntry {
-                    at: record.time,
-                    sw: record.sw,
-                    kind: record.kind,
-                    name: record.name().to_string(),
-                    tag: record.tag.to_string(),
-                    metadata: record.metadata.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
-                })),
+        let effects = match self.store.as_mut() {
+            Some(store) => self.commits.drain_and_commit(&mut self.engine, store),
+            None => Err(self.commits.fail(&mut self.engine, StoreError::Io("no store is open".into()))),
+        };
+        let effects = match effects {
+            Ok(effects) => effects,
+            Err(failed) => {
+                // The engine is disabled now and forgot its events in flight.
+                self.open_events.clear();
+                failed.effects
             }
+        };
+        for effect in effects {
+            self.release(effect);
         }
-        self.commit(&mut batch);
     }
 
-    fn commit(&mut self, batch: &mut Vec<Mutation>) {
-        if batch.is_empty() {
-            return;
+    /// One effect the commit protocol let out.
+    fn release(&mut self, effect: Effect) {
+        match effect {
+            Effect::Reply { request, result } => {
+                self.replies.insert(request, result);
+            }
+            Effect::Dispatch(d) => {
+                self.open_events.insert(d.event, (d.deadline, d.sw));
+                let last_chance = match d.kind {
+                    DispatchKind::Sync { last_chance } => Some(last_chance),
+                    DispatchKind::PeriodicSync => None,
+                };
+                self.observations.push(Observation::Dispatch(ObservedDispatch {
+                    event: d.event,
+                    sw: d.sw,
+                    kind: d.key().kind,
+                    tag: d.tag.to_string(),
+                    last_chance,
+                    at: self.now,
+                }));
+            }
+            Effect::Log(record) => self.observations.push(Observation::Log(LogEntry {
+                at: record.time,
+                sw: record.sw,
+                kind: record.kind,
+                name: record.name().to_string(),
+                tag: record.tag.to_string(),
+                metadata: record.metadata.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            })),
         }
-        let result = match self.store.as_mut() {
-            Some(store) => store.apply(batch),
-            None => Err(sync_core::store::StoreError::Io("no store is open".into())),
-        };
-        if let Err(e) = result {
-            self.engine.storage_failed(self.now, &e.to_string());
-        }
-        batch.clear();
     }
 
     fn reply_for(&mut self, request: RequestId) -> Result<Reply, TargetError> {
@@ -136,6 +143,107 @@ impl EngineTarget {
             Ok(ReplyValue::Tags(tags)) => Reply::Tags(tags.iter().map(|t| t.to_string()).collect()),
             Err(e) => Reply::Rejected { name: e.name.as_str().to_string(), message: e.message.to_string() },
         })
+    }
+
+    /// Feeds one engine input, remembers the environment it announces (for
+    /// `ua.restart`), and answers a page call with its reply.
+    fn handle(&mut self, input: Input) -> Result<Outcome, TargetError> {
+        let handled = self.engine.handle(self.now, input.clone()).map_err(Self::refused)?;
+        self.remember(input);
+        self.drain();
+        match handled {
+            Handled::Request(request) => self.reply_for(request).map(Outcome::Reply),
+            _ => Ok(Outcome::Applied),
+        }
+    }
+
+    /// Keeps what an accepted input changed in the environment and in the
+    /// events in flight.
+    fn remember(&mut self, input: Input) {
+        let announced = &mut self.announced;
+        match input {
+            Input::AddWorker { sw, origin, active } => {
+                announced.workers.insert(sw, (origin, active));
+            }
+            Input::WorkerActivated(sw) => {
+                if let Some(w) = announced.workers.get_mut(&sw) {
+                    w.1 = true;
+                }
+            }
+            Input::WorkerUnregistered(sw) => {
+                announced.workers.remove(&sw);
+            }
+            Input::ClientOpened { client, origin, frame } => {
+                announced.clients.insert(client, (origin, frame));
+            }
+            Input::ClientClosed(client) => {
+                announced.clients.remove(&client);
+            }
+            Input::Network(network) => announced.network = network,
+            Input::Power(power) => announced.power = power,
+            Input::Permission { origin, name, state } => {
+                announced.permissions.insert((origin, name), state);
+            }
+            Input::Engagement { origin, level } => {
+                announced.engagement.insert(origin, level);
+            }
+            Input::OriginCleared(origin) => announced.workers.retain(|_, (o, _)| *o != origin),
+            Input::StorageFailed { .. } => self.open_events.clear(),
+            Input::EventFinished { event, .. } => {
+                self.open_events.remove(&event);
+            }
+            // Page calls and DevTools controls change no announced state
+            // (DevTools sessions end with the browser).
+            _ => {}
+        }
+    }
+
+    /// `periodicSync.register(tag, {minInterval})`: the binding converts
+    /// `minInterval` ([EnforceRange] unsigned long long) before the algorithm
+    /// runs; a failed conversion rejects with `TypeError`.
+    fn periodic_register(
+        &mut self,
+        caller: Caller,
+        sw: SwRegId,
+        tag: String,
+        min_interval: Option<f64>,
+    ) -> Result<Outcome, TargetError> {
+        let min_interval = match min_interval.map(sync_core::binding::enforce_range_u64).transpose() {
+            Ok(v) => v.unwrap_or(0),
+            Err(e) => {
+                return Ok(Outcome::Reply(Reply::Rejected { name: "TypeError".into(), message: e.to_string() }));
+            }
+        };
+        self.handle(Input::RegisterPeriodic { caller, sw, tag, min_interval })
+    }
+
+    /// The worker stops: each of its events in flight ends as `WorkerFailed`.
+    fn terminate_worker(&mut self, sw: SwRegId) -> Result<Outcome, TargetError> {
+        let victims: Vec<EventId> = self.open_events.iter().filter(|(_, (_, w))| *w == sw).map(|(e, _)| *e).collect();
+        for event in victims {
+            self.handle(Input::EventFinished { event, outcome: EventOutcome::WorkerFailed })?;
+        }
+        self.drain();
+        Ok(Outcome::Applied)
+    }
+
+    /// The user agent restarts at `at` from its store.
+    fn restart(&mut self, at: Timestamp) -> Result<Outcome, TargetError> {
+        self.drain();
+        self.now = self.now.max(at);
+        let store = self.store.as_mut().ok_or_else(|| TargetError::Broken("no store is open".into()))?;
+        store.reopen().map_err(|e| TargetError::Broken(format!("store reopen failed: {e}")))?;
+        let snapshot = store.load().map_err(|e| TargetError::Broken(format!("store load failed: {e}")))?;
+        let policy = ConfigurablePolicy::new(self.policy.clone());
+        self.engine = Engine::restore(policy, self.now, snapshot)
+            .map_err(|e| TargetError::Broken(format!("restore failed: {e}")))?;
+        self.commits = CommitQueue::new();
+        // Events in flight died with the process.
+        self.open_events.clear();
+        self.replies.clear();
+        self.announce_environment()?;
+        self.drain();
+        Ok(Outcome::Applied)
     }
 
     fn refused(e: SyncError) -> TargetError {
@@ -157,21 +265,26 @@ impl EngineTarget {
         self.open_events.retain(|_, (deadline, _)| *deadline > now);
     }
 
+    /// Tells a restored engine the environment again, as a browser does at start.
     fn announce_environment(&mut self) -> Result<(), TargetError> {
-        let now = self.now;
-        for (sw, (origin, active)) in &self.announced.workers {
-            self.engine.add_worker(now, *sw, origin, *active).map_err(Self::refused)?;
+        let a = &self.announced;
+        let mut inputs: Vec<Input> = Vec::new();
+        for (sw, (origin, active)) in &a.workers {
+            inputs.push(Input::AddWorker { sw: *sw, origin: origin.clone(), active: *active });
         }
-        for (client, (origin, frame)) in &self.announced.clients {
-            self.engine.client_opened(now, *client, origin, *frame).map_err(Self::refused)?;
+        for (client, (origin, frame)) in &a.clients {
+            inputs.push(Input::ClientOpened { client: *client, origin: origin.clone(), frame: *frame });
         }
-        self.engine.set_network(now, self.announced.network);
-        self.engine.set_power(now, self.announced.power);
-        for ((origin, name), state) in &self.announced.permissions {
-            self.engine.set_permission(now, origin, *name, *state);
+        inputs.push(Input::Network(a.network));
+        inputs.push(Input::Power(a.power));
+        for ((origin, name), state) in &a.permissions {
+            inputs.push(Input::Permission { origin: origin.clone(), name: *name, state: *state });
         }
-        for (origin, level) in &self.announced.engagement {
-            self.engine.set_engagement(now, origin, *level);
+        for (origin, level) in &a.engagement {
+            inputs.push(Input::Engagement { origin: origin.clone(), level: *level });
+        }
+        for input in inputs {
+            self.engine.handle(self.now, input).map_err(Self::refused)?;
         }
         Ok(())
     }
@@ -192,6 +305,7 @@ impl Target for EngineTarget {
         self.engine = Engine::new(ConfigurablePolicy::new(self.policy.clone()), self.now);
         self.store =
             Some(ScenarioStore::open().map_err(|e| TargetError::Broken(format!("cannot open the SQLite store: {e}")))?);
+        self.commits = CommitQueue::new();
         self.observations.clear();
         self.replies.clear();
         self.open_events.clear();
@@ -220,77 +334,15 @@ impl Target for EngineTarget {
         std::mem::take(&mut self.observations)
     }
 
-    fn add_worker(&mut self, sw: SwRegId, origin: &str, active: bool) -> Result<(), TargetError> {
-        self.engine.add_worker(self.now, sw, origin, active).map_err(Self::refused)?;
-        self.announced.workers.insert(sw, (origin.to_string(), active));
-        self.drain();
-        Ok(())
-    }
-
-    fn activate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        self.engine.worker_activated(self.now, sw).map_err(Self::refused)?;
-        if let Some(w) = self.announced.workers.get_mut(&sw) {
-            w.1 = true;
+    fn apply(&mut self, input: TargetInput) -> Result<Outcome, TargetError> {
+        match input {
+            TargetInput::Engine(input) => self.handle(input),
+            TargetInput::PeriodicRegister { caller, sw, tag, min_interval } => {
+                self.periodic_register(caller, sw, tag, min_interval)
+            }
+            TargetInput::TerminateWorker(sw) => self.terminate_worker(sw),
+            TargetInput::Restart(at) => self.restart(at),
         }
-        self.drain();
-        Ok(())
-    }
-
-    fn unregister_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        self.engine.worker_unregistered(self.now, sw).map_err(Self::refused)?;
-        self.announced.workers.remove(&sw);
-        self.drain();
-        Ok(())
-    }
-
-    fn terminate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        let victims: Vec<EventId> = self.open_events.iter().filter(|(_, (_, w))| *w == sw).map(|(e, _)| *e).collect();
-        for event in victims {
-            self.open_events.remove(&event);
-            self.engine.event_finished(self.now, event, EventOutcome::WorkerFailed).map_err(Self::refused)?;
-        }
-        self.drain();
-        Ok(())
-    }
-
-    fn open_client(&mut self, client: ClientId, origin: &str, frame: FrameType) -> Result<(), TargetError> {
-        self.engine.client_opened(self.now, client, origin, frame).map_err(Self::refused)?;
-        self.announced.clients.insert(client, (origin.to_string(), frame));
-        self.drain();
-        Ok(())
-    }
-
-    fn close_client(&mut self, client: ClientId) -> Result<(), TargetError> {
-        self.engine.client_closed(self.now, client).map_err(Self::refused)?;
-        self.announced.clients.remove(&client);
-        self.drain();
-        Ok(())
-    }
-
-    fn set_network(&mut self, network: NetworkState) -> Result<(), TargetError> {
-        self.engine.set_network(self.now, network);
-        self.announced.network = network;
-        self.drain();
-        Ok(())
-    }
-
-    fn set_power(&mut self, power: PowerState) -> Result<(), TargetError> {
-        self.engine.set_power(self.now, power);
-        self.announced.power = power;
-        self.drain();
-        Ok(())
-    }
-
-    fn set_permission(
-        &mut self,
-        origin: &str,
-        name: PermissionName,
-        state: PermissionState,
-    ) -> Result<(), TargetError> {
-        self.engine.set_permission(self.now, origin, name, state);
-        self.announced.permissions.insert((origin.to_string(), name), state);
-        self.drain();
-        Ok(())
     }
 
     fn query_permission(&mut self, origin: &str, name: PermissionName) -> Result<PermissionState, TargetError> {
@@ -299,86 +351,6 @@ impl Target for EngineTarget {
             PermissionState::Unset => self.engine.policy().default_permission(name),
             s => s,
         })
-    }
-
-    fn set_engagement(&mut self, origin: &str, level: Engagement) -> Result<(), TargetError> {
-        self.engine.set_engagement(self.now, origin, level);
-        self.announced.engagement.insert(origin.to_string(), level);
-        self.drain();
-        Ok(())
-    }
-
-    fn emulate_offline(&mut self, sw: SwRegId, offline: bool) -> Result<(), TargetError> {
-        self.engine.emulate_offline(self.now, sw, offline).map_err(Self::refused)?;
-        self.drain();
-        Ok(())
-    }
-
-    fn clear_origin(&mut self, origin: &str) -> Result<(), TargetError> {
-        self.engine.origin_cleared(self.now, origin);
-        self.announced.workers.retain(|_, (o, _)| o != origin);
-        self.drain();
-        Ok(())
-    }
-
-    fn restart(&mut self, at: Timestamp) -> Result<(), TargetError> {
-        self.drain();
-        self.now = self.now.max(at);
-        let store = self.store.as_mut().ok_or_else(|| TargetError::Broken("no store is open".into()))?;
-        store.reopen().map_err(|e| TargetError::Broken(format!("store reopen failed: {e}")))?;
-        let snapshot = store.load().map_err(|e| TargetError::Broken(format!("store load failed: {e}")))?;
-        let policy = ConfigurablePolicy::new(self.policy.clone());
-        self.engine = Engine::restore(policy, self.now, snapshot)
-            .map_err(|e| TargetError::Broken(format!("restore failed: {e}")))?;
-        // Events in flight died with the process.
-        self.open_events.clear();
-        self.replies.clear();
-        self.announce_environment()?;
-        self.drain();
-        Ok(())
-    }
-
-    fn fail_storage(&mut self) -> Result<(), TargetError> {
-        self.engine.storage_failed(self.now, "injected by the scenario");
-        self.open_events.clear();
-        self.drain();
-        Ok(())
-    }
-
-    fn call(&mut self, caller: Caller, sw: SwRegId, call: &Call) -> Result<Reply, TargetError> {
-        let now = self.now;
-        let request = match call {
-            Call::SyncRegister { tag } => self.engine.register(now, caller, sw, tag),
-            Call::GetTags { kind } => self.engine.get_tags(now, caller, sw, *kind),
-            Call::PeriodicUnregister { tag } => self.engine.unregister_periodic(now, caller, sw, tag),
-            Call::PeriodicRegister { tag, min_interval } => {
-                // The binding converts `minInterval` ([EnforceRange] unsigned long long)
-                // before the algorithm runs; a failed conversion rejects with TypeError.
-                let value = match min_interval {
-                    None => 0,
-                    Some(v) => match sync_core::binding::enforce_range_u64(*v) {
-                        Ok(v) => v,
-                        Err(e) => return Ok(Reply::Rejected { name: "TypeError".into(), message: e.to_string() }),
-                    },
-                };
-                self.engine.register_periodic(now, caller, sw, tag, value)
-            }
-        };
-        self.reply_for(request)
-    }
-
-    fn settle(&mut self, event: EventHandle, outcome: EventOutcome) -> Result<(), TargetError> {
-        let id = EventId(event.0);
-        self.engine.event_finished(self.now, id, outcome).map_err(Self::refused)?;
-        self.open_events.remove(&id);
-        self.drain();
-        Ok(())
-    }
-
-    fn dispatch_now(&mut self, key: &RegistrationKey) -> Result<(), TargetError> {
-        self.engine.dispatch_now(self.now, key).map_err(Self::refused)?;
-        self.drain();
-        Ok(())
     }
 
     fn explain(&mut self, key: &RegistrationKey) -> Result<Explanation, TargetError> {
@@ -454,5 +426,54 @@ impl Target for EngineTarget {
             violations.push(format!("wake-up at {} is overdue at {} ({:?})", w.at.0, self.now.0, w.reason));
         }
         Ok(violations)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sync_core::DomError;
+    use sync_policy::FrameType;
+
+    fn started() -> EngineTarget {
+        let mut t = EngineTarget::new();
+        t.begin(&Setup { policy: PolicyConfig::chromium(), start: Timestamp(1_000) }).unwrap();
+        let origin = "https://a.test".to_string();
+        t.apply(Input::AddWorker { sw: SwRegId(1), origin: origin.clone(), active: true }.into()).unwrap();
+        t.apply(Input::ClientOpened { client: ClientId(1), origin, frame: FrameType::TopLevel }.into()).unwrap();
+        t.take_observations();
+        t
+    }
+
+    fn register(t: &mut EngineTarget, tag: &str) -> Outcome {
+        let input = Input::Register { caller: Caller::Client(ClientId(1)), sw: SwRegId(1), tag: tag.into() };
+        t.apply(input.into()).unwrap()
+    }
+
+    #[test]
+    fn a_registration_is_observed_once_its_persist_committed() {
+        let mut t = started();
+        assert_eq!(register(&mut t, "a"), Outcome::Reply(Reply::Resolved));
+        let obs = t.take_observations();
+        assert!(obs.iter().any(|o| matches!(o, Observation::Dispatch(d) if d.tag == "a")), "{obs:?}");
+        assert!(obs.iter().any(|o| matches!(o, Observation::Log(l) if l.name == "Registered sync")), "{obs:?}");
+    }
+
+    #[test]
+    fn nothing_queued_after_a_failed_commit_is_observed() {
+        let mut t = started();
+        if let Some(store) = t.store.as_mut() {
+            store.fail_writes = true;
+        }
+        // The page is told the truth: nothing was stored.
+        let disabled = Reply::Rejected {
+            name: DomError::DISABLED.name.as_str().to_string(),
+            message: DomError::DISABLED.message.to_string(),
+        };
+        assert_eq!(register(&mut t, "a"), Outcome::Reply(disabled));
+        // No dispatch and no log record describe the registration the store lost.
+        assert_eq!(t.take_observations(), Vec::new());
+        assert!(t.engine.is_disabled());
+        assert_eq!(t.check_invariants().unwrap(), Vec::<String>::new());
     }
 }

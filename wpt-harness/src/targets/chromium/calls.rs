@@ -4,10 +4,10 @@ use super::ChromiumTarget;
 use super::clock::Ended;
 use super::js;
 use crate::scenario::{Call, JsValue};
-use crate::targets::{EventHandle, InterfaceShape, Refusal, Reply, TargetError};
+use crate::targets::{InterfaceShape, Refusal, Reply, TargetError};
 use serde_json::{Value, json};
 use std::time::Duration;
-use sync_core::{Caller, SwRegId};
+use sync_core::{Caller, EventId, SwRegId};
 use sync_policy::{EventOutcome, SyncKind};
 
 /// Largest `minInterval` the target compresses (beyond it the value is passed as written).
@@ -112,7 +112,7 @@ impl ChromiumTarget {
         Ok(reply)
     }
 
-    pub(super) fn settle_event(&mut self, handle: EventHandle, outcome: EventOutcome) -> Result<(), TargetError> {
+    pub(super) fn settle_event(&mut self, handle: EventId, outcome: EventOutcome) -> Result<(), TargetError> {
         self.guard_early()?;
         let Some(event) = self.clock.in_flight.get(&handle).cloned() else {
             return match self.clock.ended.get(&handle) {
@@ -163,7 +163,7 @@ impl ChromiumTarget {
     }
 
     /// `worker-failed`: the worker is stopped while the event runs.
-    fn fail_worker(&mut self, handle: EventHandle, sw: SwRegId) -> Result<(), TargetError> {
+    fn fail_worker(&mut self, handle: EventId, sw: SwRegId) -> Result<(), TargetError> {
         self.stop_worker(sw)?;
         let ended = self.wait_for(Duration::from_secs(5), &|t| !t.clock.in_flight.contains_key(&handle))?;
         if !ended {
