@@ -19,7 +19,7 @@ use crate::scenario::{Action, CallerSpec, EventSpec, Initial, Scenario, Settleme
 use crate::targets::{LogEntry, Observation, ObservedDispatch, Outcome, Setup, Target, TargetError, TargetInput};
 use crate::timeline::{Entry, Mark, format_time, show_tag};
 use std::collections::BTreeMap;
-use sync_core::{Caller, ClientId, EventId, Input, SwRegId};
+use sync_core::{Caller, ClientId, EventId, Input, LogEvent, SwRegId};
 use sync_policy::{EventOutcome, Millis, PolicyConfig, PowerState, SyncKind, Timestamp};
 
 /// The wall-clock instant of virtual time 0.
@@ -187,12 +187,22 @@ impl Run<'_> {
             Some(Ok(ms)) => format_time(Millis(ms)),
             _ => v.unwrap_or_else(|| "?".into()),
         };
-        let (mark, label) = match l.name.as_str() {
-            "Registered sync" => (Mark::Register, "registered".to_string()),
-            "Registered periodicsync" => {
+        // Records are named as sync-core's LogEvent names them (Chromium's names).
+        const MARKED: [LogEvent; 6] = [
+            LogEvent::Registered,
+            LogEvent::EventFailed,
+            LogEvent::SyncCompleted,
+            LogEvent::EventCompleted,
+            LogEvent::Unregistered,
+            LogEvent::Reregistered,
+        ];
+        let Some(event) = MARKED.into_iter().find(|e| e.name(l.kind) == l.name) else { return };
+        let (mark, label) = match event {
+            LogEvent::Registered if l.kind == SyncKind::Periodic => {
                 (Mark::Register, format!("registered (minInterval {})", meta("minInterval").unwrap_or_default()))
             }
-            "sync event failed" | "periodicsync event failed" => (
+            LogEvent::Registered => (Mark::Register, "registered".to_string()),
+            LogEvent::EventFailed => (
                 Mark::Failure,
                 format!(
                     "failed ({}), next attempt in {}",
@@ -200,17 +210,16 @@ impl Run<'_> {
                     delay(meta("Next Attempt Delay (ms)"))
                 ),
             ),
-            "Sync completed" => {
+            LogEvent::SyncCompleted => {
                 let status = meta("Status").unwrap_or_default();
                 let mark = if status == "succeeded" { Mark::Completed } else { Mark::GaveUp };
                 (mark, format!("completed: {status}"))
             }
-            "periodicsync event completed" | "sync event completed" => {
+            LogEvent::EventCompleted => {
                 (Mark::Completed, format!("completed, next in {}", delay(meta("Next Attempt Delay (ms)"))))
             }
-            "Unregistered periodicsync" => (Mark::Removed, "unregistered".to_string()),
-            "Registration removed" => (Mark::Removed, format!("removed: {}", meta("Reason").unwrap_or_default())),
-            "Sync event reregistered" => (Mark::Info, "re-registered while firing: runs again".to_string()),
+            LogEvent::Unregistered => (Mark::Removed, "unregistered".to_string()),
+            LogEvent::Reregistered => (Mark::Info, "re-registered while firing: runs again".to_string()),
             _ => return,
         };
         let at = l.at.saturating_since(EPOCH);

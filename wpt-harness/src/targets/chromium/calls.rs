@@ -8,7 +8,7 @@ use crate::targets::{InterfaceShape, Refusal, Reply, TargetError};
 use serde_json::{Value, json};
 use std::time::Duration;
 use sync_core::{Caller, EventId, SwRegId};
-use sync_policy::{EventOutcome, SyncKind};
+use sync_policy::EventOutcome;
 
 /// Largest `minInterval` the target compresses (beyond it the value is passed as written).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -142,11 +142,7 @@ impl ChromiumTarget {
                 return Err(TargetError::NotObservable("reporting a time-out as an outcome".into()));
             }
         };
-        let prefix = match kind {
-            SyncKind::OneOff => "sync",
-            SyncKind::Periodic => "periodicsync",
-        };
-        let data = json!({"settle": format!("{prefix}:{tag}"), "outcome": decision}).to_string();
+        let data = json!({"settle": format!("{}:{tag}", kind.event_name()), "outcome": decision}).to_string();
         let registration = worker.registration.clone().unwrap_or_default();
         if let Some(e) = self.clock.in_flight.get_mut(&handle) {
             e.settled = true;

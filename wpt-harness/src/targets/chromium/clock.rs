@@ -15,7 +15,7 @@ use super::records::{RawRecord, virtual_metadata};
 use crate::targets::{LogEntry, Observation, ObservedDispatch, TargetError};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use sync_core::{EventId, SwRegId};
+use sync_core::{EventId, LogEvent, SwRegId};
 use sync_policy::{Millis, SyncKind, Timestamp};
 
 /// Real time a subtest may spend waiting for Chromium's timers.
@@ -193,7 +193,7 @@ impl ChromiumTarget {
             let grace = TIMER_GRACE.max(real / 10);
             self.clock.timers.insert(key.clone(), Timer { due, due_real: arrival + real, grace });
         }
-        if record.name == "Unregistered periodicsync" {
+        if record.name == LogEvent::Unregistered.name(record.kind) {
             self.clock.timers.remove(&key);
         }
         let metadata = virtual_metadata(&record, &self.compression, delay, &self.world.min_intervals);
