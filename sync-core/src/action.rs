@@ -115,7 +115,15 @@ pub struct DomError {
     pub message: Cow<'static, str>,
 }
 
+/// The message every page call rejects with (`UnknownError`) once a storage
+/// failure disabled Background Sync until the next start.
+pub const DISABLED_MESSAGE: &str = "Background Sync is disabled.";
+
 impl DomError {
+    /// The rejection of every page call once a storage failure disabled
+    /// Background Sync: `UnknownError` with [`DISABLED_MESSAGE`].
+    pub const DISABLED: DomError = DomError::new(DomErrorName::UnknownError, DISABLED_MESSAGE);
+
     /// A rejection with a fixed message.
     pub const fn new(name: DomErrorName, message: &'static str) -> DomError {
         DomError { name, message: Cow::Borrowed(message) }

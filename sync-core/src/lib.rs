@@ -36,6 +36,7 @@
 
 pub mod action;
 pub mod binding;
+pub mod commit;
 #[cfg(feature = "tokio")]
 pub mod driver;
 pub mod engine;

@@ -1,10 +1,13 @@
-//! Group commit: every persist queued in one drain lands in one store write,
-//! replies come out only after it, in the engine's order; a failed write
-//! disables the engine and turns the replies that depended on it into
-//! `UnknownError` rejections.
+//! The persist-before-release protocol (`sync_core::commit`): every persist
+//! queued before a commit lands in one store write; an effect (reply,
+//! dispatch, log) queued after a persist is released only once that persist
+//! committed, one queued before any uncommitted persist goes out at once, in
+//! the engine's order; a failed write disables the engine, turns the held
+//! replies into `UnknownError` rejections and drops held dispatches and logs.
 
-use sync_core::store::{Fault, FaultyStore, MemoryStore, Mutation, PendingCommit, Store, drain_committed};
-use sync_core::{Action, Caller, ClientId, DomErrorName, Engine, ReplyValue, RequestId, SwRegId};
+use sync_core::commit::{CommitQueue, Effect, drain_committed};
+use sync_core::store::{Fault, FaultyStore, MemoryStore, Mutation, Store};
+use sync_core::{Caller, ClientId, DomError, DomErrorName, Engine, ReplyValue, RequestId, SwRegId};
 use sync_policy::{ConfigurablePolicy, FrameType, NetworkState, SyncKind, Timestamp};
 
 const T0: Timestamp = Timestamp(1_800_000_000_000);
@@ -16,20 +19,21 @@ fn engine(online: bool) -> Engine {
     e.add_worker(T0, SW, "https://a.test", true).unwrap();
     e.client_opened(T0, ClientId(1), "https://a.test", FrameType::TopLevel).unwrap();
     e.set_network(T0, NetworkState { online, metered: false });
+    while e.poll_action().is_some() {}
     e
 }
 
-fn replies(actions: &[Action]) -> Vec<(RequestId, Result<ReplyValue, DomErrorName>)> {
-    actions
+fn replies(effects: &[Effect]) -> Vec<(RequestId, Result<ReplyValue, DomErrorName>)> {
+    effects
         .iter()
         .filter_map(|a| match a {
-            Action::Reply { request, result } => Some((*request, result.clone().map_err(|e| e.name))),
+            Effect::Reply { request, result } => Some((*request, result.clone().map_err(|e| e.name))),
             _ => None,
         })
         .collect()
 }
 
-/// A store that checks each batch arrives whole.
+/// A store that records the size of each batch.
 struct Recording {
     inner: MemoryStore,
     batches: Vec<usize>,
@@ -50,31 +54,56 @@ fn sixty_four_registrations_share_one_write_and_are_acknowledged_in_order() {
     let mut e = engine(false);
     let requests: Vec<_> = (0..64).map(|i| e.register(T0, W, SW, &format!("t{i}"))).collect();
     let mut store = Recording { inner: MemoryStore::new(), batches: Vec::new() };
-    let actions = drain_committed(&mut e, &mut store).unwrap();
+    let effects = drain_committed(&mut e, &mut store).unwrap();
     assert_eq!(store.batches, vec![64], "one write holding all 64 persists");
     assert_eq!(store.inner.len(), 64);
-    assert!(!actions.iter().any(|a| matches!(a, Action::Persist(_))), "persists are not handed back");
-    let got = replies(&actions);
+    let got = replies(&effects);
     assert_eq!(got.iter().map(|(r, _)| *r).collect::<Vec<_>>(), requests, "replies keep the engine's order");
     assert!(got.iter().all(|(_, r)| *r == Ok(ReplyValue::Registered)));
     // Logs stay where the engine put them: each Registered log follows its reply.
-    let first_log = actions.iter().position(|a| matches!(a, Action::Log(_))).unwrap();
-    assert!(matches!(actions[first_log - 1], Action::Reply { request, .. } if request == requests[0]));
+    let first_log = effects.iter().position(|a| matches!(a, Effect::Log(_))).unwrap();
+    assert!(matches!(effects[first_log - 1], Effect::Reply { request, .. } if request == requests[0]));
 }
 
 #[test]
-fn the_split_api_releases_exactly_what_it_collected_once_committed() {
+fn an_effect_before_any_persist_goes_out_at_once_and_one_after_waits_for_the_commit() {
     let mut e = engine(true);
+    let mut q = CommitQueue::new();
+    let tags = e.get_tags(T0, W, SW, SyncKind::OneOff);
     let r = e.register(T0, W, SW, "a");
-    let pending = PendingCommit::collect(&mut e);
-    assert_eq!(pending.mutations().len(), 1);
-    let expected = pending.actions().to_vec();
-    assert!(expected.iter().any(|a| matches!(a, Action::Dispatch(_))));
+    let now = q.absorb(&mut e);
+    assert_eq!(replies(&now), vec![(tags, Ok(ReplyValue::Tags(vec![])))], "getTags depended on nothing");
+    assert!(q.has_held(), "the registration's reply and dispatch wait");
+    let batch = q.next_batch().expect("one batch");
+    assert_eq!(batch.mutations().len(), 1);
     let mut store = MemoryStore::new();
-    store.apply(pending.mutations()).unwrap();
-    let released = pending.finish(&mut e, Ok(())).unwrap();
-    assert_eq!(released, expected);
+    let outcome = batch.write(&mut store);
+    let released = q.finish(&mut e, batch, outcome).unwrap();
     assert_eq!(replies(&released), vec![(r, Ok(ReplyValue::Registered))]);
+    assert!(matches!(released.last(), Some(Effect::Dispatch(_))), "the event fires only once its row is stored");
+    assert!(!q.has_held());
+}
+
+#[test]
+fn persists_queued_while_a_batch_is_in_flight_form_the_next_batch_and_hold_only_their_own_effects() {
+    let mut e = engine(false);
+    let mut q = CommitQueue::new();
+    let a = e.register(T0, W, SW, "a");
+    assert!(q.absorb(&mut e).is_empty());
+    let first = q.next_batch().expect("first batch");
+    let b = e.register(T0, W, SW, "b");
+    assert!(q.absorb(&mut e).is_empty());
+    assert!(q.next_batch().is_none(), "one batch in flight at a time");
+    let mut store = MemoryStore::new();
+    let outcome = first.write(&mut store);
+    let released = q.finish(&mut e, first, outcome).unwrap();
+    assert_eq!(replies(&released), vec![(a, Ok(ReplyValue::Registered))], "b's reply waits for b's batch");
+    let second = q.next_batch().expect("second batch");
+    assert_eq!(second.mutations().len(), 1);
+    let outcome = second.write(&mut store);
+    let released = q.finish(&mut e, second, outcome).unwrap();
+    assert_eq!(replies(&released), vec![(b, Ok(ReplyValue::Registered))]);
+    assert_eq!(store.len(), 2);
 }
 
 #[test]
@@ -82,9 +111,9 @@ fn a_drain_with_nothing_to_persist_does_not_write() {
     let mut e = engine(false);
     let r = e.get_tags(T0, W, SW, SyncKind::OneOff);
     let mut store = FaultyStore::passthrough(MemoryStore::new());
-    let actions = drain_committed(&mut e, &mut store).unwrap();
+    let effects = drain_committed(&mut e, &mut store).unwrap();
     assert_eq!(store.writes(), 0);
-    assert_eq!(replies(&actions), vec![(r, Ok(ReplyValue::Tags(vec![])))]);
+    assert_eq!(replies(&effects), vec![(r, Ok(ReplyValue::Tags(vec![])))]);
 }
 
 #[test]
@@ -93,8 +122,8 @@ fn a_failed_write_rejects_what_depended_on_it_and_disables_the_engine() {
         let mut e = engine(true);
         let mut store = FaultyStore::failing_at(MemoryStore::new(), 2, fault);
         let first = e.register(T0, W, SW, "kept");
-        let actions = drain_committed(&mut e, &mut store).unwrap();
-        let event = actions.iter().find_map(|a| if let Action::Dispatch(d) = a { Some(d.event) } else { None });
+        let effects = drain_committed(&mut e, &mut store).unwrap();
+        let event = effects.iter().find_map(|a| if let Effect::Dispatch(d) = a { Some(d.event) } else { None });
         assert!(event.is_some());
         // Next drain: a reply that depends on nothing, then a registration whose write fails.
         let tags = e.get_tags(T0, W, SW, SyncKind::OneOff);
@@ -102,20 +131,50 @@ fn a_failed_write_rejects_what_depended_on_it_and_disables_the_engine() {
         let failed = drain_committed(&mut e, &mut store).unwrap_err();
         assert!(failed.error.to_string().contains("injected"), "{}", failed.error);
         assert_eq!(
-            replies(&failed.actions),
+            replies(&failed.effects),
             vec![(tags, Ok(ReplyValue::Tags(vec!["kept".into()]))), (lost, Err(DomErrorName::UnknownError))]
         );
-        assert!(!failed.actions.iter().any(|a| matches!(a, Action::Dispatch(_))), "dispatches are dropped");
+        assert!(
+            failed.effects.iter().all(|a| matches!(a, Effect::Reply { .. })),
+            "held dispatches and logs are dropped: {:?}",
+            failed.effects
+        );
         assert!(e.is_disabled());
         assert_eq!(e.len(), 0, "memory no longer claims anything the disk may not hold");
         // The store holds what was acknowledged: "kept", not "lost".
         assert_eq!(store.inner().len(), 1);
-        assert!(replies(&actions).contains(&(first, Ok(ReplyValue::Registered))));
+        assert!(replies(&effects).contains(&(first, Ok(ReplyValue::Registered))));
         // Later calls are rejected without touching the store.
         let later = e.register(T0, W, SW, "later");
-        let actions = drain_committed(&mut e, &mut store).unwrap();
-        assert_eq!(replies(&actions), vec![(later, Err(DomErrorName::UnknownError))]);
+        let effects = drain_committed(&mut e, &mut store).unwrap();
+        assert_eq!(replies(&effects), vec![(later, Err(DomErrorName::UnknownError))]);
         assert_eq!(store.writes(), 2);
         assert!(e.event_finished(T0, event.unwrap(), sync_policy::EventOutcome::Fulfilled).is_err());
     }
+}
+
+#[test]
+fn a_failed_batch_also_rejects_the_replies_held_behind_the_next_batch() {
+    let mut e = engine(false);
+    let mut q = CommitQueue::new();
+    let a = e.register(T0, W, SW, "a");
+    q.absorb(&mut e);
+    let first = q.next_batch().expect("first batch");
+    let b = e.register(T0, W, SW, "b");
+    q.absorb(&mut e);
+    let mut store = FaultyStore::failing_at(MemoryStore::new(), 1, Fault::Io);
+    let outcome = first.write(&mut store);
+    let failed = q.finish(&mut e, first, outcome).unwrap_err();
+    assert_eq!(
+        replies(&failed.effects),
+        vec![(a, Err(DomErrorName::UnknownError)), (b, Err(DomErrorName::UnknownError))]
+    );
+    assert!(
+        failed.effects.iter().all(|f| matches!(f, Effect::Reply { result: Err(e), .. } if *e == DomError::DISABLED))
+    );
+    assert!(!q.has_batch() && q.next_batch().is_none(), "the batch behind the failed one is never written");
+    assert!(e.is_disabled());
+    // From now on only rejections come out, at once.
+    let c = e.register(T0, W, SW, "c");
+    assert_eq!(replies(&q.absorb(&mut e)), vec![(c, Err(DomErrorName::UnknownError))]);
 }

@@ -7,8 +7,9 @@
 mod sqlite_kit;
 use sqlite_kit::*;
 use std::time::Instant;
-use sync_core::store::{Mutation, SqliteStore, Store, drain_committed};
-use sync_core::{Action, Caller, ClientId, Engine, ReplyValue, SwRegId};
+use sync_core::commit::{Effect, drain_committed};
+use sync_core::store::{Mutation, SqliteStore, Store};
+use sync_core::{Caller, ClientId, Engine, ReplyValue, SwRegId};
 use sync_policy::{ConfigurablePolicy, FrameType, NetworkState, PolicyConfig};
 
 const ROWS: u64 = 1_000_000;
@@ -93,8 +94,8 @@ fn durable_rate(callers: u64, total: u64) -> f64 {
             engine.register(T0, Caller::Client(ClientId(1)), SwRegId(1), &format!("t{n}"));
             n += 1;
         }
-        for action in drain_committed(&mut engine, &mut store).unwrap() {
-            if let Action::Reply { result: Ok(ReplyValue::Registered), .. } = action {
+        for effect in drain_committed(&mut engine, &mut store).unwrap() {
+            if let Effect::Reply { result: Ok(ReplyValue::Registered), .. } = effect {
                 acknowledged += 1;
             }
         }

@@ -10,7 +10,7 @@ use wpt_harness::expectations::Expectations;
 use wpt_harness::policy::RunProfile;
 use wpt_harness::report::{RunInfo, html_report, wptreport};
 use wpt_harness::suite::{self, RunOptions};
-use wpt_harness::target::{EngineTarget, Target};
+use wpt_harness::targets::{EngineTarget, Target};
 
 /// Runs the Background Sync conformance suite (scenario files on virtual time).
 #[derive(Debug, Parser)]
@@ -151,7 +151,7 @@ fn run(args: RunArgs) -> Result<bool, String> {
 }
 
 fn run_chromium(args: &RunArgs, files: &[suite::SuiteFile], profile: &RunProfile) -> Result<bool, String> {
-    use wpt_harness::target::chromium::{DEFAULT_BINARY, suite_run};
+    use wpt_harness::targets::chromium::{DEFAULT_BINARY, suite_run};
     let request = suite_run::CliRequest {
         files,
         profile,

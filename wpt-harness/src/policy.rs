@@ -1,10 +1,27 @@
 //! Which policy a scenario runs under: the run's profile or the scenario's
-//! pinned one, plus the scenario's overrides.
+//! pinned one ([`PolicySpec`], read from the scenario's `policy:` key), plus
+//! the scenario's overrides.
 
-use crate::scenario::PolicySpec;
+use crate::yaml::Pos;
 use std::fmt;
 use std::path::PathBuf;
 use sync_policy::{PolicyConfig, Profile};
+
+/// The policy a scenario asks for.
+///
+/// Rule: a scenario that names a profile (`policy: chromium`, `policy: spec`,
+/// or `policy: {profile: ..., ...}`) is pinned to it and `--profile` does not
+/// change it. A scenario without one runs under the `--profile` of the run
+/// (default `chromium`); overrides it lists are applied on top of either.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PolicySpec {
+    /// The pinned profile, if any.
+    pub profile: Option<Profile>,
+    /// Overrides as a JSON object in `PolicyConfig`'s shape (possibly empty).
+    pub overrides: serde_json::Map<String, serde_json::Value>,
+    /// Where the `policy` key is, for errors found when the overrides are applied.
+    pub pos: Pos,
+}
 
 /// The profile a run was asked for with `--profile`.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@ use crate::expectations::Expectations;
 use crate::policy::{RunProfile, resolve};
 use crate::runner::{Status, SubtestOutcome, run_subtest};
 use crate::scenario::{Scenario, ScenarioError, Source, load};
-use crate::target::Target;
+use crate::targets::Target;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

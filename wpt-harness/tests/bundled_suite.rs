@@ -5,7 +5,7 @@ use sync_policy::Profile;
 use wpt_harness::expectations::Expectations;
 use wpt_harness::policy::RunProfile;
 use wpt_harness::suite::{self, RunOptions};
-use wpt_harness::target::EngineTarget;
+use wpt_harness::targets::EngineTarget;
 
 fn run(profile: Profile) -> (Vec<suite::TestResult>, suite::Verdict, usize) {
     let files = suite::discover(&[suite::bundled_scenarios()]).unwrap();

@@ -10,8 +10,8 @@ use std::path::Path;
 use sync_policy::{Millis, PolicyConfig};
 use wpt_harness::runner::{Status, run_subtest};
 use wpt_harness::scenario::load_str;
-use wpt_harness::target::chromium::compression::{Compression, Needs, unmappable_knobs};
-use wpt_harness::target::chromium::records::RawRecord;
+use wpt_harness::targets::chromium::compression::{Compression, Needs, unmappable_knobs};
+use wpt_harness::targets::chromium::records::RawRecord;
 
 #[test]
 fn retries_alone_compress_five_minutes_to_one_second() {

@@ -9,9 +9,9 @@ use sync_policy::PolicyConfig;
 use wpt_harness::runner::{EPOCH, Status, run_subtest};
 use wpt_harness::scenario::load_str;
 use wpt_harness::suite::SuiteFile;
-use wpt_harness::target::EngineTarget;
-use wpt_harness::target::chromium::diff::{Recorder, Segment, compare};
-use wpt_harness::target::chromium::suite_run::{Verdict, counts, run_diff};
+use wpt_harness::targets::EngineTarget;
+use wpt_harness::targets::chromium::diff::{Recorder, Segment, compare};
+use wpt_harness::targets::chromium::suite_run::{Verdict, counts, run_diff};
 
 const BACKOFF: &str = "source: extension\nsteps:\n  - sync.register: {reg: R1, tag: f}\n  - events: [{id: e1, type: sync, tag: f}]\n  - settle: {event: e1, outcome: reject}\n  - clock.advance: 4m\n  - clock.advance: 1m\n  - events: [{type: sync, tag: f, at: 5m}]\n";
 

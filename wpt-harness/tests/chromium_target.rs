@@ -11,10 +11,10 @@ use wpt_harness::policy::RunProfile;
 use wpt_harness::runner::{Status, run_subtest};
 use wpt_harness::scenario::load_str;
 use wpt_harness::suite::SuiteFile;
-use wpt_harness::target::Target;
-use wpt_harness::target::chromium::ChromiumTarget;
-use wpt_harness::target::chromium::screen::{needs, screen, without_internal_checks};
-use wpt_harness::target::chromium::suite_run::run_tests;
+use wpt_harness::targets::Target;
+use wpt_harness::targets::chromium::ChromiumTarget;
+use wpt_harness::targets::chromium::screen::{needs, screen, without_internal_checks};
+use wpt_harness::targets::chromium::suite_run::run_tests;
 
 fn scenario(steps: &str) -> wpt_harness::scenario::Scenario {
     load_str(&format!("source: extension\nsteps:\n{steps}"), Path::new("x.yaml"), "/x").unwrap()

@@ -8,9 +8,6 @@ use crate::store::StoreError;
 /// driver task is gone): the promise rejects with `UnknownError`.
 pub const SHUT_DOWN: DomError = DomError::new(DomErrorName::UnknownError, "Background Sync is shutting down.");
 
-/// What replies waiting for a failed commit are rejected with.
-pub(crate) const DISABLED: DomError = DomError::new(DomErrorName::UnknownError, "Background Sync is disabled.");
-
 /// Why an embedder-side driver call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -56,9 +56,10 @@
 //! 2. Take every input that is ready (up to [`DriverConfig::max_inputs_per_turn`]):
 //!    handle calls, event results from dispatcher tasks, finished commits.
 //!    Each is stamped with the clock's `now` when taken.
-//! 3. Drain [`Engine::poll_action`]: `Persist` goes into the next batch;
-//!    `Reply`, `Dispatch` and `Log` are held until every `Persist` emitted up
-//!    to the end of this drain is committed, then released in order.
+//! 3. Drain [`Engine::poll_action`] through the commit protocol
+//!    ([`crate::commit`]): `Persist` goes into the next batch; `Reply`,
+//!    `Dispatch` and `Log` queued after an uncommitted `Persist` are held
+//!    until it is committed, the others go out at once; all in order.
 //! 4. If no commit is in flight, commit the whole batch in **one**
 //!    [`Store::apply`] on tokio's blocking pool. Inputs keep arriving while it
 //!    runs; they form the next batch (group commit).
@@ -68,7 +69,7 @@
 //! # Guarantees
 //!
 //! - **Durable before acknowledged.** A page call resolves only after every
-//!   mutation the engine made up to and while handling it is committed.
+//!   mutation the engine queued before its reply is committed.
 //!   Events fire, and log records go out, on the same rule: nothing is fired
 //!   for a registration that is not on disk, and a log record never describes
 //!   a change the store has not seen.
@@ -76,7 +77,7 @@
 //!   one; at most one commit is in flight at a time, and mutations are applied
 //!   in the order the engine emitted them.
 //! - **Storage failure.** When a commit fails, the engine is told
-//!   ([`Engine::storage_failed`]): replies that waited for it, and every later
+//!   ([`Input::StorageFailed`](crate::Input::StorageFailed)): replies that waited for it, and every later
 //!   page call, reject with `UnknownError`; events in flight are cancelled and
 //!   nothing more is fired; the [`Delegate`] is told. A restart from the store
 //!   recovers what was acknowledged.
@@ -102,7 +103,6 @@ mod delegate;
 mod dispatcher;
 mod error;
 mod handle;
-mod ledger;
 mod task;
 mod wakeup;
 

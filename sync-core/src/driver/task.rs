@@ -8,15 +8,15 @@ use super::clock::Clock;
 use super::command::{Command, PageReply, Query};
 use super::delegate::{self, Delegate};
 use super::dispatcher::Dispatcher;
-use super::error::{DISABLED, DriverError};
-use super::ledger::{Effect, Ledger};
+use super::error::DriverError;
 use super::wakeup::{self, WakeupHint};
 use super::{DriverConfig, Stopped};
-use crate::action::{Action, Dispatch};
+use crate::action::Dispatch;
+use crate::commit::{Batch, CommitFailed, CommitQueue, Effect};
 use crate::engine::Engine;
 use crate::ids::{EventId, RequestId};
 use crate::log::LogRecord;
-use crate::store::{Mutation, Store, StoreError};
+use crate::store::{Store, StoreError};
 use std::collections::{BTreeSet, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ use tokio::time::Instant;
 struct CommitDone<S> {
     store: S,
     result: Result<(), StoreError>,
-    upto: u64,
+    batch: Batch,
 }
 
 /// An event whose dispatcher future is running.
@@ -55,7 +55,7 @@ pub(crate) struct Task<P: Policy, S: Store, D: Dispatcher> {
 /// The task's bookkeeping, apart from what it was built with.
 pub(crate) struct State<S> {
     replies: HashMap<RequestId, PageReply>,
-    ledger: Ledger,
+    commits: CommitQueue,
     commit: Option<JoinHandle<CommitDone<S>>>,
     commits_started: u64,
     events: JoinSet<EventOutcome>,
@@ -66,8 +66,6 @@ pub(crate) struct State<S> {
     stopping: bool,
     /// Every sender is gone or the channel was closed, and it is drained.
     inputs_done: bool,
-    /// A commit failed: persists are dropped from now on.
-    failed: bool,
     /// The store was lost with a cancelled commit.
     lost: Option<String>,
 }
@@ -76,7 +74,7 @@ impl<S> Default for State<S> {
     fn default() -> Self {
         State {
             replies: HashMap::new(),
-            ledger: Ledger::default(),
+            commits: CommitQueue::new(),
             commit: None,
             commits_started: 0,
             events: JoinSet::new(),
@@ -85,7 +83,6 @@ impl<S> Default for State<S> {
             deadlines: BTreeSet::new(),
             stopping: false,
             inputs_done: false,
-            failed: false,
             lost: None,
         }
     }
@@ -119,7 +116,7 @@ where
             self.gather_before_commit().await;
             self.start_commit();
             let st = &self.state;
-            if st.stopping && st.inputs_done && st.commit.is_none() && !st.ledger.has_batch() {
+            if st.stopping && st.inputs_done && st.commit.is_none() && !st.commits.has_batch() {
                 break;
             }
             // Stopping: no timers, so nothing counts as timed out while the task winds down.
@@ -165,7 +162,7 @@ where
     /// deliver their next calls into the same batch. Yields at most
     /// `commit_yields` times and stops as soon as a yield brings nothing.
     async fn gather_before_commit(&mut self) {
-        if self.state.commit.is_some() || !self.state.ledger.has_batch() || self.state.stopping {
+        if self.state.commit.is_some() || !self.state.commits.has_batch() || self.state.stopping {
             return;
         }
         for _ in 0..self.config.commit_yields {
@@ -278,37 +275,18 @@ where
         self.state.deadlines.clear();
     }
 
-    /// Drains the engine. Effects wait for every persist of the drain, not
-    /// only those before them: the engine may log a change before persisting
-    /// it, and all of them land in the same commit anyway.
+    /// Drains the engine through the commit protocol (`crate::commit`):
+    /// persists join the next batch, effects queued after an uncommitted
+    /// persist wait for it, the others go out now.
     fn drain_actions(&mut self) {
-        let mut effects = Vec::new();
-        while let Some(action) = self.engine.poll_action() {
-            match action {
-                Action::Persist(m) => self.persist(m),
-                Action::Reply { request, result } => effects.push(Effect::Reply(request, result)),
-                Action::Dispatch(d) => effects.push(Effect::Dispatch(d)),
-                Action::Log(record) => effects.push(Effect::Log(record)),
-            }
+        for effect in self.state.commits.absorb(&mut self.engine) {
+            self.deliver(effect);
         }
-        for effect in effects {
-            if let Some(effect) = self.state.ledger.effect(effect) {
-                self.deliver(effect);
-            }
-        }
-    }
-
-    fn persist(&mut self, m: Mutation) {
-        if self.state.failed {
-            tracing::warn!("the store failed earlier; a mutation is not written");
-            return;
-        }
-        self.state.ledger.persist(m);
     }
 
     fn deliver(&mut self, effect: Effect) {
         match effect {
-            Effect::Reply(request, result) => match self.state.replies.remove(&request) {
+            Effect::Reply { request, result } => match self.state.replies.remove(&request) {
                 // The caller may have stopped waiting: that is fine.
                 Some(reply) => {
                     let _ = reply.send(result);
@@ -325,7 +303,7 @@ where
     }
 
     fn spawn_dispatch(&mut self, d: Dispatch) {
-        if self.state.stopping || self.state.failed {
+        if self.state.stopping {
             // Not fired: the registration is pending again at the next start.
             return;
         }
@@ -367,54 +345,51 @@ where
     }
 
     fn start_commit(&mut self) {
-        if self.state.commit.is_some() || !self.state.ledger.has_batch() {
+        if self.store.is_none() {
             return;
         }
+        let Some(batch) = self.state.commits.next_batch() else { return };
         let Some(mut store) = self.store.take() else { return };
-        let (batch, upto) = self.state.ledger.take_batch();
         self.state.commits_started += 1;
         self.state.commit = Some(tokio::task::spawn_blocking(move || {
-            let result = std::panic::catch_unwind(AssertUnwindSafe(|| store.apply(&batch)))
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| batch.write(&mut store)))
                 .unwrap_or_else(|_| Err(StoreError::Io("the store panicked while committing".to_owned())));
-            CommitDone { store, result, upto }
+            CommitDone { store, result, batch }
         }));
     }
 
     fn on_commit(&mut self, done: Result<CommitDone<S>, JoinError>) {
-        let (result, upto) = match done {
-            Ok(CommitDone { store, result, upto }) => {
+        let outcome = match done {
+            Ok(CommitDone { store, result, batch }) => {
                 self.store = Some(store);
-                (result, upto)
+                self.state.commits.finish(&mut self.engine, batch, result)
             }
             Err(e) => {
                 self.state.lost = Some(e.to_string());
-                (Err(StoreError::Io(format!("the commit task did not finish: {e}"))), 0)
+                let error = StoreError::Io(format!("the commit task did not finish: {e}"));
+                Err(self.state.commits.fail(&mut self.engine, error))
             }
         };
-        match result {
-            Ok(()) => {
-                for effect in self.state.ledger.committed(upto) {
+        match outcome {
+            Ok(effects) => {
+                for effect in effects {
                     self.deliver(effect);
                 }
             }
-            Err(error) => self.on_storage_failure(error),
+            Err(failed) => self.on_storage_failure(failed),
         }
     }
 
-    /// A commit failed: the engine disables itself, replies that waited for
-    /// the commit reject with `UnknownError`, and nothing more is dispatched.
-    fn on_storage_failure(&mut self, error: StoreError) {
+    /// A commit failed: the protocol disabled the engine and turned the held
+    /// replies into `UnknownError` rejections; events in flight are cancelled
+    /// and nothing more is dispatched.
+    fn on_storage_failure(&mut self, failed: CommitFailed) {
+        let CommitFailed { error, effects } = failed;
         tracing::error!(%error, "commit failed; background sync is disabled until restart");
-        self.engine.storage_failed(self.clock.now(), &error.to_string());
-        self.state.failed = true;
         self.cancel_events();
         self.delegate.notify_storage_failed(&error);
-        for effect in self.state.ledger.failed() {
-            match effect {
-                Effect::Reply(request, _) => self.deliver(Effect::Reply(request, Err(DISABLED))),
-                Effect::Dispatch(_) => {}
-                log @ Effect::Log(_) => self.deliver(log),
-            }
+        for effect in effects {
+            self.deliver(effect);
         }
     }
 }

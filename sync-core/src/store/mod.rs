@@ -5,13 +5,11 @@
 //! driver applies batches of them. A batch lands whole or not at all.
 
 mod faulty;
-pub mod group_commit;
 mod memory;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
 pub use faulty::{Fault, FaultyStore};
-pub use group_commit::{CommitFailed, PendingCommit, drain_committed};
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;

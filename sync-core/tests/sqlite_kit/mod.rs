@@ -4,9 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use sync_core::store::{
-    Snapshot, SqliteStore, Store, StoredOrigin, StoredPeriodic, StoredPhase, StoredRegistration, drain_committed,
-};
+use sync_core::commit::drain_committed;
+use sync_core::store::{Snapshot, SqliteStore, Store, StoredOrigin, StoredPeriodic, StoredPhase, StoredRegistration};
 use sync_core::{Action, Caller, ClientId, Engine, Origin, RegistrationKey, RegistrationState, RequestId, SwRegId};
 use sync_policy::{
     ConfigurablePolicy, Engagement, FrameType, Millis, PermissionName, PermissionState, PolicyConfig, SyncKind,
@@ -111,13 +110,14 @@ impl<S: Store> Rig<S> {
 
     /// One group-commit drain; returns what it released.
     pub fn drain(&mut self) -> Vec<Action> {
-        let out = match drain_committed(&mut self.engine, &mut self.store) {
-            Ok(actions) => actions,
+        let effects = match drain_committed(&mut self.engine, &mut self.store) {
+            Ok(effects) => effects,
             Err(failed) => {
                 self.failed.get_or_insert(failed.error);
-                failed.actions
+                failed.effects
             }
         };
+        let out: Vec<Action> = effects.into_iter().map(Action::from).collect();
         self.released.extend(out.iter().cloned());
         out
     }

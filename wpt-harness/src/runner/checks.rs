@@ -1,18 +1,14 @@
 //! Comparing what a target did with what a scenario expects.
 
 use super::{StepResult, Stop, show_spec};
-use crate::scenario::{CallExpect, EventSpec, ExplainExpect, JsValue, LogSpec, SettleError, ShapeSpec};
-use crate::target::{InterfaceShape, LogEntry, ObservedDispatch, Refusal, Reply, TargetError};
+use crate::scenario::{CallExpect, EventSpec, ExplainExpect, ExplainReason, JsValue, LogSpec, SettleError, ShapeSpec};
+use crate::targets::{InterfaceShape, LogEntry, ObservedDispatch, Refusal, Reply, TargetError};
 use crate::timeline::{format_time, show_tag};
 use std::collections::BTreeMap;
 use sync_core::{Explanation, SwRegId};
-use sync_policy::{Blocker, SyncKind, WaitReason};
 
 fn show_observed(d: &ObservedDispatch, names: &BTreeMap<SwRegId, String>) -> String {
-    let mut s = match d.kind {
-        SyncKind::OneOff => "sync".to_string(),
-        SyncKind::Periodic => "periodicsync".to_string(),
-    };
+    let mut s = d.kind.event_name().to_string();
     s.push(' ');
     s.push_str(&show_tag(&d.tag));
     if let Some(lc) = d.last_chance {
@@ -244,43 +240,21 @@ pub(super) fn settle_result(event: &str, result: Result<(), TargetError>, expect
     }
 }
 
-/// The scenario name of an explanation: (reason, until, reregistered).
-pub(super) fn explanation_parts(e: &Explanation) -> (&'static str, Option<sync_policy::Timestamp>, Option<bool>) {
+/// The time an explanation waits for, and whether a firing one was re-registered.
+fn explanation_details(e: &Explanation) -> (Option<sync_policy::Timestamp>, Option<bool>) {
     match e {
-        Explanation::NotRegistered => ("not-registered", None, None),
-        Explanation::Disabled => ("disabled", None, None),
-        Explanation::Ready => ("ready", None, None),
-        Explanation::Firing { reregistered, .. } => ("firing", None, Some(*reregistered)),
-        Explanation::WaitingUntil { at, reason } => (
-            match reason {
-                WaitReason::BackOff => "back-off",
-                WaitReason::PeriodicInterval => "periodic-interval",
-                WaitReason::OriginGap => "origin-gap",
-                WaitReason::AcrossOriginsRound => "across-origins-round",
-            },
-            Some(*at),
-            None,
-        ),
-        Explanation::Blocked(b) => (
-            match b {
-                Blocker::Offline => "offline",
-                Blocker::WorkerOffline => "worker-offline",
-                Blocker::Metered => "metered",
-                Blocker::BatterySaver => "battery-saver",
-                Blocker::LowBattery => "low-battery",
-                Blocker::NotCharging => "not-charging",
-                Blocker::NoEngagement => "no-engagement",
-                Blocker::PermissionDenied => "permission-denied",
-            },
-            None,
-            None,
-        ),
+        Explanation::WaitingUntil { at, .. } => (Some(*at), None),
+        Explanation::Firing { reregistered, .. } => (None, Some(*reregistered)),
+        Explanation::NotRegistered | Explanation::Disabled | Explanation::Ready | Explanation::Blocked(_) => {
+            (None, None)
+        }
     }
 }
 
 /// Checks an explanation.
 pub(super) fn explain(expect: &ExplainExpect, got: &Explanation) -> StepResult {
-    let (reason, until, rereg) = explanation_parts(got);
+    let reason = ExplainReason::of(got);
+    let (until, rereg) = explanation_details(got);
     let until_v = until.map(|t| t.saturating_since(super::EPOCH));
     let ok = reason == expect.reason
         && expect.until.is_none_or(|u| Some(u) == until_v)
@@ -288,14 +262,14 @@ pub(super) fn explain(expect: &ExplainExpect, got: &Explanation) -> StepResult {
     if ok {
         return Ok(());
     }
-    let mut got_text = reason.to_string();
+    let mut got_text = reason.name();
     if let Some(u) = until_v {
         got_text.push_str(&format!(" until {}", format_time(u)));
     }
     if let Some(r) = rereg {
         got_text.push_str(&format!(" (reregistered: {r})"));
     }
-    let mut want = expect.reason.clone();
+    let mut want = expect.reason.name();
     if let Some(u) = expect.until {
         want.push_str(&format!(" until {}", format_time(u)));
     }

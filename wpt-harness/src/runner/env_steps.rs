@@ -1,20 +1,28 @@
-//! Steps that call the page-side API or change the environment, and the
-//! checks that ask the target directly (explain, invariants, binding shape).
+//! Steps that feed the target an input (page calls, environment, lifecycle,
+//! DevTools controls) and the checks that ask the target directly (explain,
+//! permission query, invariants, binding shape). Each maps its scenario step
+//! to a `sync_core::Input` (or one of the few [`TargetInput`]s around it).
 
 use super::{Run, StepResult, Stop, checks};
-use crate::scenario::{Action, Call, CallExpect, CallerSpec, DispatchNowExpect, PowerChange};
-use crate::target::{Reply, TargetError};
-use crate::timeline::{Mark, show_tag};
-use sync_core::RegistrationKey;
-use sync_policy::{PermissionState, SyncKind};
+use crate::scenario::{
+    Call, CallExpect, CallerSpec, ClientDecl, ConstructExpect, DispatchNowExpect, ExplainExpect, JsValue, PowerChange,
+    ShapeSpec, WorkerDecl, WorkerState,
+};
+use crate::targets::{Outcome, TargetError, TargetInput};
+use crate::timeline::{Mark, format_time, show_tag};
+use crate::vocabulary::name_of;
+use sync_core::{Input, RegistrationKey};
+use sync_policy::{Engagement, Millis, NetworkState, PermissionName, PermissionState, SyncKind};
 
-fn state_name(s: PermissionState) -> &'static str {
-    match s {
-        PermissionState::Granted => "granted",
-        PermissionState::Denied => "denied",
-        PermissionState::Prompt => "prompt",
-        PermissionState::Unset => "unset",
-    }
+/// A lifecycle step on a named registration.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Lifecycle {
+    /// `sw.activate`.
+    Activate,
+    /// `sw.unregister`.
+    Unregister,
+    /// `sw.terminate`.
+    Terminate,
 }
 
 impl Run<'_> {
@@ -26,16 +34,27 @@ impl Run<'_> {
         expect: Option<&CallExpect>,
     ) -> StepResult {
         let (caller, sw) = self.caller(from, reg)?;
-        let reply = self.target.call(caller, sw, call)?;
+        let input = match call.clone() {
+            Call::SyncRegister { tag } => TargetInput::Engine(Input::Register { caller, sw, tag }),
+            Call::GetTags { kind } => TargetInput::Engine(Input::GetTags { caller, sw, kind }),
+            Call::PeriodicRegister { tag, min_interval } => {
+                TargetInput::PeriodicRegister { caller, sw, tag, min_interval }
+            }
+            Call::PeriodicUnregister { tag } => TargetInput::Engine(Input::UnregisterPeriodic { caller, sw, tag }),
+        };
+        let reply = match self.target.apply(input)? {
+            Outcome::Reply(reply) => reply,
+            Outcome::Applied => return Err(Stop::Error("the target answered a page call without a reply".into())),
+        };
         self.collect();
         match (call, &reply) {
-            (Call::SyncRegister { tag }, Reply::Rejected { name, .. }) => {
+            (Call::SyncRegister { tag }, crate::targets::Reply::Rejected { name, .. }) => {
                 self.mark(Some((SyncKind::OneOff, tag.clone())), Mark::Rejected, format!("register rejected: {name}"))
             }
-            (Call::PeriodicRegister { tag, .. }, Reply::Rejected { name, .. }) => {
+            (Call::PeriodicRegister { tag, .. }, crate::targets::Reply::Rejected { name, .. }) => {
                 self.mark(Some((SyncKind::Periodic, tag.clone())), Mark::Rejected, format!("register rejected: {name}"))
             }
-            (Call::PeriodicUnregister { tag }, Reply::Resolved) => {
+            (Call::PeriodicUnregister { tag }, crate::targets::Reply::Resolved) => {
                 self.mark(Some((SyncKind::Periodic, tag.clone())), Mark::Info, "unregister() resolved")
             }
             _ => {}
@@ -52,7 +71,32 @@ impl Run<'_> {
         RegistrationKey::new(sw, kind, tag)
     }
 
-    fn apply_power(&mut self, change: &PowerChange) -> StepResult {
+    pub(super) fn client_open_step(&mut self, c: &ClientDecl) -> StepResult {
+        self.open_client(c)?;
+        self.mark(None, Mark::Environment, format!("window {} opened", c.name));
+        Ok(())
+    }
+
+    pub(super) fn client_close_step(&mut self, name: &str) -> StepResult {
+        let (id, _) = *self.clients.get(name).ok_or_else(|| Stop::Error(format!("unknown client {name:?}")))?;
+        self.input(Input::ClientClosed(id))?;
+        self.client_order.retain(|n| n != name);
+        self.mark(None, Mark::Environment, format!("window {name} closed"));
+        Ok(())
+    }
+
+    pub(super) fn network_step(&mut self, n: NetworkState) -> StepResult {
+        self.input(Input::Network(n))?;
+        let label = match (n.online, n.metered) {
+            (false, _) => "offline",
+            (true, true) => "online (metered)",
+            (true, false) => "online",
+        };
+        self.mark(None, Mark::Network, label);
+        Ok(())
+    }
+
+    pub(super) fn power_step(&mut self, change: &PowerChange) -> StepResult {
         if let Some(v) = change.battery_saver {
             self.power.battery_saver = v;
         }
@@ -62,7 +106,7 @@ impl Run<'_> {
         if let Some(v) = change.battery_percent {
             self.power.battery_percent = v;
         }
-        self.target.set_power(self.power)?;
+        self.input(Input::Power(self.power))?;
         let p = self.power;
         let level = p.battery_percent.map(|l| format!(", {l}%")).unwrap_or_default();
         self.mark(
@@ -77,134 +121,129 @@ impl Run<'_> {
         Ok(())
     }
 
-    pub(super) fn env_step(&mut self, action: &Action) -> StepResult {
-        match action {
-            Action::ClientOpen(c) => {
-                self.open_client(c)?;
-                self.mark(None, Mark::Environment, format!("window {} opened", c.name));
-            }
-            Action::ClientClose(name) => {
-                let (id, _) = *self.clients.get(name).ok_or_else(|| Stop::Error(format!("unknown client {name:?}")))?;
-                self.target.close_client(id)?;
-                self.client_order.retain(|n| n != name);
-                self.mark(None, Mark::Environment, format!("window {name} closed"));
-            }
-            Action::Network(change) => {
-                let n = change.0;
-                self.target.set_network(n)?;
-                let label = match (n.online, n.metered) {
-                    (false, _) => "offline",
-                    (true, true) => "online (metered)",
-                    (true, false) => "online",
-                };
-                self.mark(None, Mark::Network, label);
-            }
-            Action::Power(change) => self.apply_power(change)?,
-            Action::PermissionSet { origin, name, state } => {
-                self.target.set_permission(origin, *name, *state)?;
-                self.mark(None, Mark::Environment, format!("{name:?} {} for {origin}", state_name(*state)));
-            }
-            Action::PermissionQuery { origin, name, expect } => {
-                let got = self.target.query_permission(origin, *name)?;
-                if !expect.contains(&got) {
-                    let want: Vec<&str> = expect.iter().map(|s| state_name(*s)).collect();
-                    return Err(Stop::Fail(format!(
-                        "permission state is {}, expected one of {want:?}",
-                        state_name(got)
-                    )));
-                }
-            }
-            Action::EngagementSet { origin, level } => {
-                self.target.set_engagement(origin, *level)?;
-                self.mark(None, Mark::Environment, format!("engagement {level:?} for {origin}"));
-            }
-            Action::EmulateOffline { reg, offline } => {
-                let sw = self.known_worker(reg)?;
-                self.target.emulate_offline(sw, *offline)?;
-                let what = if *offline { "offline" } else { "online" };
-                self.mark(None, Mark::Network, format!("{reg} emulated {what}"));
-            }
-            Action::SwActivate(reg) => {
-                let sw = self.known_worker(reg)?;
-                self.target.activate_worker(sw)?;
-                self.mark(None, Mark::Environment, format!("{reg} activated"));
-            }
-            Action::SwUnregister(reg) => {
-                let sw = self.known_worker(reg)?;
-                self.target.unregister_worker(sw)?;
-                self.mark(None, Mark::Environment, format!("{reg} unregistered"));
-            }
-            Action::SwTerminate(reg) => {
-                let sw = self.known_worker(reg)?;
-                self.target.terminate_worker(sw)?;
-                self.mark(None, Mark::Environment, format!("{reg} terminated"));
-            }
-            Action::SwInstall(w) => {
-                let sw = self.fresh_worker(&w.name, &w.origin);
-                let active = w.state == crate::scenario::WorkerState::Active;
-                self.target.add_worker(sw, &w.origin, active)?;
-                let what = if active { "installed and active" } else { "installing" };
-                self.mark(None, Mark::Environment, format!("{} {what}", w.name));
-            }
-            Action::OriginClear(origin) => {
-                self.target.clear_origin(origin)?;
-                self.mark(None, Mark::Environment, format!("site data of {origin} cleared"));
-            }
-            Action::Restart(downtime) => {
-                let back = self.target.now().saturating_add(*downtime);
-                self.target.restart(back)?;
-                // Events in flight died with the old process.
-                self.events.clear();
-                let label = if downtime.0 == 0 {
-                    "user agent restarted".to_string()
-                } else {
-                    format!("user agent restarted after {} down", crate::timeline::format_time(*downtime))
-                };
-                self.mark(None, Mark::Environment, label);
-            }
-            Action::StorageFail => {
-                self.target.fail_storage()?;
-                self.events.clear();
-                self.mark(None, Mark::Environment, "storage failed");
-            }
-            Action::DispatchNow { reg, kind, tag, expect } => {
-                let key = self.key(reg, *kind, tag);
-                let result = self.target.dispatch_now(&key);
-                self.mark(Some((*kind, tag.clone())), Mark::Info, "dispatch now");
-                match (result, expect) {
-                    (Ok(()), DispatchNowExpect::Ok) => {}
-                    (Err(TargetError::Refused { kind, .. }), DispatchNowExpect::Error(want)) if kind.name() == want => {
-                    }
-                    (Err(TargetError::NotObservable(m)), _) => return Err(Stop::NotRun(m)),
-                    (got, want) => {
-                        return Err(Stop::Fail(format!(
-                            "dispatch now of {}: expected {want:?}, got {got:?}",
-                            show_tag(tag)
-                        )));
-                    }
-                }
-            }
-            Action::Explain { reg, kind, tag, expect } => {
-                let key = self.key(reg, *kind, tag);
-                let got = self.target.explain(&key)?;
-                checks::explain(expect, &got)?;
-            }
-            Action::AssertInvariants => {
-                let violations = self.target.check_invariants()?;
-                if !violations.is_empty() {
-                    return Err(Stop::Fail(format!("invariants violated: {}", violations.join("; "))));
-                }
-            }
-            Action::BindShape(spec) => {
-                let got = self.target.api_surface(&spec.interface)?;
-                checks::shape(spec, &got)?;
-            }
-            Action::BindConstruct { interface, args, expect } => {
-                let got = self.target.construct_event(interface, args)?;
-                checks::construct(expect, &got)?;
-            }
-            other => return Err(Stop::Error(format!("step `{}` is not handled here", other.keyword()))),
+    pub(super) fn permission_step(&mut self, origin: &str, name: PermissionName, state: PermissionState) -> StepResult {
+        self.input(Input::Permission { origin: origin.to_string(), name, state })?;
+        self.mark(None, Mark::Environment, format!("{name:?} {} for {origin}", name_of(state)));
+        Ok(())
+    }
+
+    pub(super) fn permission_query_step(
+        &mut self,
+        origin: &str,
+        name: PermissionName,
+        expect: &[PermissionState],
+    ) -> StepResult {
+        let got = self.target.query_permission(origin, name)?;
+        if !expect.contains(&got) {
+            let want: Vec<String> = expect.iter().map(|s| name_of(*s)).collect();
+            return Err(Stop::Fail(format!("permission state is {}, expected one of {want:?}", name_of(got))));
         }
         Ok(())
+    }
+
+    pub(super) fn engagement_step(&mut self, origin: &str, level: Engagement) -> StepResult {
+        self.input(Input::Engagement { origin: origin.to_string(), level })?;
+        self.mark(None, Mark::Environment, format!("engagement {level:?} for {origin}"));
+        Ok(())
+    }
+
+    pub(super) fn worker_step(&mut self, reg: &str, step: Lifecycle) -> StepResult {
+        let sw = self.known_worker(reg)?;
+        let (input, what) = match step {
+            Lifecycle::Activate => (TargetInput::Engine(Input::WorkerActivated(sw)), "activated"),
+            Lifecycle::Unregister => (TargetInput::Engine(Input::WorkerUnregistered(sw)), "unregistered"),
+            Lifecycle::Terminate => (TargetInput::TerminateWorker(sw), "terminated"),
+        };
+        self.target.apply(input)?;
+        self.mark(None, Mark::Environment, format!("{reg} {what}"));
+        Ok(())
+    }
+
+    pub(super) fn install_step(&mut self, w: &WorkerDecl) -> StepResult {
+        let sw = self.fresh_worker(&w.name, &w.origin);
+        let active = w.state == WorkerState::Active;
+        self.input(Input::AddWorker { sw, origin: w.origin.clone(), active })?;
+        let what = if active { "installed and active" } else { "installing" };
+        self.mark(None, Mark::Environment, format!("{} {what}", w.name));
+        Ok(())
+    }
+
+    pub(super) fn origin_clear_step(&mut self, origin: &str) -> StepResult {
+        self.input(Input::OriginCleared(origin.to_string()))?;
+        self.mark(None, Mark::Environment, format!("site data of {origin} cleared"));
+        Ok(())
+    }
+
+    pub(super) fn restart_step(&mut self, downtime: Millis) -> StepResult {
+        let back = self.target.now().saturating_add(downtime);
+        self.target.apply(TargetInput::Restart(back))?;
+        // Events in flight died with the old process.
+        self.events.clear();
+        let label = if downtime.0 == 0 {
+            "user agent restarted".to_string()
+        } else {
+            format!("user agent restarted after {} down", format_time(downtime))
+        };
+        self.mark(None, Mark::Environment, label);
+        Ok(())
+    }
+
+    pub(super) fn storage_fail_step(&mut self) -> StepResult {
+        self.input(Input::StorageFailed { reason: "injected by the scenario".into() })?;
+        self.events.clear();
+        self.mark(None, Mark::Environment, "storage failed");
+        Ok(())
+    }
+
+    pub(super) fn emulate_offline_step(&mut self, reg: &str, offline: bool) -> StepResult {
+        let sw = self.known_worker(reg)?;
+        self.input(Input::EmulateOffline { sw, offline })?;
+        let what = if offline { "offline" } else { "online" };
+        self.mark(None, Mark::Network, format!("{reg} emulated {what}"));
+        Ok(())
+    }
+
+    pub(super) fn dispatch_now_step(
+        &mut self,
+        reg: &str,
+        kind: SyncKind,
+        tag: &str,
+        expect: &DispatchNowExpect,
+    ) -> StepResult {
+        let key = self.key(reg, kind, tag);
+        let result = self.target.apply(TargetInput::Engine(Input::DispatchNow(key)));
+        self.mark(Some((kind, tag.to_string())), Mark::Info, "dispatch now");
+        match (result, expect) {
+            (Ok(_), DispatchNowExpect::Ok) => Ok(()),
+            (Err(TargetError::Refused { kind, .. }), DispatchNowExpect::Error(want)) if kind == *want => Ok(()),
+            (Err(TargetError::NotObservable(m)), _) => Err(Stop::NotRun(m)),
+            (got, want) => {
+                Err(Stop::Fail(format!("dispatch now of {}: expected {want:?}, got {got:?}", show_tag(tag))))
+            }
+        }
+    }
+
+    pub(super) fn explain_step(&mut self, reg: &str, kind: SyncKind, tag: &str, expect: &ExplainExpect) -> StepResult {
+        let key = self.key(reg, kind, tag);
+        let got = self.target.explain(&key)?;
+        checks::explain(expect, &got)
+    }
+
+    pub(super) fn invariants_step(&mut self) -> StepResult {
+        let violations = self.target.check_invariants()?;
+        if !violations.is_empty() {
+            return Err(Stop::Fail(format!("invariants violated: {}", violations.join("; "))));
+        }
+        Ok(())
+    }
+
+    pub(super) fn shape_step(&mut self, spec: &ShapeSpec) -> StepResult {
+        let got = self.target.api_surface(&spec.interface)?;
+        checks::shape(spec, &got)
+    }
+
+    pub(super) fn construct_step(&mut self, interface: &str, args: &[JsValue], expect: &ConstructExpect) -> StepResult {
+        let got = self.target.construct_event(interface, args)?;
+        checks::construct(expect, &got)
     }
 }

@@ -13,11 +13,13 @@
 mod checks;
 mod env_steps;
 
+use env_steps::Lifecycle;
+
 use crate::scenario::{Action, CallerSpec, EventSpec, Initial, Scenario, Settlement, Step, Subtest, WorkerState};
-use crate::target::{EventHandle, LogEntry, Observation, ObservedDispatch, Setup, Target, TargetError};
+use crate::targets::{LogEntry, Observation, ObservedDispatch, Outcome, Setup, Target, TargetError, TargetInput};
 use crate::timeline::{Entry, Mark, format_time, show_tag};
 use std::collections::BTreeMap;
-use sync_core::{Caller, ClientId, SwRegId};
+use sync_core::{Caller, ClientId, EventId, Input, LogEvent, SwRegId};
 use sync_policy::{EventOutcome, Millis, PolicyConfig, PowerState, SyncKind, Timestamp};
 
 /// The wall-clock instant of virtual time 0.
@@ -85,12 +87,6 @@ impl From<TargetError> for Stop {
 
 pub(crate) type StepResult = Result<(), Stop>;
 
-/// An event the scenario named.
-#[derive(Clone, Copy, Debug)]
-struct NamedEvent {
-    handle: EventHandle,
-}
-
 /// The state of one subtest run.
 pub(crate) struct Run<'a> {
     target: &'a mut dyn Target,
@@ -100,10 +96,11 @@ pub(crate) struct Run<'a> {
     client_order: Vec<String>,
     next_sw: u64,
     next_client: u64,
-    events: BTreeMap<String, NamedEvent>,
+    /// Events the scenario named with an `id`.
+    events: BTreeMap<String, EventId>,
     pending: Vec<ObservedDispatch>,
     /// The timeline lane of every event dispatched so far.
-    lanes: BTreeMap<EventHandle, (SyncKind, String)>,
+    lanes: BTreeMap<EventId, (SyncKind, String)>,
     logs: Vec<LogEntry>,
     power: PowerState,
     timeline: Vec<Entry>,
@@ -173,7 +170,7 @@ impl Run<'_> {
                     };
                     let at = d.at.saturating_since(EPOCH);
                     self.timeline.push(Entry { at, lane: Some((d.kind, d.tag.clone())), mark: Mark::Dispatch, label });
-                    self.lanes.insert(d.handle, (d.kind, d.tag.clone()));
+                    self.lanes.insert(d.event, (d.kind, d.tag.clone()));
                     self.pending.push(d);
                 }
                 Observation::Log(l) => {
@@ -190,12 +187,22 @@ impl Run<'_> {
             Some(Ok(ms)) => format_time(Millis(ms)),
             _ => v.unwrap_or_else(|| "?".into()),
         };
-        let (mark, label) = match l.name.as_str() {
-            "Registered sync" => (Mark::Register, "registered".to_string()),
-            "Registered periodicsync" => {
+        // Records are named as sync-core's LogEvent names them (Chromium's names).
+        const MARKED: [LogEvent; 6] = [
+            LogEvent::Registered,
+            LogEvent::EventFailed,
+            LogEvent::SyncCompleted,
+            LogEvent::EventCompleted,
+            LogEvent::Unregistered,
+            LogEvent::Reregistered,
+        ];
+        let Some(event) = MARKED.into_iter().find(|e| e.name(l.kind) == l.name) else { return };
+        let (mark, label) = match event {
+            LogEvent::Registered if l.kind == SyncKind::Periodic => {
                 (Mark::Register, format!("registered (minInterval {})", meta("minInterval").unwrap_or_default()))
             }
-            "sync event failed" | "periodicsync event failed" => (
+            LogEvent::Registered => (Mark::Register, "registered".to_string()),
+            LogEvent::EventFailed => (
                 Mark::Failure,
                 format!(
                     "failed ({}), next attempt in {}",
@@ -203,21 +210,25 @@ impl Run<'_> {
                     delay(meta("Next Attempt Delay (ms)"))
                 ),
             ),
-            "Sync completed" => {
+            LogEvent::SyncCompleted => {
                 let status = meta("Status").unwrap_or_default();
                 let mark = if status == "succeeded" { Mark::Completed } else { Mark::GaveUp };
                 (mark, format!("completed: {status}"))
             }
-            "periodicsync event completed" | "sync event completed" => {
+            LogEvent::EventCompleted => {
                 (Mark::Completed, format!("completed, next in {}", delay(meta("Next Attempt Delay (ms)"))))
             }
-            "Unregistered periodicsync" => (Mark::Removed, "unregistered".to_string()),
-            "Registration removed" => (Mark::Removed, format!("removed: {}", meta("Reason").unwrap_or_default())),
-            "Sync event reregistered" => (Mark::Info, "re-registered while firing: runs again".to_string()),
+            LogEvent::Unregistered => (Mark::Removed, "unregistered".to_string()),
+            LogEvent::Reregistered => (Mark::Info, "re-registered while firing: runs again".to_string()),
             _ => return,
         };
         let at = l.at.saturating_since(EPOCH);
         self.timeline.push(Entry { at, lane: Some((l.kind, l.tag.clone())), mark, label });
+    }
+
+    /// Feeds one engine input to the target.
+    fn input(&mut self, input: Input) -> Result<Outcome, Stop> {
+        Ok(self.target.apply(TargetInput::Engine(input))?)
     }
 
     fn set_up(&mut self, initial: &Initial) -> StepResult {
@@ -227,28 +238,28 @@ impl Run<'_> {
                 continue;
             }
             let sw = self.fresh_worker(&w.name, &w.origin);
-            self.target.add_worker(sw, &w.origin, w.state == WorkerState::Active)?;
+            self.input(Input::AddWorker { sw, origin: w.origin.clone(), active: w.state == WorkerState::Active })?;
         }
         for c in &initial.clients {
             self.open_client(c)?;
         }
         for (origin, name, state) in &initial.permissions {
             if *state != sync_policy::PermissionState::Unset {
-                self.target.set_permission(origin, *name, *state)?;
+                self.input(Input::Permission { origin: origin.clone(), name: *name, state: *state })?;
             }
         }
         for (origin, level) in &initial.engagement {
-            self.target.set_engagement(origin, *level)?;
+            self.input(Input::Engagement { origin: origin.clone(), level: *level })?;
         }
         if initial.network != sync_policy::NetworkState::default() {
-            self.target.set_network(initial.network)?;
+            self.input(Input::Network(initial.network))?;
         }
         if initial.power != PowerState::default() {
-            self.target.set_power(initial.power)?;
+            self.input(Input::Power(initial.power))?;
         }
         for w in &initial.offline_workers {
             let sw = self.known_worker(w)?;
-            self.target.emulate_offline(sw, true)?;
+            self.input(Input::EmulateOffline { sw, offline: true })?;
         }
         self.collect();
         Ok(())
@@ -276,7 +287,7 @@ impl Run<'_> {
     fn open_client(&mut self, c: &crate::scenario::ClientDecl) -> StepResult {
         let id = ClientId(self.next_client);
         self.next_client += 1;
-        self.target.open_client(id, &c.origin, c.frame)?;
+        self.input(Input::ClientOpened { client: id, origin: c.origin.clone(), frame: c.frame })?;
         self.clients.insert(c.name.clone(), (id, c.origin.clone()));
         self.client_order.retain(|n| n != &c.name);
         self.client_order.push(c.name.clone());
@@ -330,9 +341,32 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// One step. The match names every step kind, so a new one does not
+    /// compile until it is handled here.
     fn step(&mut self, action: &Action) -> StepResult {
         match action {
+            // Page calls.
             Action::Call { call, reg, from, expect } => self.call_step(call, reg, from, expect.as_ref()),
+            // Environment.
+            Action::ClientOpen(c) => self.client_open_step(c),
+            Action::ClientClose(name) => self.client_close_step(name),
+            Action::Network(change) => self.network_step(change.0),
+            Action::Power(change) => self.power_step(change),
+            Action::PermissionSet { origin, name, state } => self.permission_step(origin, *name, *state),
+            Action::PermissionQuery { origin, name, expect } => self.permission_query_step(origin, *name, expect),
+            Action::EngagementSet { origin, level } => self.engagement_step(origin, *level),
+            // Lifecycle.
+            Action::SwActivate(reg) => self.worker_step(reg, Lifecycle::Activate),
+            Action::SwUnregister(reg) => self.worker_step(reg, Lifecycle::Unregister),
+            Action::SwTerminate(reg) => self.worker_step(reg, Lifecycle::Terminate),
+            Action::SwInstall(w) => self.install_step(w),
+            Action::OriginClear(origin) => self.origin_clear_step(origin),
+            Action::Restart(downtime) => self.restart_step(*downtime),
+            Action::StorageFail => self.storage_fail_step(),
+            // DevTools.
+            Action::EmulateOffline { reg, offline } => self.emulate_offline_step(reg, *offline),
+            Action::DispatchNow { reg, kind, tag, expect } => self.dispatch_now_step(reg, *kind, tag, expect),
+            // Time.
             Action::Advance(span) => {
                 let to = self.target.now().saturating_add(*span);
                 self.advance(to)
@@ -344,31 +378,38 @@ impl Run<'_> {
                 }
                 self.advance(to)
             }
+            // Events and their outcomes.
             Action::Events { expected, strict } => self.events_step(expected, *strict),
             Action::Settle { event, how, expect_error } => self.settle_step(event, *how, *expect_error),
-            Action::ExpectSequence(entries) => {
-                for (spec, how) in entries {
-                    let at = EPOCH.saturating_add(spec.at.unwrap_or(Millis::ZERO));
-                    if at < self.target.now() {
-                        return Err(Stop::Error(format!("expect_sequence time {} is in the past", show_at(spec))));
-                    }
-                    self.advance(at)?;
-                    self.collect();
-                    let handles = self.check_events(std::slice::from_ref(spec), true)?;
-                    if let (Settlement::Outcome(outcome), Some(h)) = (how, handles.first()) {
-                        self.settle(*h, *outcome, &format!("{} at {}", show_spec(spec), show_at(spec)))?;
-                    }
-                }
-                Ok(())
-            }
+            Action::ExpectSequence(entries) => self.sequence_step(entries),
+            // Checks.
             Action::Logs { expected, contains, strict } => {
                 self.collect();
                 let logs = std::mem::take(&mut self.logs);
                 checks::logs(expected, &logs, *contains, *strict).map_err(Stop::Fail)
             }
+            Action::Explain { reg, kind, tag, expect } => self.explain_step(reg, *kind, tag, expect),
+            Action::AssertInvariants => self.invariants_step(),
+            Action::BindShape(spec) => self.shape_step(spec),
+            Action::BindConstruct { interface, args, expect } => self.construct_step(interface, args, expect),
             Action::Note(_) => Ok(()),
-            other => self.env_step(other),
         }
+    }
+
+    fn sequence_step(&mut self, entries: &[(EventSpec, Settlement)]) -> StepResult {
+        for (spec, how) in entries {
+            let at = EPOCH.saturating_add(spec.at.unwrap_or(Millis::ZERO));
+            if at < self.target.now() {
+                return Err(Stop::Error(format!("expect_sequence time {} is in the past", show_at(spec))));
+            }
+            self.advance(at)?;
+            self.collect();
+            let handles = self.check_events(std::slice::from_ref(spec), true)?;
+            if let (Settlement::Outcome(outcome), Some(h)) = (how, handles.first()) {
+                self.settle(*h, *outcome, &format!("{} at {}", show_spec(spec), show_at(spec)))?;
+            }
+        }
+        Ok(())
     }
 
     /// Advances the clock to `to`, waking the target at every wake-up on the way.
@@ -401,7 +442,7 @@ impl Run<'_> {
         self.collect();
         let handles = self.check_events(expected, strict)?;
         // Events listed without an id are settled `fulfil` right after the check, in dispatch order.
-        let mut auto: Vec<(EventHandle, String)> = expected
+        let mut auto: Vec<(EventId, String)> = expected
             .iter()
             .zip(&handles)
             .filter(|(spec, _)| spec.id.is_none())
@@ -416,29 +457,30 @@ impl Run<'_> {
 
     /// Compares the dispatches since the last check with `expected`, binds ids,
     /// and returns the handle matched to each expected entry.
-    fn check_events(&mut self, expected: &[EventSpec], strict: bool) -> Result<Vec<EventHandle>, Stop> {
+    fn check_events(&mut self, expected: &[EventSpec], strict: bool) -> Result<Vec<EventId>, Stop> {
         let observed = std::mem::take(&mut self.pending);
         let names: BTreeMap<SwRegId, String> = self.workers.iter().map(|(n, (sw, _))| (*sw, n.clone())).collect();
         let resolve = |name: &str| self.workers.get(name).map(|(sw, _)| *sw);
         let matched = checks::events(expected, &observed, strict, &resolve, &names).map_err(Stop::Fail)?;
         let mut handles = Vec::with_capacity(expected.len());
         for (spec, idx) in expected.iter().zip(matched) {
-            let handle = observed[idx].handle;
+            let handle = observed[idx].event;
             if let Some(id) = &spec.id {
-                self.events.insert(id.clone(), NamedEvent { handle });
+                self.events.insert(id.clone(), handle);
             }
             handles.push(handle);
         }
         Ok(handles)
     }
 
-    fn settle(&mut self, handle: EventHandle, outcome: EventOutcome, what: &str) -> StepResult {
+    fn settle(&mut self, handle: EventId, outcome: EventOutcome, what: &str) -> StepResult {
         let lane = self.lanes.get(&handle).cloned();
         self.mark(lane, Mark::Settle, format!("settled: {}", outcome_name(outcome)));
-        self.target.settle(handle, outcome).map_err(|e| match e {
-            TargetError::NotObservable(m) => Stop::NotRun(m),
-            other => Stop::Fail(format!("settling {what} with {} failed: {other}", outcome_name(outcome))),
-        })
+        match self.target.apply(TargetInput::Engine(Input::EventFinished { event: handle, outcome })) {
+            Ok(_) => Ok(()),
+            Err(TargetError::NotObservable(m)) => Err(Stop::NotRun(m)),
+            Err(other) => Err(Stop::Fail(format!("settling {what} with {} failed: {other}", outcome_name(outcome)))),
+        }
     }
 
     fn settle_step(
@@ -449,17 +491,18 @@ impl Run<'_> {
     ) -> StepResult {
         let named =
             *self.events.get(event).ok_or_else(|| Stop::Error(format!("no event named {event:?} was listed")))?;
-        let lane = self.lanes.get(&named.handle).cloned();
+        let lane = self.lanes.get(&named).cloned();
         let Settlement::Outcome(outcome) = how else {
             self.mark(lane, Mark::Settle, format!("{event} hangs (its deadline applies)"));
             return Ok(());
         };
         self.mark(lane, Mark::Settle, format!("{event} settled: {}", outcome_name(outcome)));
-        let result = self.target.settle(named.handle, outcome);
-        checks::settle_result(event, result, expect_error)
+        let result = self.target.apply(TargetInput::Engine(Input::EventFinished { event: named, outcome }));
+        checks::settle_result(event, result.map(|_| ()), expect_error)
     }
 }
 
+/// An outcome as scenarios spell it (`fulfil`, not sync-policy's `fulfilled`).
 fn outcome_name(o: EventOutcome) -> &'static str {
     match o {
         EventOutcome::Fulfilled => "fulfil",
@@ -475,10 +518,7 @@ fn show_at(spec: &EventSpec) -> String {
 
 /// An expected event as text.
 pub(crate) fn show_spec(spec: &EventSpec) -> String {
-    let mut s = match spec.kind {
-        Some(SyncKind::Periodic) => "periodicsync".to_string(),
-        _ => "sync".to_string(),
-    };
+    let mut s = spec.kind.unwrap_or(SyncKind::OneOff).event_name().to_string();
     if let Some(t) = &spec.tag {
         s.push(' ');
         s.push_str(&show_tag(t));

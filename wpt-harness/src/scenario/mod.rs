@@ -4,20 +4,25 @@
 //! [`load`] reads and checks a file; every problem is reported with the
 //! file, line and column it comes from.
 
+mod expansion;
+mod expect;
 mod parse;
 mod parse_initial;
-mod parse_steps;
+mod steps;
 mod values;
 
+pub use crate::policy::PolicySpec;
+pub use expansion::{MAX_GENERATED_BYTES, MAX_STEPS};
+pub use expect::{
+    CallExpect, ConstructExpect, DispatchNowExpect, EventSpec, ExplainExpect, ExplainReason, LogSpec, SettleError,
+    Settlement, ShapeSpec,
+};
 pub use parse::{load, load_str};
-pub use values::{origin_url, parse_tag};
+pub use values::{MAX_TAG_BYTES, origin_url, parse_tag};
 
 use crate::yaml::Pos;
 use std::path::PathBuf;
-use sync_policy::{
-    Engagement, EventOutcome, FrameType, Millis, NetworkState, PermissionName, PermissionState, PowerState, Profile,
-    SyncKind,
-};
+use sync_policy::{Engagement, FrameType, Millis, NetworkState, PermissionName, PermissionState, PowerState, SyncKind};
 
 /// Why a scenario file could not be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -73,22 +78,6 @@ impl Source {
             Source::Extension => "extension",
         }
     }
-}
-
-/// The policy a scenario asks for.
-///
-/// Rule: a scenario that names a profile (`policy: chromium`, `policy: spec`,
-/// or `policy: {profile: ..., ...}`) is pinned to it and `--profile` does not
-/// change it. A scenario without one runs under the `--profile` of the run
-/// (default `chromium`); overrides it lists are applied on top of either.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PolicySpec {
-    /// The pinned profile, if any.
-    pub profile: Option<Profile>,
-    /// Overrides as a JSON object in `PolicyConfig`'s shape (possibly empty).
-    pub overrides: serde_json::Map<String, serde_json::Value>,
-    /// Where the `policy` key is, for errors found when the overrides are applied.
-    pub pos: Pos,
 }
 
 /// A service worker registration's state at the start.
@@ -221,22 +210,6 @@ pub enum Call {
     },
 }
 
-/// What a page-side call is expected to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CallExpect {
-    /// The promise resolves (any value).
-    Resolve,
-    /// The promise rejects with this exception name.
-    Reject(String),
-    /// The promise resolves with these tags.
-    Tags {
-        /// The tags.
-        tags: Vec<String>,
-        /// Compare as a sequence (`order:` given) rather than a set.
-        ordered: bool,
-    },
-}
-
 /// A change of the device network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NetworkChange(pub NetworkState);
@@ -250,63 +223,6 @@ pub struct PowerChange {
     pub charging: Option<bool>,
     /// New battery level (`Some(None)` = unknown), if given.
     pub battery_percent: Option<Option<u8>>,
-}
-
-/// An expected dispatch.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventSpec {
-    /// Where it is written.
-    pub pos: Pos,
-    /// A name to settle it by later (`settle: {event: e1}`); without one it is settled `fulfil` after the check.
-    pub id: Option<String>,
-    /// `sync` or `periodicsync`.
-    pub kind: Option<SyncKind>,
-    /// The registration it fires at.
-    pub reg: Option<String>,
-    /// The tag.
-    pub tag: Option<String>,
-    /// `lastChance` (sync only).
-    pub last_chance: Option<bool>,
-    /// Virtual time of the dispatch.
-    pub at: Option<Millis>,
-}
-
-/// How a `settle` step ends an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Settlement {
-    /// Report this outcome now.
-    Outcome(EventOutcome),
-    /// Never report one: the event's deadline applies.
-    Hang,
-}
-
-/// An expected log record.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LogSpec {
-    /// Where it is written.
-    pub pos: Pos,
-    /// Chromium's event name (`Registered sync`).
-    pub name: String,
-    /// The tag, if checked.
-    pub tag: Option<String>,
-    /// Metadata, if checked: must equal the record's metadata exactly.
-    pub metadata: Option<Vec<(String, String)>>,
-    /// Virtual time, if checked.
-    pub at: Option<Millis>,
-}
-
-/// What an `explain` step expects.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExplainExpect {
-    /// `ready`, `firing`, `not-registered`, `disabled`, a wait reason
-    /// (`back-off`, `periodic-interval`, `origin-gap`, `across-origins-round`)
-    /// or a blocker (`offline`, `worker-offline`, `metered`, `battery-saver`,
-    /// `low-battery`, `not-charging`, `no-engagement`, `permission-denied`).
-    pub reason: String,
-    /// For waits: the virtual time waited for.
-    pub until: Option<Millis>,
-    /// For `firing`: whether it was re-registered while firing.
-    pub reregistered: Option<bool>,
 }
 
 /// A JavaScript value, for binding-level steps.
@@ -324,48 +240,6 @@ pub enum JsValue {
     Str(String),
     /// A plain object.
     Object(Vec<(String, JsValue)>),
-}
-
-/// A `bind.shape` check of one interface.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ShapeSpec {
-    /// The interface.
-    pub interface: String,
-    /// Where it must be exposed, if checked (compared as a set).
-    pub exposed: Option<Vec<String>>,
-    /// Operations that must exist, with their `length`.
-    pub ops: Vec<(String, u32)>,
-    /// Attributes that must exist.
-    pub attrs: Vec<String>,
-    /// Members that must not exist.
-    pub absent: Vec<String>,
-}
-
-/// What a `bind.construct` step expects.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ConstructExpect {
-    /// The object's attributes, exactly.
-    Value(Vec<(String, JsValue)>),
-    /// The constructor throws this.
-    Throws(String),
-}
-
-/// The error a `settle` step may expect instead of success.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SettleError {
-    /// The event outlived its deadline.
-    Expired,
-    /// The event already had an outcome.
-    AlreadySettled,
-}
-
-/// What a `dispatch_now` step expects.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DispatchNowExpect {
-    /// It fires.
-    Ok,
-    /// It is refused: `offline`, `already-firing`, `not-registered` or `disabled`.
-    Error(String),
 }
 
 /// What a step does (and checks).

@@ -1,7 +1,8 @@
 //! Reading a scenario file: the top-level keys, the policy and the subtests.
 
+use super::expansion::Budget;
 use super::parse_initial::initial;
-use super::parse_steps::steps;
+use super::steps::steps;
 use super::{PolicySpec, Scenario, ScenarioError, Source, Subtest};
 use crate::policy::{RunProfile, resolve};
 use crate::yaml::{self, Node, NodeError, Pos, Value};
@@ -51,13 +52,20 @@ fn scenario(doc: &Node, file: &Path, default_test: &str) -> Result<Scenario, Nod
     };
     let description = map.get("description").map(|n| n.as_text()).transpose()?;
     let initial = initial(map.get("initial"))?;
+    let mut budget = Budget::default();
     let subtests = match (map.get("steps"), map.get("subtests")) {
         (Some(_), Some(n)) => return Err(n.error("give either `steps` (one subtest) or `subtests`, not both")),
-        (Some(n), None) => vec![Subtest { name: subtest_name_for(&test), pos: n.pos, steps: steps(n)? }],
+        (Some(n), None) => {
+            budget.add_steps(n)?;
+            vec![Subtest { name: subtest_name_for(&test), pos: n.pos, steps: steps(n)? }]
+        }
         (None, Some(n)) => {
             let named = n.as_map()?;
             if named.entries.is_empty() {
                 return Err(n.error("`subtests` is empty"));
+            }
+            for (_, _, body) in &named.entries {
+                budget.add_steps(body)?;
             }
             let mut out: Vec<Subtest> = Vec::new();
             for (name, pos, body) in named.entries {

@@ -1,7 +1,9 @@
 //! Scalar values of the scenario vocabulary: durations, tags, origins and
 //! the names of states.
 
+use crate::vocabulary::parse_name;
 use crate::yaml::{Node, NodeError, Value};
+use serde::de::DeserializeOwned;
 use sync_policy::time::parse_duration;
 use sync_policy::{Engagement, FrameType, Millis, PermissionName, PermissionState, SyncKind};
 
@@ -35,27 +37,43 @@ pub(super) fn origin(node: &Node) -> Result<String, NodeError> {
     })
 }
 
+/// Most bytes one tag written in the tag notation may expand to.
+pub const MAX_TAG_BYTES: u64 = 1 << 20;
+
+/// The parts of the tag notation `<N × 'unit'>` (`x` may stand for `×`):
+/// `None` when `text` is not written in it, an error when it is malformed.
+pub(super) fn tag_notation(text: &str) -> Option<Result<(u64, &str), String>> {
+    let inner = text.strip_prefix('<').and_then(|t| t.strip_suffix('>'))?;
+    let (count, rest) = inner.split_once(['×', 'x'])?;
+    let count = count.trim().parse::<u64>().ok()?;
+    let unit = rest.trim().strip_prefix('\'').and_then(|r| r.strip_suffix('\''));
+    Some(unit.map(|u| (count, u)).ok_or_else(|| format!("tag notation {text:?}: write <N × 'text'>")))
+}
+
 /// Expands the tag notation `<N × 'c'>` (N copies of the string `c`; `x`
-/// may stand for `×`). Any other text is the tag itself.
+/// may stand for `×`). Any other text is the tag itself. The size is
+/// checked before anything is allocated: at most [`MAX_TAG_BYTES`].
 pub fn parse_tag(text: &str) -> Result<String, String> {
-    let Some(inner) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
-        return Ok(text.to_string());
-    };
-    let Some((count, rest)) = inner.split_once(['×', 'x']) else {
-        return Ok(text.to_string());
-    };
-    let Ok(count) = count.trim().parse::<usize>() else {
-        return Ok(text.to_string());
-    };
-    let rest = rest.trim();
-    let unit = rest
-        .strip_prefix('\'')
-        .and_then(|r| r.strip_suffix('\''))
-        .ok_or_else(|| format!("tag notation {text:?}: write <N × 'text'>"))?;
-    if count > 1_000_000 {
-        return Err(format!("tag notation {text:?}: at most 1000000 copies"));
-    }
+    let Some(parts) = tag_notation(text) else { return Ok(text.to_string()) };
+    let (count, unit) = parts?;
+    check_tag_size(text, count, unit)?;
+    let count = usize::try_from(count).map_err(|_| format!("tag notation {text:?}: too many copies"))?;
     Ok(unit.repeat(count))
+}
+
+/// The bytes `<count × 'unit'>` expands to, computed without expanding it;
+/// an error past [`MAX_TAG_BYTES`].
+pub(super) fn check_tag_size(text: &str, count: u64, unit: &str) -> Result<u64, String> {
+    let bytes = count.saturating_mul(unit.len() as u64);
+    if bytes > MAX_TAG_BYTES {
+        return Err(format!(
+            "tag notation {}: {count} copies of {} bytes make {bytes} bytes; a tag may expand to at most \
+             {MAX_TAG_BYTES}",
+            crate::timeline::show_tag(text),
+            unit.len()
+        ));
+    }
+    Ok(bytes)
 }
 
 /// A tag.
@@ -84,84 +102,43 @@ pub(super) fn js_number(node: &Node) -> Result<f64, NodeError> {
     }
 }
 
-fn pick<T: Copy>(node: &Node, what: &str, table: &[(&str, T)]) -> Result<T, NodeError> {
+/// A value named as its `sync-policy` type spells it (see [`crate::vocabulary`]).
+fn named<T: DeserializeOwned>(node: &Node, what: &str) -> Result<T, NodeError> {
     let text = node.as_text()?;
-    table.iter().find(|(name, _)| *name == text).map(|(_, v)| *v).ok_or_else(|| {
-        let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-        node.error(format!("unknown {what} {text:?} (expected one of: {})", names.join(", ")))
-    })
+    parse_name(&text).map_err(|e| node.error(format!("unknown {what} {text:?}: {e}")))
 }
 
-/// A frame type.
+/// A frame type (`worker` also names a worker client, `none`).
 pub(super) fn frame(node: &Node) -> Result<FrameType, NodeError> {
-    pick(
-        node,
-        "frame type",
-        &[
-            ("top-level", FrameType::TopLevel),
-            ("auxiliary", FrameType::Auxiliary),
-            ("nested", FrameType::Nested),
-            ("none", FrameType::None),
-            ("worker", FrameType::None),
-        ],
-    )
+    if node.as_text()? == "worker" {
+        return Ok(FrameType::None);
+    }
+    named(node, "frame type")
 }
 
 /// A permission name.
 pub(super) fn permission_name(node: &Node) -> Result<PermissionName, NodeError> {
-    pick(
-        node,
-        "permission",
-        &[
-            ("background-sync", PermissionName::BackgroundSync),
-            ("periodic-background-sync", PermissionName::PeriodicBackgroundSync),
-            ("notifications", PermissionName::Notifications),
-        ],
-    )
+    named(node, "permission")
 }
 
 /// A permission state (`unset` = never set).
 pub(super) fn permission_state(node: &Node) -> Result<PermissionState, NodeError> {
-    pick(
-        node,
-        "permission state",
-        &[
-            ("granted", PermissionState::Granted),
-            ("denied", PermissionState::Denied),
-            ("prompt", PermissionState::Prompt),
-            ("unset", PermissionState::Unset),
-        ],
-    )
+    named(node, "permission state")
 }
 
 /// An engagement level.
 pub(super) fn engagement(node: &Node) -> Result<Engagement, NodeError> {
-    pick(
-        node,
-        "engagement level",
-        &[
-            ("none", Engagement::None),
-            ("minimal", Engagement::Minimal),
-            ("low", Engagement::Low),
-            ("medium", Engagement::Medium),
-            ("high", Engagement::High),
-            ("max", Engagement::Max),
-        ],
-    )
+    named(node, "engagement level")
 }
 
-/// An event type: `sync` or `periodicsync` (`periodic` also accepted).
+/// An event type: its event name (`sync`, `periodicsync`) or the kind's own
+/// name (`one-off`, `periodic`).
 pub(super) fn kind(node: &Node) -> Result<SyncKind, NodeError> {
-    pick(
-        node,
-        "event type",
-        &[
-            ("sync", SyncKind::OneOff),
-            ("one-off", SyncKind::OneOff),
-            ("periodicsync", SyncKind::Periodic),
-            ("periodic", SyncKind::Periodic),
-        ],
-    )
+    let text = node.as_text()?;
+    match [SyncKind::OneOff, SyncKind::Periodic].into_iter().find(|k| k.event_name() == text) {
+        Some(k) => Ok(k),
+        None => named(node, "event type (sync, periodicsync, or the kind)"),
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
-use wpt_harness::target::chromium::{ChromiumTarget, DEFAULT_BINARY, install_hint};
+use wpt_harness::targets::chromium::{ChromiumTarget, DEFAULT_BINARY, install_hint};
 
 static ONE_BROWSER: Mutex<()> = Mutex::new(());
 

@@ -7,8 +7,9 @@ use super::protocol::encode;
 use super::rng::Rng;
 use std::io::Write;
 use std::process::ExitCode;
-use sync_core::store::{PendingCommit, SqliteStore, Store};
-use sync_core::{Action, Caller, ClientId, Engine, EventId, SwRegId};
+use sync_core::commit::{CommitQueue, Effect};
+use sync_core::store::{SqliteStore, Store};
+use sync_core::{Caller, ClientId, Engine, EventId, SwRegId};
 use sync_policy::{
     ConfigurablePolicy, Engagement, EventOutcome, FrameType, Millis, NetworkState, PermissionName, PermissionState,
     Timestamp,
@@ -42,15 +43,16 @@ struct Child {
     now: Timestamp,
     rng: Rng,
     in_flight: Vec<EventId>,
+    commits: CommitQueue,
     out: std::io::Stdout,
 }
 
 impl Child {
     /// One group commit, reported: the batch before the write, one `ack` per mutation after.
     fn drain(&mut self) -> Result<(), String> {
-        let pending = PendingCommit::collect(&mut self.engine);
-        let lines: Vec<String> = pending.mutations().iter().map(encode).collect();
-        if !lines.is_empty() {
+        let mut effects = self.commits.absorb(&mut self.engine);
+        if let Some(batch) = self.commits.next_batch() {
+            let lines: Vec<String> = batch.mutations().iter().map(encode).collect();
             let mut block = format!("begin {}\n", lines.len());
             for l in &lines {
                 block.push_str("intent ");
@@ -58,19 +60,19 @@ impl Child {
                 block.push('\n');
             }
             self.print(&block)?;
+            let journal_before = self.store.journal_rows();
+            let outcome = batch.write(&mut self.store);
+            effects.extend(self.commits.finish(&mut self.engine, batch, outcome).map_err(|f| f.to_string())?);
+            for l in &lines {
+                self.print(&format!("ack {l}\n"))?;
+            }
+            if self.store.journal_rows() < journal_before {
+                // This commit also folded the journal.
+                self.print("folded\n")?;
+            }
         }
-        let journal_before = self.store.journal_rows();
-        let outcome = if pending.mutations().is_empty() { Ok(()) } else { self.store.apply(pending.mutations()) };
-        let actions = pending.finish(&mut self.engine, outcome).map_err(|f| f.to_string())?;
-        for l in &lines {
-            self.print(&format!("ack {l}\n"))?;
-        }
-        if self.store.journal_rows() < journal_before {
-            // This commit also folded the journal.
-            self.print("folded\n")?;
-        }
-        for a in actions {
-            if let Action::Dispatch(d) = a {
+        for effect in effects {
+            if let Effect::Dispatch(d) = effect {
                 self.in_flight.push(d.event);
             }
         }
@@ -156,7 +158,15 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     for sw in 1..=WORKERS {
         announce(&mut engine, now, sw)?;
     }
-    let mut child = Child { engine, store, now, rng: Rng::new(seed), in_flight: Vec::new(), out: std::io::stdout() };
+    let mut child = Child {
+        engine,
+        store,
+        now,
+        rng: Rng::new(seed),
+        in_flight: Vec::new(),
+        commits: CommitQueue::new(),
+        out: std::io::stdout(),
+    };
     child.drain()?;
     for _ in 0..ops {
         child.step()?;

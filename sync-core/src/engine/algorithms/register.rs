@@ -13,7 +13,7 @@ use std::sync::Arc;
 use sync_policy::{Millis, PermissionName, Policy, RegisterContext, SyncKind, Timestamp, WaitingReregister};
 
 pub(in crate::engine) const NO_ACTIVE_WORKER: &str = "Registration failed - no active Service Worker";
-pub(in crate::engine) const DISABLED: &str = "Background Sync is disabled.";
+pub(in crate::engine) const DISABLED: &str = crate::action::DISABLED_MESSAGE;
 const DETACHED: &str = "The calling context is detached: its client was closed.";
 const CROSS_ORIGIN: &str = "The service worker registration belongs to another origin than the caller.";
 

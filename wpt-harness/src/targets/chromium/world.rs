@@ -11,7 +11,8 @@
 use super::ChromiumTarget;
 use super::cdp::CdpEvent;
 use super::js;
-use crate::target::TargetError;
+use crate::targets::TargetError;
+use crate::vocabulary::{name_of, parse_name};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -482,14 +483,11 @@ impl ChromiumTarget {
         state: PermissionState,
     ) -> Result<(), TargetError> {
         self.guard_early()?;
-        let setting = match state {
-            PermissionState::Granted => "granted",
-            PermissionState::Denied => "denied",
-            PermissionState::Prompt => "prompt",
-            PermissionState::Unset => {
-                return Err(TargetError::NotObservable("returning a permission to its unset default".into()));
-            }
-        };
+        if state == PermissionState::Unset {
+            return Err(TargetError::NotObservable("returning a permission to its unset default".into()));
+        }
+        // CDP's PermissionSetting uses the Permissions spec's state names, as sync-policy does.
+        let setting = name_of(state);
         let browser = self.browser()?;
         let real = browser.origin(origin)?;
         let params = json!({"permission": {"name": permission_name(name)}, "setting": setting, "origin": real});
@@ -504,10 +502,8 @@ impl ChromiumTarget {
             Some(c) => self.browser()?.evaluate(&c.session, Some(c.context), &script)?,
             None => self.in_setup_page(origin, &script)?,
         };
-        match state.as_str() {
-            Some("granted") => Ok(PermissionState::Granted),
-            Some("denied") => Ok(PermissionState::Denied),
-            Some("prompt") => Ok(PermissionState::Prompt),
+        match state.as_str().map(parse_name::<PermissionState>) {
+            Some(Ok(s)) if s != PermissionState::Unset => Ok(s),
             _ => Err(TargetError::Broken(format!("permission state {state}"))),
         }
     }

@@ -4,6 +4,7 @@
 use super::compression::Compression;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use sync_core::LogEvent;
 use sync_policy::{Millis, SyncKind};
 
 /// The metadata key of every scheduling delay Chromium logs.
@@ -70,19 +71,23 @@ impl RawRecord {
 
     /// Whether it reports a dispatch, and with which `lastChance`.
     pub fn dispatch(&self) -> Option<Option<bool>> {
-        match self.name.as_str() {
-            "Dispatched sync event" => Some(Some(self.meta("Last Chance") == Some("Yes"))),
-            "Dispatched periodicsync event" => Some(None),
-            _ => None,
+        if self.name != LogEvent::Dispatched.name(self.kind) {
+            return None;
         }
+        Some(match self.kind {
+            SyncKind::OneOff => Some(self.meta("Last Chance") == Some("Yes")),
+            SyncKind::Periodic => None,
+        })
     }
 
     /// Whether it ends the registration's event in flight.
     pub fn ends_event(&self) -> bool {
-        matches!(
-            self.name.as_str(),
-            "Sync completed" | "sync event failed" | "periodicsync event completed" | "periodicsync event failed"
-        )
+        // A one-off event ends with `Sync completed` (its `sync event completed` is never written).
+        let completed = match self.kind {
+            SyncKind::OneOff => LogEvent::SyncCompleted,
+            SyncKind::Periodic => LogEvent::EventCompleted,
+        };
+        [LogEvent::SyncCompleted, LogEvent::EventFailed, completed].iter().any(|e| self.name == e.name(self.kind))
     }
 
     /// Whether it ends the event because the event ran out of time.

@@ -46,17 +46,15 @@ mod world;
 
 pub use launch::{DEFAULT_BINARY, install_hint};
 
-use super::{EventHandle, InterfaceShape, Observation, Reply, Setup, Target, TargetError};
+use super::{InterfaceShape, Observation, Outcome, Setup, Target, TargetError, TargetInput};
 use crate::scenario::{Call, JsValue};
 use browser::Browser;
 use clock::Clock;
 use compression::{Compression, Needs};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use sync_core::{Caller, ClientId, SwRegId};
-use sync_policy::{
-    Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, PolicyConfig, Timestamp,
-};
+use sync_core::{Caller, Input, SwRegId};
+use sync_policy::{PermissionName, PermissionState, PolicyConfig, Timestamp};
 use world::World;
 
 /// The target that drives a real Chromium.
@@ -119,6 +117,46 @@ impl ChromiumTarget {
         if let Some(b) = self.browser.take() {
             b.close();
         }
+    }
+
+    /// A page call, answered with how its promise settled.
+    fn call(&mut self, caller: Caller, sw: SwRegId, call: &Call) -> Result<Outcome, TargetError> {
+        self.page_call(caller, sw, call).map(Outcome::Reply)
+    }
+
+    /// Translates one engine input into what Chromium is told: a page call in
+    /// a document or worker, a DevTools command, or a settled event.
+    fn apply_input(&mut self, input: Input) -> Result<Outcome, TargetError> {
+        let done = match input {
+            Input::Register { caller, sw, tag } => return self.call(caller, sw, &Call::SyncRegister { tag }),
+            Input::GetTags { caller, sw, kind } => return self.call(caller, sw, &Call::GetTags { kind }),
+            Input::RegisterPeriodic { caller, sw, tag, min_interval } => {
+                let call = Call::PeriodicRegister { tag, min_interval: Some(min_interval as f64) };
+                return self.call(caller, sw, &call);
+            }
+            Input::UnregisterPeriodic { caller, sw, tag } => {
+                return self.call(caller, sw, &Call::PeriodicUnregister { tag });
+            }
+            Input::Network(network) if network.metered => {
+                not_observable("a metered network (Chromium has no emulation of it)")
+            }
+            Input::Network(network) => self.set_device_offline(!network.online),
+            Input::Power(_) => not_observable("simulated power state"),
+            Input::Permission { origin, name, state } => self.permission(&origin, name, state),
+            Input::Engagement { origin, level } => self.engagement(&origin, level),
+            Input::ClientOpened { client, origin, frame } => self.open(client, &origin, frame),
+            Input::ClientClosed(client) => self.close(client),
+            Input::AddWorker { sw, origin, active } => self.install_worker(sw, &origin, active),
+            Input::WorkerActivated(sw) => self.activate(sw),
+            Input::WorkerUnregistered(sw) => self.unregister(sw),
+            Input::OriginCleared(origin) => self.clear(&origin),
+            Input::StorageFailed { .. } => not_observable("storage failure injection"),
+            Input::EventFinished { event, outcome } => self.settle_event(event, outcome),
+            Input::EmulateOffline { sw, offline } => self.devtools_offline(sw, offline),
+            Input::DispatchNow(_) => not_observable("dispatch now"),
+            other => not_observable(format!("the input {}", other.name())),
+        };
+        done.map(|()| Outcome::Applied)
     }
 
     /// The browser, launched on first use.
@@ -209,72 +247,19 @@ impl Target for ChromiumTarget {
         ready
     }
 
-    fn add_worker(&mut self, sw: SwRegId, origin: &str, active: bool) -> Result<(), TargetError> {
-        self.install_worker(sw, origin, active)
-    }
-
-    fn activate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        self.activate(sw)
-    }
-
-    fn unregister_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        self.unregister(sw)
-    }
-
-    fn terminate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        self.stop_worker(sw)
-    }
-
-    fn open_client(&mut self, client: ClientId, origin: &str, frame: FrameType) -> Result<(), TargetError> {
-        self.open(client, origin, frame)
-    }
-
-    fn close_client(&mut self, client: ClientId) -> Result<(), TargetError> {
-        self.close(client)
-    }
-
-    fn set_network(&mut self, network: NetworkState) -> Result<(), TargetError> {
-        if network.metered {
-            return not_observable("a metered network (Chromium has no emulation of it)");
+    fn apply(&mut self, input: TargetInput) -> Result<Outcome, TargetError> {
+        match input {
+            TargetInput::Engine(input) => self.apply_input(input),
+            TargetInput::PeriodicRegister { caller, sw, tag, min_interval } => {
+                self.call(caller, sw, &Call::PeriodicRegister { tag, min_interval })
+            }
+            TargetInput::TerminateWorker(sw) => self.stop_worker(sw).map(|()| Outcome::Applied),
+            TargetInput::Restart(_) => not_observable("restarting the user agent from its store"),
         }
-        self.set_device_offline(!network.online)
-    }
-
-    fn set_permission(
-        &mut self,
-        origin: &str,
-        name: PermissionName,
-        state: PermissionState,
-    ) -> Result<(), TargetError> {
-        self.permission(origin, name, state)
     }
 
     fn query_permission(&mut self, origin: &str, name: PermissionName) -> Result<PermissionState, TargetError> {
         self.query(origin, name)
-    }
-
-    fn set_engagement(&mut self, origin: &str, level: Engagement) -> Result<(), TargetError> {
-        self.engagement(origin, level)
-    }
-
-    fn emulate_offline(&mut self, sw: SwRegId, offline: bool) -> Result<(), TargetError> {
-        self.devtools_offline(sw, offline)
-    }
-
-    fn clear_origin(&mut self, origin: &str) -> Result<(), TargetError> {
-        self.clear(origin)
-    }
-
-    fn restart(&mut self, _at: Timestamp) -> Result<(), TargetError> {
-        not_observable("restarting the user agent from its store")
-    }
-
-    fn call(&mut self, caller: Caller, sw: SwRegId, call: &Call) -> Result<Reply, TargetError> {
-        self.page_call(caller, sw, call)
-    }
-
-    fn settle(&mut self, event: EventHandle, outcome: EventOutcome) -> Result<(), TargetError> {
-        self.settle_event(event, outcome)
     }
 
     fn api_surface(&self, interface: &str) -> Result<InterfaceShape, TargetError> {

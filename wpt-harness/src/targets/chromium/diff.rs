@@ -2,20 +2,19 @@
 //! (under the `chromium` profile), compared step by step.
 //!
 //! A [`Recorder`] wraps a target and writes one [`Segment`] per input the
-//! runner gives it (consecutive `advance_to` calls are one segment): the
+//! runner gives it through [`Target::apply`] (consecutive `advance_to` calls
+//! are one segment): the
 //! reply or refusal, the dispatches in order, and the log records as a set
 //! (Chromium writes some records of one step in a different order than the
 //! engine, which no scenario checks). Two traces agree when every segment
 //! is equal; otherwise the first differing segment is the difference.
 
-use crate::scenario::{Call, JsValue};
-use crate::target::{EventHandle, InterfaceShape, Observation, Reply, Setup, Target, TargetError};
+use crate::scenario::JsValue;
+use crate::targets::{InterfaceShape, Observation, Outcome, Reply, Setup, Target, TargetError, TargetInput};
 use crate::timeline::{format_time, show_tag};
 use std::fmt::Write as _;
-use sync_core::{Caller, ClientId, RegistrationKey, SwRegId};
-use sync_policy::{
-    Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, SyncKind, Timestamp,
-};
+use sync_core::Input;
+use sync_policy::{PermissionName, PermissionState, SyncKind, Timestamp};
 
 /// What one input to a target produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -40,10 +39,48 @@ pub struct Recorder<T> {
     advancing: bool,
 }
 
-fn kind_name(k: SyncKind) -> &'static str {
-    match k {
-        SyncKind::OneOff => "sync",
-        SyncKind::Periodic => "periodicsync",
+/// The segment label of one input.
+fn label(input: &TargetInput) -> String {
+    let input = match input {
+        TargetInput::Engine(input) => input,
+        TargetInput::PeriodicRegister { caller, sw, tag, min_interval } => {
+            return format!(
+                "periodic.register({}, minInterval {min_interval:?}) on sw{} from {caller:?}",
+                show_tag(tag),
+                sw.0
+            );
+        }
+        TargetInput::TerminateWorker(sw) => return format!("terminate sw{}", sw.0),
+        TargetInput::Restart(_) => return "restart".into(),
+    };
+    match input {
+        Input::Register { caller, sw, tag } => {
+            format!("sync.register({}) on sw{} from {caller:?}", show_tag(tag), sw.0)
+        }
+        Input::GetTags { caller, sw, kind } => {
+            let manager = if *kind == SyncKind::OneOff { "sync" } else { "periodic" };
+            format!("{manager}.getTags() on sw{} from {caller:?}", sw.0)
+        }
+        Input::RegisterPeriodic { caller, sw, tag, min_interval } => {
+            format!("periodic.register({}, minInterval {min_interval}) on sw{} from {caller:?}", show_tag(tag), sw.0)
+        }
+        Input::UnregisterPeriodic { caller, sw, tag } => {
+            format!("periodic.unregister({}) on sw{} from {caller:?}", show_tag(tag), sw.0)
+        }
+        Input::Network(network) => format!("network {network:?}"),
+        Input::Power(power) => format!("power {power:?}"),
+        Input::Permission { origin, name, state } => format!("permission {name:?} {state:?} on {origin}"),
+        Input::Engagement { origin, level } => format!("engagement {level:?} on {origin}"),
+        Input::ClientOpened { client, origin, frame } => format!("open client {} ({frame:?}) on {origin}", client.0),
+        Input::ClientClosed(client) => format!("close client {}", client.0),
+        Input::AddWorker { sw, origin, active } => format!("add worker sw{} on {origin} (active: {active})", sw.0),
+        Input::WorkerActivated(sw) => format!("activate sw{}", sw.0),
+        Input::WorkerUnregistered(sw) => format!("unregister sw{}", sw.0),
+        Input::OriginCleared(origin) => format!("clear {origin}"),
+        Input::EventFinished { outcome, .. } => format!("settle {outcome:?}"),
+        Input::EmulateOffline { sw, offline } => format!("emulate offline sw{} {offline}", sw.0),
+        Input::DispatchNow(_) => "dispatch now".into(),
+        other => other.name().replace('_', " "),
     }
 }
 
@@ -118,7 +155,7 @@ impl<T: Target> Target for Recorder<T> {
                         let lc = d.last_chance.map(|l| format!(" lastChance={l}")).unwrap_or_default();
                         seg.dispatches.push(format!(
                             "{} {}{lc} at {} on sw{}",
-                            kind_name(d.kind),
+                            d.kind.event_name(),
                             show_tag(&d.tag),
                             at(d.at),
                             d.sw.0
@@ -142,88 +179,20 @@ impl<T: Target> Target for Recorder<T> {
         }
         obs
     }
-    fn add_worker(&mut self, sw: SwRegId, origin: &str, active: bool) -> Result<(), TargetError> {
-        let r = self.inner.add_worker(sw, origin, active);
-        self.open(format!("add worker sw{} on {origin} (active: {active})", sw.0), r)
-    }
-    fn activate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        let r = self.inner.activate_worker(sw);
-        self.open(format!("activate sw{}", sw.0), r)
-    }
-    fn unregister_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        let r = self.inner.unregister_worker(sw);
-        self.open(format!("unregister sw{}", sw.0), r)
-    }
-    fn terminate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError> {
-        let r = self.inner.terminate_worker(sw);
-        self.open(format!("terminate sw{}", sw.0), r)
-    }
-    fn open_client(&mut self, client: ClientId, origin: &str, frame: FrameType) -> Result<(), TargetError> {
-        let r = self.inner.open_client(client, origin, frame);
-        self.open(format!("open client {} ({frame:?}) on {origin}", client.0), r)
-    }
-    fn close_client(&mut self, client: ClientId) -> Result<(), TargetError> {
-        let r = self.inner.close_client(client);
-        self.open(format!("close client {}", client.0), r)
-    }
-    fn set_network(&mut self, network: NetworkState) -> Result<(), TargetError> {
-        let r = self.inner.set_network(network);
-        self.open(format!("network {network:?}"), r)
-    }
-    fn set_permission(
-        &mut self,
-        origin: &str,
-        name: PermissionName,
-        state: PermissionState,
-    ) -> Result<(), TargetError> {
-        let r = self.inner.set_permission(origin, name, state);
-        self.open(format!("permission {name:?} {state:?} on {origin}"), r)
+    fn apply(&mut self, input: TargetInput) -> Result<Outcome, TargetError> {
+        let label = label(&input);
+        let r = match self.inner.apply(input) {
+            // Messages differ between products; the exception name is what is compared.
+            Ok(Outcome::Reply(Reply::Rejected { name, .. })) => {
+                Ok(Outcome::Reply(Reply::Rejected { name, message: String::new() }))
+            }
+            other => other,
+        };
+        self.open(label, r)
     }
     fn query_permission(&mut self, origin: &str, name: PermissionName) -> Result<PermissionState, TargetError> {
         let r = self.inner.query_permission(origin, name);
         self.open(format!("query permission {name:?} on {origin}"), r)
-    }
-    fn set_engagement(&mut self, origin: &str, level: Engagement) -> Result<(), TargetError> {
-        let r = self.inner.set_engagement(origin, level);
-        self.open(format!("engagement {level:?} on {origin}"), r)
-    }
-    fn emulate_offline(&mut self, sw: SwRegId, offline: bool) -> Result<(), TargetError> {
-        let r = self.inner.emulate_offline(sw, offline);
-        self.open(format!("emulate offline sw{} {offline}", sw.0), r)
-    }
-    fn clear_origin(&mut self, origin: &str) -> Result<(), TargetError> {
-        let r = self.inner.clear_origin(origin);
-        self.open(format!("clear {origin}"), r)
-    }
-    fn restart(&mut self, at: Timestamp) -> Result<(), TargetError> {
-        let r = self.inner.restart(at);
-        self.open("restart".into(), r)
-    }
-    fn call(&mut self, caller: Caller, sw: SwRegId, call: &Call) -> Result<Reply, TargetError> {
-        let r = self.inner.call(caller, sw, call);
-        let label = match call {
-            Call::SyncRegister { tag } => format!("sync.register({})", show_tag(tag)),
-            Call::GetTags { kind } => {
-                format!("{}.getTags()", if *kind == SyncKind::OneOff { "sync" } else { "periodic" })
-            }
-            Call::PeriodicRegister { tag, min_interval } => {
-                format!("periodic.register({}, minInterval {min_interval:?})", show_tag(tag))
-            }
-            Call::PeriodicUnregister { tag } => format!("periodic.unregister({})", show_tag(tag)),
-        };
-        let r = match r {
-            Ok(Reply::Rejected { name, .. }) => Ok(Reply::Rejected { name, message: String::new() }),
-            other => other,
-        };
-        self.open(format!("{label} on sw{} from {caller:?}", sw.0), r)
-    }
-    fn settle(&mut self, event: EventHandle, outcome: EventOutcome) -> Result<(), TargetError> {
-        let r = self.inner.settle(event, outcome);
-        self.open(format!("settle {outcome:?}"), r)
-    }
-    fn dispatch_now(&mut self, key: &RegistrationKey) -> Result<(), TargetError> {
-        let r = self.inner.dispatch_now(key);
-        self.open("dispatch now".into(), r)
     }
     fn api_surface(&self, interface: &str) -> Result<InterfaceShape, TargetError> {
         self.inner.api_surface(interface)

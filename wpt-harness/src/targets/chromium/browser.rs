@@ -4,7 +4,7 @@
 use super::cdp::{Cdp, CdpError, CdpEvent};
 use super::launch::{LaunchError, Process};
 use super::server::Listener;
-use crate::target::TargetError;
+use crate::targets::TargetError;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,26 +1,31 @@
 //! What the runner drives: the [`Target`] trait, and the built-in
 //! [`EngineTarget`] that drives `sync_core::Engine` directly.
 //!
+//! A target speaks the engine's own input vocabulary: the runner turns every
+//! scenario step into a [`TargetInput`] (almost always a `sync_core::Input`)
+//! and hands it to [`Target::apply`], moves time with [`Target::advance_to`]
+//! and collects what happened with [`Target::take_observations`]. A new input
+//! is a new variant of `sync_core::Input`, not a new trait method.
+//!
 //! An embedder runs the suite against its own integration by implementing
-//! [`Target`]. Everything a target cannot see or do (DevTools-only controls,
-//! the binding surface, internal invariants) has a default implementation
-//! that answers [`TargetError::NotObservable`]; the runner then reports the
-//! subtest as `NOTRUN` with the reason instead of failing it.
+//! [`Target`]. An input a target cannot carry out answers
+//! [`TargetError::NotObservable`], and so do the optional observers
+//! (`explain`, `check_invariants`, the binding surface, ...) by default; the
+//! runner then reports the subtest as `NOTRUN` with the reason instead of
+//! failing it.
 
 mod binding;
 pub mod chromium;
 mod engine;
 mod store_seam;
 
+pub use crate::refusal::Refusal;
 pub use binding::{InterfaceShape, construct_event, interface_shape};
 pub use engine::EngineTarget;
 
-use crate::scenario::{Call, JsValue};
-use sync_core::{Caller, ClientId, Explanation, RegistrationKey, SwRegId};
-use sync_policy::{
-    Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, PolicyConfig, PowerState,
-    SyncKind, Timestamp,
-};
+use crate::scenario::JsValue;
+use sync_core::{Caller, EventId, Explanation, Input, RegistrationKey, SwRegId};
+use sync_policy::{PermissionName, PermissionState, PolicyConfig, SyncKind, Timestamp};
 
 /// What a subtest starts from.
 #[derive(Clone, Debug)]
@@ -31,9 +36,55 @@ pub struct Setup {
     pub start: Timestamp,
 }
 
-/// Identifies one dispatched event to the target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EventHandle(pub u64);
+/// One input the runner gives a target.
+///
+/// Almost every scenario step is an engine input. Three things a user agent
+/// does around the engine have no `sync_core::Input`: a page call whose
+/// argument the WebIDL binding has yet to convert, stopping a worker, and
+/// restarting the user agent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TargetInput {
+    /// An input the engine defines, exactly as `Engine::handle` takes it.
+    /// Page calls among them answer with [`Outcome::Reply`].
+    Engine(Input),
+    /// `registration.periodicSync.register(tag, options)` with
+    /// `options.minInterval` as the page wrote it: a JavaScript number
+    /// (`None` when absent) that the binding converts as `[EnforceRange]
+    /// unsigned long long` before the algorithm runs, rejecting with
+    /// `TypeError` when it cannot. A target with a real binding passes it on;
+    /// the engine target converts it and feeds `Input::RegisterPeriodic`.
+    PeriodicRegister {
+        /// Who calls.
+        caller: Caller,
+        /// The service worker registration.
+        sw: SwRegId,
+        /// The tag.
+        tag: String,
+        /// `options.minInterval`, unconverted.
+        min_interval: Option<f64>,
+    },
+    /// The registration's worker is stopped: its events in flight fail.
+    TerminateWorker(SwRegId),
+    /// The user agent stops now and starts again at the given time (the
+    /// difference is the time it was down), rebuilt from its store, keeping
+    /// the environment.
+    Restart(Timestamp),
+}
+
+impl From<Input> for TargetInput {
+    fn from(input: Input) -> TargetInput {
+        TargetInput::Engine(input)
+    }
+}
+
+/// What a target did with an input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The input was applied.
+    Applied,
+    /// A page call: how its promise settled.
+    Reply(Reply),
+}
 
 /// How a page-side call ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,8 +105,8 @@ pub enum Reply {
 /// An event fired at a service worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObservedDispatch {
-    /// How to settle it.
-    pub handle: EventHandle,
+    /// The event, as `Input::EventFinished` names it to settle it.
+    pub event: EventId,
     /// The service worker registration it fired at.
     pub sw: SwRegId,
     /// `sync` or `periodicsync`.
@@ -94,40 +145,6 @@ pub enum Observation {
     Log(LogEntry),
 }
 
-/// Why a target refused an input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Refusal {
-    /// The event outlived its deadline.
-    Expired,
-    /// The event already had an outcome.
-    AlreadySettled,
-    /// Offline (`dispatch_now`).
-    Offline,
-    /// The registration's event is in flight (`dispatch_now`).
-    AlreadyFiring,
-    /// No such registration (`dispatch_now`).
-    NotRegistered,
-    /// The component is disabled.
-    Disabled,
-    /// Anything else (unknown worker or client, ...).
-    Other,
-}
-
-impl Refusal {
-    /// The name scenarios use for it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Refusal::Expired => "expired",
-            Refusal::AlreadySettled => "already-settled",
-            Refusal::Offline => "offline",
-            Refusal::AlreadyFiring => "already-firing",
-            Refusal::NotRegistered => "not-registered",
-            Refusal::Disabled => "disabled",
-            Refusal::Other => "other",
-        }
-    }
-}
-
 /// Why a target could not carry out a step.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
@@ -160,6 +177,10 @@ fn not_observable<T>(what: &str) -> Result<T, TargetError> {
 
 /// What the runner drives. All inputs happen at [`Target::now`]; the runner
 /// moves time only with [`Target::advance_to`].
+///
+/// A target implements the lifecycle (`begin`, `now`, `next_wakeup`,
+/// `advance_to`, `take_observations`) and [`Target::apply`]; the observers
+/// below are optional and default to [`TargetError::NotObservable`].
 pub trait Target {
     /// The target's name in reports (`engine`).
     fn name(&self) -> &str;
@@ -182,74 +203,14 @@ pub trait Target {
     /// Dispatches and log records since the last call, in order.
     fn take_observations(&mut self) -> Vec<Observation>;
 
-    /// A service worker registration exists (`active`: it has an active worker).
-    fn add_worker(&mut self, sw: SwRegId, origin: &str, active: bool) -> Result<(), TargetError>;
-
-    /// The registration's worker became active.
-    fn activate_worker(&mut self, sw: SwRegId) -> Result<(), TargetError>;
-
-    /// The registration was unregistered.
-    fn unregister_worker(&mut self, sw: SwRegId) -> Result<(), TargetError>;
-
-    /// The registration's worker is terminated: its events in flight fail.
-    fn terminate_worker(&mut self, _sw: SwRegId) -> Result<(), TargetError> {
-        not_observable("terminating a service worker")
-    }
-
-    /// A client opened.
-    fn open_client(&mut self, client: ClientId, origin: &str, frame: FrameType) -> Result<(), TargetError>;
-
-    /// A client closed.
-    fn close_client(&mut self, client: ClientId) -> Result<(), TargetError>;
-
-    /// The device network changed.
-    fn set_network(&mut self, network: NetworkState) -> Result<(), TargetError>;
-
-    /// The device power state changed.
-    fn set_power(&mut self, _power: PowerState) -> Result<(), TargetError> {
-        not_observable("simulated power state")
-    }
-
-    /// A permission changed.
-    fn set_permission(&mut self, origin: &str, name: PermissionName, state: PermissionState)
-    -> Result<(), TargetError>;
+    /// Carries out one input at [`Target::now`]. A refusal the engine would
+    /// give (`SyncError`) is [`TargetError::Refused`]; an input this target
+    /// cannot carry out is [`TargetError::NotObservable`].
+    fn apply(&mut self, input: TargetInput) -> Result<Outcome, TargetError>;
 
     /// `navigator.permissions.query()`.
     fn query_permission(&mut self, _origin: &str, _name: PermissionName) -> Result<PermissionState, TargetError> {
         not_observable("permission query")
-    }
-
-    /// An origin's site engagement changed.
-    fn set_engagement(&mut self, _origin: &str, _level: Engagement) -> Result<(), TargetError> {
-        not_observable("site engagement")
-    }
-
-    /// DevTools offline emulation for one worker.
-    fn emulate_offline(&mut self, _sw: SwRegId, _offline: bool) -> Result<(), TargetError> {
-        not_observable("DevTools offline emulation")
-    }
-
-    /// An origin's site data was cleared.
-    fn clear_origin(&mut self, origin: &str) -> Result<(), TargetError>;
-
-    /// The user agent stops now and starts again at `at` (`at - now` is the
-    /// time it was down), rebuilt from its store, keeping the environment.
-    fn restart(&mut self, at: Timestamp) -> Result<(), TargetError>;
-
-    /// The store fails.
-    fn fail_storage(&mut self) -> Result<(), TargetError> {
-        not_observable("storage failure injection")
-    }
-
-    /// A page-side call; returns how its promise settled.
-    fn call(&mut self, caller: Caller, sw: SwRegId, call: &Call) -> Result<Reply, TargetError>;
-
-    /// Reports an event's outcome.
-    fn settle(&mut self, event: EventHandle, outcome: EventOutcome) -> Result<(), TargetError>;
-
-    /// DevTools "dispatch now".
-    fn dispatch_now(&mut self, _key: &RegistrationKey) -> Result<(), TargetError> {
-        not_observable("dispatch now")
     }
 
     /// Why a registration has not fired.

@@ -18,7 +18,7 @@ use crate::report::{RunInfo, html_report, wptreport};
 use crate::runner::{EPOCH, Status, SubtestOutcome, run_subtest};
 use crate::scenario::{Scenario, Subtest, load};
 use crate::suite::{SuiteFile, TestResult, judge};
-use crate::target::{EngineTarget, Target};
+use crate::targets::{EngineTarget, Target};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Instant;

@@ -16,6 +16,9 @@ pub(super) struct ScenarioStore {
     store: SqliteStore,
     path: PathBuf,
     _dir: TempDir,
+    /// Unit tests: every write fails.
+    #[cfg(test)]
+    pub(super) fail_writes: bool,
 }
 
 impl ScenarioStore {
@@ -27,7 +30,13 @@ impl ScenarioStore {
             .map_err(|e| StoreError::Io(format!("cannot create a temporary directory: {e}")))?;
         let path = dir.path().join("background-sync.db");
         let store = SqliteStore::open(&path)?;
-        Ok(ScenarioStore { store, path, _dir: dir })
+        Ok(ScenarioStore {
+            store,
+            path,
+            _dir: dir,
+            #[cfg(test)]
+            fail_writes: false,
+        })
     }
 
     /// Closes and reopens the file, as a browser restart does.
@@ -44,6 +53,10 @@ impl Store for ScenarioStore {
     }
 
     fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
+        #[cfg(test)]
+        if self.fail_writes {
+            return Err(StoreError::Io("injected write failure".into()));
+        }
         self.store.apply(batch)
     }
 }

@@ -12,10 +12,10 @@
 use super::ChromiumTarget;
 use super::cdp::CdpEvent;
 use super::records::{RawRecord, virtual_metadata};
-use crate::target::{EventHandle, LogEntry, Observation, ObservedDispatch, TargetError};
+use crate::targets::{LogEntry, Observation, ObservedDispatch, TargetError};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use sync_core::SwRegId;
+use sync_core::{EventId, LogEvent, SwRegId};
 use sync_policy::{Millis, SyncKind, Timestamp};
 
 /// Real time a subtest may spend waiting for Chromium's timers.
@@ -70,8 +70,8 @@ pub(super) enum Ended {
 #[derive(Debug)]
 pub(super) struct Clock {
     pub timers: BTreeMap<Key, Timer>,
-    pub in_flight: BTreeMap<EventHandle, InFlight>,
-    pub ended: BTreeMap<EventHandle, Ended>,
+    pub in_flight: BTreeMap<EventId, InFlight>,
+    pub ended: BTreeMap<EventId, Ended>,
     next_handle: u64,
     anchor: (Timestamp, Instant),
     /// The end of the `advance_to` in progress, if any.
@@ -101,7 +101,7 @@ impl Clock {
     }
 
     /// The event in flight for `key`.
-    pub fn in_flight_for(&self, key: &Key) -> Option<EventHandle> {
+    pub fn in_flight_for(&self, key: &Key) -> Option<EventId> {
         self.in_flight.iter().find(|(_, e)| &e.key == key).map(|(h, _)| *h)
     }
 }
@@ -146,7 +146,7 @@ impl ChromiumTarget {
             if let Some(timer) = self.clock.timers.remove(&key) {
                 at = self.reach(timer.due, &key);
             }
-            let handle = EventHandle(self.clock.next_handle);
+            let handle = EventId(self.clock.next_handle);
             self.clock.next_handle += 1;
             let touched = self.world.is_attached(sw);
             self.clock.in_flight.insert(
@@ -154,7 +154,7 @@ impl ChromiumTarget {
                 InFlight { key: key.clone(), dispatched: at, dispatched_real: arrival, settled: false, touched },
             );
             self.observations.push(Observation::Dispatch(ObservedDispatch {
-                handle,
+                event: handle,
                 sw,
                 kind: record.kind,
                 tag: record.tag.clone(),
@@ -193,7 +193,7 @@ impl ChromiumTarget {
             let grace = TIMER_GRACE.max(real / 10);
             self.clock.timers.insert(key.clone(), Timer { due, due_real: arrival + real, grace });
         }
-        if record.name == "Unregistered periodicsync" {
+        if record.name == LogEvent::Unregistered.name(record.kind) {
             self.clock.timers.remove(&key);
         }
         let metadata = virtual_metadata(&record, &self.compression, delay, &self.world.min_intervals);
@@ -283,8 +283,8 @@ impl ChromiumTarget {
     }
 
     /// Time limits of events in flight: the earliest deadline at or before `to`.
-    fn next_deadline(&self, to: Timestamp) -> Result<Option<(EventHandle, Timestamp, Instant)>, TargetError> {
-        let mut best: Option<(EventHandle, Timestamp, Instant)> = None;
+    fn next_deadline(&self, to: Timestamp) -> Result<Option<(EventId, Timestamp, Instant)>, TargetError> {
+        let mut best: Option<(EventId, Timestamp, Instant)> = None;
         for (handle, e) in &self.clock.in_flight {
             if e.settled {
                 continue;
@@ -409,7 +409,7 @@ enum Wait {
     /// A timer's dispatch (real limit, virtual due).
     Timer(Key, Instant, Timestamp),
     /// An event's time-limit failure (real limit, virtual deadline).
-    Deadline(EventHandle, Instant, Timestamp),
+    Deadline(EventId, Instant, Timestamp),
     /// The paced end of the span (real), ended early by a timer due by `to`.
     Pace(Instant, Timestamp),
 }

@@ -4,11 +4,11 @@ use super::ChromiumTarget;
 use super::clock::Ended;
 use super::js;
 use crate::scenario::{Call, JsValue};
-use crate::target::{EventHandle, InterfaceShape, Refusal, Reply, TargetError};
+use crate::targets::{InterfaceShape, Refusal, Reply, TargetError};
 use serde_json::{Value, json};
 use std::time::Duration;
-use sync_core::{Caller, SwRegId};
-use sync_policy::{EventOutcome, SyncKind};
+use sync_core::{Caller, EventId, SwRegId};
+use sync_policy::EventOutcome;
 
 /// Largest `minInterval` the target compresses (beyond it the value is passed as written).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -112,7 +112,7 @@ impl ChromiumTarget {
         Ok(reply)
     }
 
-    pub(super) fn settle_event(&mut self, handle: EventHandle, outcome: EventOutcome) -> Result<(), TargetError> {
+    pub(super) fn settle_event(&mut self, handle: EventId, outcome: EventOutcome) -> Result<(), TargetError> {
         self.guard_early()?;
         let Some(event) = self.clock.in_flight.get(&handle).cloned() else {
             return match self.clock.ended.get(&handle) {
@@ -142,11 +142,7 @@ impl ChromiumTarget {
                 return Err(TargetError::NotObservable("reporting a time-out as an outcome".into()));
             }
         };
-        let prefix = match kind {
-            SyncKind::OneOff => "sync",
-            SyncKind::Periodic => "periodicsync",
-        };
-        let data = json!({"settle": format!("{prefix}:{tag}"), "outcome": decision}).to_string();
+        let data = json!({"settle": format!("{}:{tag}", kind.event_name()), "outcome": decision}).to_string();
         let registration = worker.registration.clone().unwrap_or_default();
         if let Some(e) = self.clock.in_flight.get_mut(&handle) {
             e.settled = true;
@@ -163,7 +159,7 @@ impl ChromiumTarget {
     }
 
     /// `worker-failed`: the worker is stopped while the event runs.
-    fn fail_worker(&mut self, handle: EventHandle, sw: SwRegId) -> Result<(), TargetError> {
+    fn fail_worker(&mut self, handle: EventId, sw: SwRegId) -> Result<(), TargetError> {
         self.stop_worker(sw)?;
         let ended = self.wait_for(Duration::from_secs(5), &|t| !t.clock.in_flight.contains_key(&handle))?;
         if !ended {
