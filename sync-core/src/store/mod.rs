@@ -120,6 +120,13 @@ pub enum StoreError {
     /// A stored row could not be decoded.
     #[error("stored row could not be decoded: {0}")]
     BadRow(String),
+    /// Another store (in this process or another) has the file open: a store
+    /// file has one owner at a time.
+    #[error("store file {path} is in use by another store (it is locked)")]
+    Locked {
+        /// The file.
+        path: String,
+    },
 }
 
 /// Durable storage for registrations.

@@ -56,15 +56,25 @@
 //!   reading `registrations` itself.
 //! - The journal's length is counted at open and then tracked in memory.
 //!
-//! The store is meant to have one owner: one process, one connection. It does
-//! not lock the file against a second writer; the embedder's profile lock does.
+//! # One owner
+//!
+//! [`SqliteStore::open`] takes an exclusive OS lock on the sidecar file
+//! `<file>-lock` (see [`lock_path`]) and holds it until the store is dropped.
+//! A second open of the same file, from this process or another, fails with
+//! [`StoreError::Locked`] naming the file, instead of two writers handing out
+//! the same registration order numbers. The read-only look at a file that
+//! `open` does first, and the `check` and `inspect` tools, read through
+//! SQLite's own locking and need no ownership.
+
 
 mod codec;
 mod error_map;
 mod inspect;
 mod journal;
+mod lock;
 mod schema;
 
+pub use lock::lock_path;
 pub use schema::SCHEMA_VERSION;
 
 use super::{Mutation, Snapshot, Store, StoreError};
@@ -95,6 +105,9 @@ pub struct SqliteStore {
     /// The journal length at which the next fold is tried: the threshold, or
     /// one threshold later after a fold did not fit on the disk.
     fold_at: u64,
+    /// Exclusive ownership of the file. Declared last, so it is released
+    /// only after the connection has closed (and checkpointed).
+    _lock: lock::FileLock,
 }
 
 impl SqliteStore {
@@ -104,19 +117,22 @@ impl SqliteStore {
     /// Fails without touching the file if it is corrupt, truncated or not a
     /// store ([`StoreError::Corrupt`]), or newer than this build
     /// ([`StoreError::TooNew`]); a directory that cannot be written gives
-    /// [`StoreError::Io`].
+    /// [`StoreError::Io`]. A file that another store (in this process or
+    /// another) has open is refused with [`StoreError::Locked`].
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref();
         let shown = path.display().to_string();
         let exists = match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => {
-                inspect::inspect(path, &shown)?;
-                true
-            }
+            Ok(meta) if meta.is_file() => true,
             Ok(_) => return Err(StoreError::Io(format!("{shown}: not a regular file"))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
             Err(e) => return Err(io_error(&shown, "reading metadata", &e)),
         };
+        // Owner first: nothing below runs while another store writes the file.
+        let owner = lock::FileLock::acquire(path, &shown)?;
+        if exists {
+            inspect::inspect(path, &shown)?;
+        }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if !exists {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -132,6 +148,7 @@ impl SqliteStore {
             journal_rows,
             fold_threshold: DEFAULT_FOLD_THRESHOLD,
             fold_at: DEFAULT_FOLD_THRESHOLD,
+            _lock: owner,
         })
     }
 
