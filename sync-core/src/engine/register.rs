@@ -16,6 +16,7 @@ use sync_policy::{Millis, PermissionName, Policy, RegisterContext, SyncKind, Tag
 pub(super) const NO_ACTIVE_WORKER: &str = "Registration failed - no active Service Worker";
 pub(super) const DISABLED: &str = "Background Sync is disabled.";
 const DETACHED: &str = "The calling context is detached: its client was closed.";
+const ORDERS_USED_UP: &str = "Registration failed - the stored registration order numbers are used up.";
 const CROSS_ORIGIN: &str = "The service worker registration belongs to another origin than the caller.";
 
 impl<P: Policy> Engine<P> {
@@ -131,6 +132,9 @@ impl<P: Policy> Engine<P> {
 
     /// spec: register, step 9 (a new tag).
     fn create_one_off(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str) {
+        if self.orders_used_up(request) {
+            return;
+        }
         let notifications = self.origins.get(origin).permission(PermissionName::Notifications);
         let max_attempts = self.policy.max_attempts(notifications);
         // spec: register, steps 9.1-9.4: a new pending registration, appended to the list.
@@ -144,6 +148,18 @@ impl<P: Policy> Engine<P> {
         self.place(id);
     }
 
+    /// Whether no registration order number is left to hand out (only after a
+    /// restore from a store holding numbers near `u64::MAX`); then `request`
+    /// is rejected, so a number in use is never handed out again.
+    pub(super) fn orders_used_up(&mut self, request: RequestId) -> bool {
+        if self.next_seq < u64::MAX {
+            return false;
+        }
+        tracing::error!("registration order numbers are used up; refusing a new registration");
+        self.reject(request, DomErrorName::UnknownError, ORDERS_USED_UP);
+        true
+    }
+
     /// Adds a new pending registration to the table, its worker's list and its origin's count.
     pub(super) fn insert_registration(
         &mut self,
@@ -155,7 +171,8 @@ impl<P: Policy> Engine<P> {
         min_interval: Millis,
     ) -> RegId {
         let seq = self.next_seq;
-        self.next_seq += 1;
+        // Callers check `orders_used_up` first; saturating, never wrapping to a used number.
+        self.next_seq = self.next_seq.saturating_add(1);
         let id = self.registry.insert(Registration {
             sw,
             kind,

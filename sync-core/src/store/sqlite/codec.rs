@@ -169,6 +169,9 @@ impl Decoder {
         let origin = self.intern(text(row, i, name)?);
         let (i, name) = col(4);
         let seq = unbits(int(row, i, name)?);
+        if seq == u64::MAX {
+            return Err(format!("column `{name}` holds {seq} (u64::MAX), which leaves no registration order after it"));
+        }
         let (i, name) = col(5);
         let phase = match int(row, i, name)? {
             0 => StoredPhase::Pending,

@@ -418,6 +418,23 @@ fn checkpoint_after_clear(conn: &Connection, shown: &str) {
     }
 }
 
+/// Refuses a batch holding a row that no restart could restore (an order of
+/// `u64::MAX` leaves no order to hand out after it), before anything is written.
+fn check_batch(batch: &[Mutation]) -> Result<(), StoreError> {
+    for m in batch {
+        if let Mutation::Put(row) = m
+            && row.seq == u64::MAX
+        {
+            return Err(StoreError::BadRow(format!(
+                "refusing to write a registration (service worker registration {}, {:?}) with `seq` {} (u64::MAX): \
+                 it leaves no registration order after it",
+                row.key.sw.0, row.key.kind, row.seq
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// How many journal rows `batch` appends (at most: its deletes may erase some).
 fn journaled(batch: &[Mutation]) -> u64 {
     let rows = batch.iter().filter(|m| matches!(m, Mutation::Put(_)));
@@ -459,6 +476,7 @@ impl Store for SqliteStore {
         if batch.is_empty() {
             return Ok(());
         }
+        check_batch(batch)?;
         let appending = journaled(batch);
         let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= self.fold_at;
         let written = match commit_batch(&mut self.conn, &self.shown, batch, fold, &mut self.index) {
