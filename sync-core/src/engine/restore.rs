@@ -43,7 +43,10 @@ impl<P: Policy> Engine<P> {
             // Order numbers are handed out upwards: a stored u64::MAX would leave
             // none to hand out after it (only a damaged store holds one).
             if row.seq == u64::MAX {
-                return Err(SyncError::BadSnapshot(format!("registration order {} leaves no order to allocate", row.seq)));
+                return Err(SyncError::BadSnapshot(format!(
+                    "registration order {} leaves no order to allocate",
+                    row.seq
+                )));
             }
             if row.periodic.is_some() != (row.key.kind == SyncKind::Periodic) {
                 return Err(SyncError::BadSnapshot("periodic fields on a one-off registration or missing".into()));

@@ -47,13 +47,10 @@ impl FileLock {
     /// errors) without waiting: [`StoreError::Locked`] if someone holds it.
     pub(super) fn acquire(path: &Path, shown: &str) -> Result<FileLock, StoreError> {
         let sidecar = lock_path(path);
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&sidecar)
-            .map_err(|e| StoreError::Io(format!("{shown}: opening the lock file {} failed: {e}", sidecar.display())))?;
+        let file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&sidecar).map_err(|e| {
+                StoreError::Io(format!("{shown}: opening the lock file {} failed: {e}", sidecar.display()))
+            })?;
         match file.try_lock() {
             Ok(()) => Ok(FileLock { _file: file }),
             Err(TryLockError::WouldBlock) => Err(StoreError::Locked { path: shown.to_string() }),

@@ -80,6 +80,7 @@ mod error_map;
 mod inspect;
 mod journal;
 mod lock;
+pub mod salvage;
 mod schema;
 
 pub use lock::lock_path;
@@ -324,7 +325,11 @@ struct Written {
 /// Writes one batch inside the caller's transaction: puts are appended to
 /// the journal, deletes and worker deletes erase their rows at once (see
 /// `erase.rs`), origin mutations are written to `origins`.
-fn write_batch(conn: &Connection, batch: &[Mutation], index: &mut Option<erase::JournalIndex>) -> rusqlite::Result<Written> {
+fn write_batch(
+    conn: &Connection,
+    batch: &[Mutation],
+    index: &mut Option<erase::JournalIndex>,
+) -> rusqlite::Result<Written> {
     let (mut append, mut put_origin, mut delete_origin) = (None, None, None);
     let mut written = Written::default();
     for m in batch {
@@ -414,7 +419,9 @@ fn checkpoint_after_clear(conn: &Connection, shown: &str) {
     match result {
         Ok(0) => {}
         Ok(_) => tracing::warn!(file = shown, "the WAL checkpoint after an erase was blocked; it runs at close"),
-        Err(error) => tracing::warn!(file = shown, %error, "the WAL checkpoint after an erase failed; it runs at close"),
+        Err(error) => {
+            tracing::warn!(file = shown, %error, "the WAL checkpoint after an erase failed; it runs at close")
+        }
     }
 }
 
@@ -493,8 +500,8 @@ impl Store for SqliteStore {
             Err(BatchError::FoldFull(error)) => {
                 // Nothing landed. Put the fold off and write the batch alone.
                 tracing::warn!(%error, "the journal fold does not fit on the disk; it is put off");
-                let written = commit_batch(&mut self.conn, &self.shown, batch, false, &mut self.index)
-                    .map_err(|e| match e {
+                let written =
+                    commit_batch(&mut self.conn, &self.shown, batch, false, &mut self.index).map_err(|e| match e {
                         BatchError::FoldFull(e) | BatchError::Other(e) => e,
                     })?;
                 self.journal_rows = self.journal_rows.saturating_add(written.appended).saturating_sub(written.erased);
