@@ -111,3 +111,16 @@ fn a_folding_batch_that_fails_leaves_the_journal_and_the_table_as_they_were() {
     s.apply(&puts(1, 2, 1)).unwrap();
     assert_eq!((count_rows(&path, "journal"), count_rows(&path, "registrations")), (0, 3));
 }
+
+#[test]
+fn a_delete_shrinks_the_journal_without_a_fold() {
+    let (_dir, path, mut s) = store("shrink.db");
+    s.apply(&puts(1, 0, 3)).unwrap();
+    s.apply(&[Mutation::Delete(one_off(1, "t0001", 0).key)]).unwrap();
+    assert_eq!((s.journal_rows(), s.folds()), (2, 0), "the delete erased its put, nothing folded");
+    assert_eq!(count_rows(&path, "journal"), 2);
+    assert_eq!(s.compact().unwrap(), 2);
+    assert_eq!(s.folds(), 1);
+    assert_eq!(s.compact().unwrap(), 0);
+    assert_eq!(s.folds(), 1, "nothing to fold is not a fold");
+}

@@ -59,13 +59,13 @@ impl Child {
             }
             self.print(&block)?;
         }
-        let journal_before = self.store.journal_rows();
+        let folds_before = self.store.folds();
         let outcome = if pending.mutations().is_empty() { Ok(()) } else { self.store.apply(pending.mutations()) };
         let actions = pending.finish(&mut self.engine, outcome).map_err(|f| f.to_string())?;
         for l in &lines {
             self.print(&format!("ack {l}\n"))?;
         }
-        if self.store.journal_rows() < journal_before {
+        if self.store.folds() > folds_before {
             // This commit also folded the journal.
             self.print("folded\n")?;
         }

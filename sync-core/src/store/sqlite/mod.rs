@@ -117,6 +117,8 @@ pub struct SqliteStore {
     /// The journal's row ids per key, for erasing; `None` until a delete
     /// needs it, and after a failed commit (rebuilt from the file).
     index: Option<erase::JournalIndex>,
+    /// Journal folds this store has completed (in batches and in `compact`).
+    folds: u64,
     /// Exclusive ownership of the file. Declared last, so it is released
     /// only after the connection has closed (and checkpointed).
     _lock: lock::FileLock,
@@ -161,6 +163,7 @@ impl SqliteStore {
             fold_threshold: DEFAULT_FOLD_THRESHOLD,
             fold_at: DEFAULT_FOLD_THRESHOLD,
             index: None,
+            folds: 0,
             _lock: owner,
         })
     }
@@ -173,9 +176,16 @@ impl SqliteStore {
         self.fold_at = self.fold_threshold;
     }
 
-    /// Rows in the journal, not yet folded into `registrations`.
+    /// Rows in the journal, not yet folded into `registrations`. Deletes
+    /// erase journal rows, so this can shrink without a fold.
     pub fn journal_rows(&self) -> u64 {
         self.journal_rows
+    }
+
+    /// Journal folds this store has completed since it was opened (in
+    /// batches and in [`SqliteStore::compact`], when there was something to fold).
+    pub fn folds(&self) -> u64 {
+        self.folds
     }
 
     /// Folds the journal into `registrations` now, in its own transaction, and
@@ -194,6 +204,9 @@ impl SqliteStore {
         self.journal_rows = 0;
         self.fold_at = self.fold_threshold;
         self.index = Some(erase::JournalIndex::default());
+        if folded > 0 {
+            self.folds += 1;
+        }
         Ok(folded)
     }
 
@@ -491,6 +504,7 @@ impl Store for SqliteStore {
                 tracing::debug!(rows = self.journal_rows.saturating_add(written.appended), "journal folded");
                 self.journal_rows = 0;
                 self.fold_at = self.fold_threshold;
+                self.folds += 1;
                 written
             }
             Ok(written) => {
