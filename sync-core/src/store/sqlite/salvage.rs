@@ -261,7 +261,8 @@ fn read_rows(conn: &Connection, sql: &str, table: &str, mut each: impl FnMut(&ru
 }
 
 /// Keeps, for each worker stored under more than one origin, only the rows of
-/// the origin most of its rows have (ties: the origin of its lowest order).
+/// the origin most of its rows have (ties: the origin of its lowest order,
+/// then the first origin in byte order).
 fn one_origin_per_worker(rows: &mut Vec<StoredRegistration>, skipped: &mut Vec<Skipped>) {
     // Per worker, per origin: (rows, lowest order).
     let mut seen: HashMap<SwRegId, HashMap<&str, (u64, u64)>> = HashMap::new();
@@ -274,7 +275,8 @@ fn one_origin_per_worker(rows: &mut Vec<StoredRegistration>, skipped: &mut Vec<S
         .into_iter()
         .filter(|(_, origins)| origins.len() > 1)
         .filter_map(|(sw, origins)| {
-            let best = origins.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)));
+            let best =
+                origins.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)).then_with(|| b.0.cmp(a.0)));
             best.map(|(origin, _)| (sw, origin.to_string()))
         })
         .collect();
