@@ -13,7 +13,8 @@ use tempfile::TempDir;
 
 /// The store of one subtest.
 pub(super) struct ScenarioStore {
-    store: SqliteStore,
+    /// `None` only after a reopen failed.
+    store: Option<SqliteStore>,
     path: PathBuf,
     _dir: TempDir,
 }
@@ -27,23 +28,28 @@ impl ScenarioStore {
             .map_err(|e| StoreError::Io(format!("cannot create a temporary directory: {e}")))?;
         let path = dir.path().join("background-sync.db");
         let store = SqliteStore::open(&path)?;
-        Ok(ScenarioStore { store, path, _dir: dir })
+        Ok(ScenarioStore { store: Some(store), path, _dir: dir })
     }
 
     /// Closes and reopens the file, as a browser restart does.
     pub(super) fn reopen(&mut self) -> Result<(), StoreError> {
-        let reopened = SqliteStore::open(&self.path)?;
-        self.store = reopened;
+        // Close first: a store file has one owner at a time.
+        self.store = None;
+        self.store = Some(SqliteStore::open(&self.path)?);
         Ok(())
+    }
+
+    fn open_store(&mut self) -> Result<&mut SqliteStore, StoreError> {
+        self.store.as_mut().ok_or_else(|| StoreError::Io("the store is closed after a failed reopen".into()))
     }
 }
 
 impl Store for ScenarioStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
-        self.store.load()
+        self.open_store()?.load()
     }
 
     fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
-        self.store.apply(batch)
+        self.open_store()?.apply(batch)
     }
 }
