@@ -77,7 +77,7 @@ fn a_batch_whose_fold_does_not_fit_lands_and_the_fold_waits() {
     assert_eq!((count_rows(&path, "journal"), count_rows(&path, "registrations")), (2, 20));
     assert_eq!(sorted(s.load().unwrap()), sorted(model.load().unwrap()));
     // Not retried on every batch: the next one appends without trying to fold.
-    let next = [Mutation::Delete(one_off(1, "k03", 0).key)];
+    let next = [Mutation::Put(one_off(2, "small2", 20_001))];
     s.apply(&next).unwrap();
     model.apply(&next).unwrap();
     assert_eq!(s.journal_rows(), 3);

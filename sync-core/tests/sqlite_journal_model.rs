@@ -29,7 +29,7 @@ fn key() -> impl Strategy<Value = RegistrationKey> {
 }
 
 fn registration() -> impl Strategy<Value = StoredRegistration> {
-    (key(), 0..ORIGINS.len(), any::<bool>(), 0u32..4, any::<u64>(), any::<u64>(), any::<u64>()).prop_map(
+    (key(), 0..ORIGINS.len(), any::<bool>(), 0u32..4, any::<u64>(), 0..u64::MAX, any::<u64>()).prop_map(
         |(key, o, waiting, attempts, due, seq, interval)| StoredRegistration {
             periodic: (key.kind == SyncKind::Periodic)
                 .then_some(StoredPeriodic { min_interval: Millis(interval), anchor: Timestamp(due / 2) }),

@@ -41,9 +41,17 @@ pub enum StoreError {
         /// The newest version this build reads.
         supported: u32,
     },
-    /// A stored row could not be decoded.
+    /// A stored row could not be decoded, or a row holds a value the store
+    /// refuses to write because it could not be restored.
     #[error("stored row could not be decoded: {0}")]
     BadRow(String),
+    /// Another store (in this process or another) has the file open: a store
+    /// file has one owner at a time.
+    #[error("store file {path} is in use by another store (it is locked)")]
+    Locked {
+        /// The file.
+        path: String,
+    },
 }
 
 /// Durable storage for registrations.

@@ -13,7 +13,8 @@ use tempfile::TempDir;
 
 /// The store of one subtest.
 pub(super) struct ScenarioStore {
-    store: SqliteStore,
+    /// `None` only after a reopen failed.
+    store: Option<SqliteStore>,
     path: PathBuf,
     _dir: TempDir,
     /// Unit tests: every write fails.
@@ -31,7 +32,7 @@ impl ScenarioStore {
         let path = dir.path().join("background-sync.db");
         let store = SqliteStore::open(&path)?;
         Ok(ScenarioStore {
-            store,
+            store: Some(store),
             path,
             _dir: dir,
             #[cfg(test)]
@@ -41,15 +42,20 @@ impl ScenarioStore {
 
     /// Closes and reopens the file, as a browser restart does.
     pub(super) fn reopen(&mut self) -> Result<(), StoreError> {
-        let reopened = SqliteStore::open(&self.path)?;
-        self.store = reopened;
+        // Close first: a store file has one owner at a time.
+        self.store = None;
+        self.store = Some(SqliteStore::open(&self.path)?);
         Ok(())
+    }
+
+    fn open_store(&mut self) -> Result<&mut SqliteStore, StoreError> {
+        self.store.as_mut().ok_or_else(|| StoreError::Io("the store is closed after a failed reopen".into()))
     }
 }
 
 impl Store for ScenarioStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
-        self.store.load()
+        self.open_store()?.load()
     }
 
     fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
@@ -57,6 +63,6 @@ impl Store for ScenarioStore {
         if self.fail_writes {
             return Err(StoreError::Io("injected write failure".into()));
         }
-        self.store.apply(batch)
+        self.open_store()?.apply(batch)
     }
 }

@@ -60,13 +60,13 @@ impl Child {
                 block.push('\n');
             }
             self.print(&block)?;
-            let journal_before = self.store.journal_rows();
+            let folds_before = self.store.folds();
             let outcome = batch.write(&mut self.store);
             effects.extend(self.commits.finish(&mut self.engine, batch, outcome).map_err(|f| f.to_string())?);
             for l in &lines {
                 self.print(&format!("ack {l}\n"))?;
             }
-            if self.store.journal_rows() < journal_before {
+            if self.store.folds() > folds_before {
                 // This commit also folded the journal.
                 self.print("folded\n")?;
             }

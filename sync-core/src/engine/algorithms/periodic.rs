@@ -59,6 +59,9 @@ impl<P: Policy> Engine<P> {
     ///
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     fn create_periodic(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str, min: Millis) {
+        if self.orders_used_up(request) {
+            return;
+        }
         let max_attempts = self.policy.max_attempts(PermissionState::Unset);
         // spec: steps 8.1-8.7: tag, minimum interval, state pending, anchor time = now, added.
         let id = self.table.insert(NewRegistration {

@@ -15,6 +15,7 @@ use sync_policy::{Millis, PermissionName, Policy, RegisterContext, SyncKind, Tim
 pub(in crate::engine) const NO_ACTIVE_WORKER: &str = "Registration failed - no active Service Worker";
 pub(in crate::engine) const DISABLED: &str = crate::action::DISABLED_MESSAGE;
 const DETACHED: &str = "The calling context is detached: its client was closed.";
+const ORDERS_USED_UP: &str = "Registration failed - the stored registration order numbers are used up.";
 const CROSS_ORIGIN: &str = "The service worker registration belongs to another origin than the caller.";
 
 impl<P: Policy> Engine<P> {
@@ -139,6 +140,9 @@ impl<P: Policy> Engine<P> {
     ///
     /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
     fn create_one_off(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str) {
+        if self.orders_used_up(request) {
+            return;
+        }
         let notifications = self.table.origin(origin).permission(PermissionName::Notifications);
         let max_attempts = self.policy.max_attempts(notifications);
         // spec: register, steps 9.1-9.4: a new pending registration, appended to the list.
@@ -158,5 +162,17 @@ impl<P: Policy> Engine<P> {
         self.log(id, LogEvent::Registered, Vec::new());
         // spec: register, step 9.6: if online, fire (placement decides).
         self.place(id);
+    }
+
+    /// Whether no registration order number is left to hand out (only after a
+    /// restore from a store holding numbers near `u64::MAX`); then `request`
+    /// is rejected, so a number in use is never handed out again.
+    pub(in crate::engine) fn orders_used_up(&mut self, request: RequestId) -> bool {
+        if self.table.orders_left() {
+            return false;
+        }
+        tracing::error!("registration order numbers are used up; refusing a new registration");
+        self.reject(request, DomErrorName::UnknownError, ORDERS_USED_UP);
+        true
     }
 }

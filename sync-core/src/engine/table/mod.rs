@@ -83,6 +83,12 @@ impl RegistrationTable {
         slab.get(id).map_or(0, |r| hasher.hash_one(&*r.tag))
     }
 
+    /// Whether an order number is left to hand out (numbers only grow; a store
+    /// restored with numbers near `u64::MAX` can use them up).
+    pub(crate) fn orders_left(&self) -> bool {
+        self.next_seq < u64::MAX
+    }
+
     /// The registration of worker `sw` with this kind and tag, looked up in the
     /// worker's own tag table.
     pub(crate) fn find(&self, sw: SwRegId, kind: SyncKind, tag: &str) -> Option<RegId> {
@@ -95,7 +101,8 @@ impl RegistrationTable {
     /// in registration order.
     pub(crate) fn insert(&mut self, new: NewRegistration) -> RegId {
         let seq = self.next_seq;
-        self.next_seq += 1;
+        // Callers check `orders_left` first; saturating, never wrapping to a used number.
+        self.next_seq = self.next_seq.saturating_add(1);
         let NewRegistration { sw, kind, tag, origin, max_attempts, min_interval, anchor } = new;
         self.file(Registration::new(sw, kind, tag, origin, seq, max_attempts, min_interval, anchor))
     }
@@ -157,6 +164,11 @@ impl RegistrationTable {
         anchor_if_one_off: Timestamp,
         capacity: [usize; 2],
     ) -> Result<RegId, SyncError> {
+        // Order numbers are handed out upwards: a stored u64::MAX would leave
+        // none to hand out after it (only a damaged store holds one).
+        if row.seq == u64::MAX {
+            return Err(SyncError::BadSnapshot(format!("registration order {} leaves no order to allocate", row.seq)));
+        }
         if row.periodic.is_some() != (row.key.kind == SyncKind::Periodic) {
             return Err(SyncError::BadSnapshot("periodic fields on a one-off registration or missing".into()));
         }

@@ -41,7 +41,9 @@ fn phase_code(phase: StoredPhase) -> i64 {
     }
 }
 
-/// Journal op codes (column `op`).
+/// Journal op codes (column `op`). This build appends puts only; deletes and
+/// worker deletes erase rows at once (`erase.rs`), but journals written by
+/// earlier builds may hold them.
 pub(super) const OP_PUT: i64 = 0;
 pub(super) const OP_DELETE: i64 = 1;
 pub(super) const OP_DELETE_WORKER: i64 = 2;
@@ -62,31 +64,6 @@ pub(super) fn append_put(stmt: &mut Statement<'_>, r: &StoredRegistration) -> ru
         r.periodic.map(|p| bits(p.min_interval.0)),
         r.periodic.map(|p| bits(p.anchor.0)),
     ])
-}
-
-/// Runs the prepared `APPEND` statement for a `Delete`: the key, the rest NULL.
-pub(super) fn append_delete(stmt: &mut Statement<'_>, key: &RegistrationKey) -> rusqlite::Result<usize> {
-    let none: Option<i64> = None;
-    stmt.execute(params![
-        OP_DELETE,
-        bits(key.sw.0),
-        kind_code(key.kind),
-        &*key.tag,
-        none,
-        none,
-        none,
-        none,
-        none,
-        none,
-        none,
-        none
-    ])
-}
-
-/// Runs the prepared `APPEND` statement for a `DeleteWorker`: the worker, the rest NULL.
-pub(super) fn append_delete_worker(stmt: &mut Statement<'_>, sw: SwRegId) -> rusqlite::Result<usize> {
-    let none: Option<i64> = None;
-    stmt.execute(params![OP_DELETE_WORKER, bits(sw.0), none, none, none, none, none, none, none, none, none, none])
 }
 
 /// Runs the prepared `PUT_ORIGIN` statement for one origin.
@@ -192,6 +169,9 @@ impl Decoder {
         let origin = self.intern(text(row, i, name)?);
         let (i, name) = col(4);
         let seq = unbits(int(row, i, name)?);
+        if seq == u64::MAX {
+            return Err(format!("column `{name}` holds {seq} (u64::MAX), which leaves no registration order after it"));
+        }
         let (i, name) = col(5);
         let phase = match int(row, i, name)? {
             0 => StoredPhase::Pending,

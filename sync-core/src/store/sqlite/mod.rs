@@ -22,11 +22,19 @@
 //! `registrations` is keyed by `(sw, kind, tag)`, so a commit of registrations
 //! from many service workers would dirty one B-tree leaf per worker: a WAL
 //! frame each, plus checkpoints copying those pages back. Instead,
-//! [`Store::apply`] **appends** every registration mutation (`Put`, `Delete`,
-//! `DeleteWorker`) to `journal`, a rowid table whose appends land on its last
-//! page, inside the batch's transaction; origin mutations still write the
-//! small `origins` table directly. A commit then writes a few pages however
-//! many workers it touches.
+//! [`Store::apply`] **appends** every `Put` to `journal`, a rowid table whose
+//! appends land on its last page, inside the batch's transaction; origin
+//! mutations still write the small `origins` table directly. A commit then
+//! writes a few pages however many workers it touches.
+//!
+//! - **Deletes erase at once.** A `Delete` or `DeleteWorker` is not
+//!   journaled: it removes the key's (or worker's) rows from `registrations`
+//!   and from the journal in the same transaction, and `secure_delete` zeroes
+//!   the freed bytes; after a `DeleteWorker` or `DeleteOrigin` the WAL is
+//!   checkpointed and truncated too. So "clear site data", an unregistration
+//!   or a revoked permission leaves no origin or tag in the file (see
+//!   `erase.rs`). Journals written by earlier builds may still hold delete
+//!   rows; they replay and fold as before.
 //!
 //! - **Fold.** Once the journal holds [`DEFAULT_FOLD_THRESHOLD`] rows (see
 //!   [`SqliteStore::set_fold_threshold`]), the batch that reached it also
@@ -56,15 +64,26 @@
 //!   reading `registrations` itself.
 //! - The journal's length is counted at open and then tracked in memory.
 //!
-//! The store is meant to have one owner: one process, one connection. It does
-//! not lock the file against a second writer; the embedder's profile lock does.
+//! # One owner
+//!
+//! [`SqliteStore::open`] takes an exclusive OS lock on the sidecar file
+//! `<file>-lock` (see [`lock_path`]) and holds it until the store is dropped.
+//! A second open of the same file, from this process or another, fails with
+//! [`StoreError::Locked`] naming the file, instead of two writers handing out
+//! the same registration order numbers. The read-only look at a file that
+//! `open` does first, and the `check` and `inspect` tools, read through
+//! SQLite's own locking and need no ownership.
 
 mod codec;
+mod erase;
 mod error_map;
 mod inspect;
 mod journal;
+mod lock;
+pub mod salvage;
 mod schema;
 
+pub use lock::lock_path;
 pub use schema::SCHEMA_VERSION;
 
 use super::{Mutation, Snapshot, Store, StoreError};
@@ -95,6 +114,14 @@ pub struct SqliteStore {
     /// The journal length at which the next fold is tried: the threshold, or
     /// one threshold later after a fold did not fit on the disk.
     fold_at: u64,
+    /// The journal's row ids per key, for erasing; `None` until a delete
+    /// needs it, and after a failed commit (rebuilt from the file).
+    index: Option<erase::JournalIndex>,
+    /// Journal folds this store has completed (in batches and in `compact`).
+    folds: u64,
+    /// Exclusive ownership of the file. Declared last, so it is released
+    /// only after the connection has closed (and checkpointed).
+    _lock: lock::FileLock,
 }
 
 impl SqliteStore {
@@ -104,19 +131,22 @@ impl SqliteStore {
     /// Fails without touching the file if it is corrupt, truncated or not a
     /// store ([`StoreError::Corrupt`]), or newer than this build
     /// ([`StoreError::TooNew`]); a directory that cannot be written gives
-    /// [`StoreError::Io`].
+    /// [`StoreError::Io`]. A file that another store (in this process or
+    /// another) has open is refused with [`StoreError::Locked`].
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref();
         let shown = path.display().to_string();
         let exists = match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => {
-                inspect::inspect(path, &shown)?;
-                true
-            }
+            Ok(meta) if meta.is_file() => true,
             Ok(_) => return Err(StoreError::Io(format!("{shown}: not a regular file"))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
             Err(e) => return Err(io_error(&shown, "reading metadata", &e)),
         };
+        // Owner first: nothing below runs while another store writes the file.
+        let owner = lock::FileLock::acquire(path, &shown)?;
+        if exists {
+            inspect::inspect(path, &shown)?;
+        }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if !exists {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -132,6 +162,9 @@ impl SqliteStore {
             journal_rows,
             fold_threshold: DEFAULT_FOLD_THRESHOLD,
             fold_at: DEFAULT_FOLD_THRESHOLD,
+            index: None,
+            folds: 0,
+            _lock: owner,
         })
     }
 
@@ -143,9 +176,16 @@ impl SqliteStore {
         self.fold_at = self.fold_threshold;
     }
 
-    /// Rows in the journal, not yet folded into `registrations`.
+    /// Rows in the journal, not yet folded into `registrations`. Deletes
+    /// erase journal rows, so this can shrink without a fold.
     pub fn journal_rows(&self) -> u64 {
         self.journal_rows
+    }
+
+    /// Journal folds this store has completed since it was opened (in
+    /// batches and in [`SqliteStore::compact`], when there was something to fold).
+    pub fn folds(&self) -> u64 {
+        self.folds
     }
 
     /// Folds the journal into `registrations` now, in its own transaction, and
@@ -163,6 +203,10 @@ impl SqliteStore {
         tx.commit().map_err(|e| store_error(shown, doing, &e))?;
         self.journal_rows = 0;
         self.fold_at = self.fold_threshold;
+        self.index = Some(erase::JournalIndex::default());
+        if folded > 0 {
+            self.folds += 1;
+        }
         Ok(folded)
     }
 
@@ -207,6 +251,13 @@ fn configure(conn: &Connection, shown: &str) -> Result<(), StoreError> {
         .map_err(|e| store_error(shown, "reading synchronous", &e))?;
     if sync != 2 {
         return Err(StoreError::Io(format!("{shown}: synchronous is {sync}, not FULL (2)")));
+    }
+    // Deleted rows are overwritten with zeros, so erased origins and tags do not linger.
+    let secure: i64 = conn
+        .pragma_update_and_check(None, "secure_delete", "ON", |r| r.get(0))
+        .map_err(|e| store_error(shown, "setting secure_delete", &e))?;
+    if secure != 1 {
+        return Err(StoreError::Io(format!("{shown}: secure_delete is {secure}, not ON (1)")));
     }
     Ok(())
 }
@@ -272,35 +323,52 @@ fn cached<'s, 'c>(
     }
 }
 
-/// Writes one batch inside the caller's transaction: registration mutations
-/// are appended to the journal, origin mutations written to `origins`.
-/// Returns how many journal rows it appended.
-fn write_batch(conn: &Connection, batch: &[Mutation]) -> rusqlite::Result<u64> {
+/// What a batch did to the journal and the file.
+#[derive(Clone, Copy, Debug, Default)]
+struct Written {
+    /// Journal rows appended.
+    appended: u64,
+    /// Journal rows erased.
+    erased: u64,
+    /// Whether it erased a worker or an origin (then the WAL is checkpointed
+    /// and truncated after the commit, so its old pages leave the `-wal` too).
+    cleared: bool,
+}
+
+/// Writes one batch inside the caller's transaction: puts are appended to
+/// the journal, deletes and worker deletes erase their rows at once (see
+/// `erase.rs`), origin mutations are written to `origins`.
+fn write_batch(
+    conn: &Connection,
+    batch: &[Mutation],
+    index: &mut Option<erase::JournalIndex>,
+) -> rusqlite::Result<Written> {
     let (mut append, mut put_origin, mut delete_origin) = (None, None, None);
-    let mut appended = 0;
+    let mut written = Written::default();
     for m in batch {
         match m {
             Mutation::Put(row) => {
                 codec::append_put(cached(&mut append, conn, schema::APPEND)?, row)?;
-                appended += 1;
+                if let Some(index) = index {
+                    index.add(&row.key, conn.last_insert_rowid());
+                }
+                written.appended += 1;
             }
-            Mutation::Delete(key) => {
-                codec::append_delete(cached(&mut append, conn, schema::APPEND)?, key)?;
-                appended += 1;
-            }
+            Mutation::Delete(key) => written.erased += erase::erase_key(conn, index, key)?,
             Mutation::DeleteWorker(sw) => {
-                codec::append_delete_worker(cached(&mut append, conn, schema::APPEND)?, *sw)?;
-                appended += 1;
+                written.erased += erase::erase_worker(conn, index, *sw)?;
+                written.cleared = true;
             }
             Mutation::PutOrigin(origin) => {
                 codec::put_origin(cached(&mut put_origin, conn, schema::PUT_ORIGIN)?, origin)?;
             }
             Mutation::DeleteOrigin(origin) => {
                 cached(&mut delete_origin, conn, schema::DELETE_ORIGIN)?.execute([origin.as_str()])?;
+                written.cleared = true;
             }
         }
     }
-    Ok(appended)
+    Ok(written)
 }
 
 /// Why a batch's transaction failed.
@@ -311,15 +379,38 @@ enum BatchError {
     Other(StoreError),
 }
 
-/// Commits `batch` in one transaction, folding the journal in it when `fold`;
-/// returns how many journal rows the batch appended.
-fn commit_batch(conn: &mut Connection, shown: &str, batch: &[Mutation], fold: bool) -> Result<u64, BatchError> {
+/// Commits `batch` in one transaction, folding the journal in it when `fold`.
+/// On error the transaction is rolled back and `index` forgotten (it may
+/// hold ids of rows that did not land).
+fn commit_batch(
+    conn: &mut Connection,
+    shown: &str,
+    batch: &[Mutation],
+    fold: bool,
+    index: &mut Option<erase::JournalIndex>,
+) -> Result<Written, BatchError> {
+    let result = commit_batch_once(conn, shown, batch, fold, index);
+    match &result {
+        Ok(_) if fold => *index = Some(erase::JournalIndex::default()),
+        Ok(_) => {}
+        Err(_) => *index = None,
+    }
+    result
+}
+
+fn commit_batch_once(
+    conn: &mut Connection,
+    shown: &str,
+    batch: &[Mutation],
+    fold: bool,
+    index: &mut Option<erase::JournalIndex>,
+) -> Result<Written, BatchError> {
     let other = |doing: &str, e: rusqlite::Error| BatchError::Other(store_error(shown, doing, &e));
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| other("beginning a transaction", e))?;
     // On any error the transaction is dropped, which rolls it back: nothing of the batch lands.
-    let appended = write_batch(&tx, batch).map_err(|e| other("writing a batch", e))?;
+    let written = write_batch(&tx, batch, index).map_err(|e| other("writing a batch", e))?;
     if fold {
         match journal::fold(&tx) {
             Ok(_) => {}
@@ -330,12 +421,43 @@ fn commit_batch(conn: &mut Connection, shown: &str, batch: &[Mutation], fold: bo
         }
     }
     tx.commit().map_err(|e| other("committing a batch", e))?;
-    Ok(appended)
+    Ok(written)
 }
 
-/// How many journal rows `batch` appends.
+/// After a batch that erased a worker or an origin: copies the WAL into the
+/// file and truncates it, so the erased rows' old page images leave the
+/// `-wal` now rather than at close. Best effort: the batch has landed.
+fn checkpoint_after_clear(conn: &Connection, shown: &str) {
+    let result = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0));
+    match result {
+        Ok(0) => {}
+        Ok(_) => tracing::warn!(file = shown, "the WAL checkpoint after an erase was blocked; it runs at close"),
+        Err(error) => {
+            tracing::warn!(file = shown, %error, "the WAL checkpoint after an erase failed; it runs at close")
+        }
+    }
+}
+
+/// Refuses a batch holding a row that no restart could restore (an order of
+/// `u64::MAX` leaves no order to hand out after it), before anything is written.
+fn check_batch(batch: &[Mutation]) -> Result<(), StoreError> {
+    for m in batch {
+        if let Mutation::Put(row) = m
+            && row.seq == u64::MAX
+        {
+            return Err(StoreError::BadRow(format!(
+                "refusing to write a registration (service worker registration {}, {:?}) with `seq` {} (u64::MAX): \
+                 it leaves no registration order after it",
+                row.key.sw.0, row.key.kind, row.seq
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// How many journal rows `batch` appends (at most: its deletes may erase some).
 fn journaled(batch: &[Mutation]) -> u64 {
-    let rows = batch.iter().filter(|m| matches!(m, Mutation::Put(_) | Mutation::Delete(_) | Mutation::DeleteWorker(_)));
+    let rows = batch.iter().filter(|m| matches!(m, Mutation::Put(_)));
     u64::try_from(rows.count()).unwrap_or(u64::MAX)
 }
 
@@ -374,30 +496,37 @@ impl Store for SqliteStore {
         if batch.is_empty() {
             return Ok(());
         }
+        check_batch(batch)?;
         let appending = journaled(batch);
         let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= self.fold_at;
-        match commit_batch(&mut self.conn, &self.shown, batch, fold) {
-            Ok(appended) if fold => {
-                tracing::debug!(rows = self.journal_rows.saturating_add(appended), "journal folded");
+        let written = match commit_batch(&mut self.conn, &self.shown, batch, fold, &mut self.index) {
+            Ok(written) if fold => {
+                tracing::debug!(rows = self.journal_rows.saturating_add(written.appended), "journal folded");
                 self.journal_rows = 0;
                 self.fold_at = self.fold_threshold;
-                Ok(())
+                self.folds += 1;
+                written
             }
-            Ok(appended) => {
-                self.journal_rows = self.journal_rows.saturating_add(appended);
-                Ok(())
+            Ok(written) => {
+                self.journal_rows = self.journal_rows.saturating_add(written.appended).saturating_sub(written.erased);
+                written
             }
             Err(BatchError::FoldFull(error)) => {
                 // Nothing landed. Put the fold off and write the batch alone.
                 tracing::warn!(%error, "the journal fold does not fit on the disk; it is put off");
-                let appended = commit_batch(&mut self.conn, &self.shown, batch, false).map_err(|e| match e {
-                    BatchError::FoldFull(e) | BatchError::Other(e) => e,
-                })?;
-                self.journal_rows = self.journal_rows.saturating_add(appended);
+                let written =
+                    commit_batch(&mut self.conn, &self.shown, batch, false, &mut self.index).map_err(|e| match e {
+                        BatchError::FoldFull(e) | BatchError::Other(e) => e,
+                    })?;
+                self.journal_rows = self.journal_rows.saturating_add(written.appended).saturating_sub(written.erased);
                 self.fold_at = self.journal_rows.saturating_add(self.fold_threshold);
-                Ok(())
+                written
             }
-            Err(BatchError::Other(error)) => Err(error),
+            Err(BatchError::Other(error)) => return Err(error),
+        };
+        if written.cleared {
+            checkpoint_after_clear(&self.conn, &self.shown);
         }
+        Ok(())
     }
 }

@@ -138,6 +138,10 @@ pub(super) const FOLD_PUTS: &str = "INSERT OR REPLACE INTO registrations \
      SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor \
      FROM journal WHERE op = 0 ORDER BY sw, kind, tag";
 pub(super) const CLEAR_JOURNAL: &str = "DELETE FROM journal";
+/// The journal rows that name a key (puts, and deletes older builds wrote), for the erase index.
+pub(super) const SELECT_JOURNAL_KEYS: &str = "SELECT id, sw, kind, tag FROM journal WHERE tag IS NOT NULL";
+/// Every journal row of one worker (a scan of at most one fold threshold of rows).
+pub(super) const ERASE_WORKER_JOURNAL: &str = "DELETE FROM journal WHERE sw = ?1";
 
 #[cfg(test)]
 mod tests {

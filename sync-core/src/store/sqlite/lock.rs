@@ -1,0 +1,62 @@
+//! Exclusive ownership of a store file: an OS file lock on a sidecar
+//! `<file>-lock`, held for as long as the [`SqliteStore`](super::SqliteStore)
+//! lives.
+//!
+//! Two writers on one file each hand out their own registration order
+//! numbers, which leaves a file that no restart accepts (duplicate orders).
+//! The lock turns that into a clear refusal at open: a second opener, in
+//! this process or another, gets [`StoreError::Locked`].
+//!
+//! Why a sidecar file and not the database file itself:
+//!
+//! - SQLite locks the database with POSIX advisory (`fcntl`) locks, and POSIX
+//!   drops *every* such lock a process holds on a file when *any* descriptor
+//!   of that file is closed. A second descriptor of our own on the database
+//!   would be a standing hazard to SQLite's locking; on the sidecar it is not.
+//! - Windows file locks are mandatory: an exclusive lock over the database's
+//!   bytes would block SQLite's own reads of them.
+//! - `std::fs::File::try_lock` (`flock` on Unix, `LockFileEx` on Windows) is
+//!   held per open file description, so a second open in the same process is
+//!   refused too, and the OS releases it when the process dies (kill -9 leaves
+//!   no stale lock).
+//!
+//! The sidecar is created on first open and never removed: deleting a lock
+//! file while someone may be about to lock it would let two owners hold two
+//! different files. It holds no data; copying a store does not need it.
+
+use crate::store::StoreError;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+/// The sidecar lock file of the store at `path`: `<path>-lock`.
+pub fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-lock");
+    PathBuf::from(name)
+}
+
+/// A held exclusive lock on a store file; released when dropped.
+#[derive(Debug)]
+pub(super) struct FileLock {
+    /// The open sidecar; the lock lives as long as this descriptor.
+    _file: File,
+}
+
+impl FileLock {
+    /// Takes the exclusive lock of the store at `path` (shown as `shown` in
+    /// errors) without waiting: [`StoreError::Locked`] if someone holds it.
+    pub(super) fn acquire(path: &Path, shown: &str) -> Result<FileLock, StoreError> {
+        let sidecar = lock_path(path);
+        let file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&sidecar).map_err(|e| {
+                StoreError::Io(format!("{shown}: opening the lock file {} failed: {e}", sidecar.display()))
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(FileLock { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(StoreError::Locked { path: shown.to_string() }),
+            Err(TryLockError::Error(e)) => {
+                Err(StoreError::Io(format!("{shown}: locking {} failed: {e}", sidecar.display())))
+            }
+        }
+    }
+}
