@@ -1,24 +1,29 @@
 //! Identifiers: service worker registrations, clients, events, requests,
 //! origins and registration keys.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 use sync_policy::SyncKind;
 
 /// A service worker registration, as the embedder numbers them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct SwRegId(pub u64);
 
 /// A service worker client (a window, iframe or worker), as the embedder numbers them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct ClientId(pub u64);
 
 /// One dispatched event; the embedder reports its outcome with this id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct EventId(pub u64);
 
 /// One page-side call; its answer comes back as `Action::Reply` with this id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct RequestId(pub u64);
 
 /// An origin in its ASCII serialization (`https://example.com`). Cheap to clone.
@@ -66,7 +71,7 @@ pub type Tag = Arc<str>;
 
 /// What identifies a registration: (service worker registration, kind, tag).
 /// One-off and periodic tags are separate namespaces.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RegistrationKey {
     /// The service worker registration.
     pub sw: SwRegId,
@@ -84,7 +89,8 @@ impl RegistrationKey {
 }
 
 /// Who makes a page-side call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Caller {
     /// A document (window or iframe) that the engine was told about with `client_opened`.
     Client(ClientId),

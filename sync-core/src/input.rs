@@ -10,13 +10,20 @@
 //! (see `spec-notes/architecture.md`).
 
 use crate::ids::{Caller, ClientId, EventId, RegistrationKey, RequestId, SwRegId};
+use serde::{Deserialize, Serialize};
 use sync_policy::{
     Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, PowerState, SyncKind,
 };
 
 /// One input to the engine. Page calls answer later through `Action::Reply`;
 /// every other input is accepted or refused at once with a [`SyncError`](crate::SyncError).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// In JSON (the adapter protocol, `wpt-harness/PROTOCOL.md`) an input is
+/// externally tagged with its [`Input::name`]: `{"register": {"caller":
+/// {"client": 1}, "sw": 1, "tag": "outbox"}}`, `{"client-closed": 1}`,
+/// `{"network": {"online": true, "metered": false}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Input {
     // ----- page calls (SyncManager / PeriodicSyncManager) -----
@@ -137,7 +144,8 @@ pub enum Input {
 }
 
 /// What an accepted input produced at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Handled {
     /// A page call: its answer comes later as `Action::Reply` with this request id.
@@ -178,27 +186,82 @@ impl Input {
         )
     }
 
-    /// A short, stable name for the variant (for logs and protocol messages).
+    /// A short, stable name for the variant: its tag in JSON.
     pub fn name(&self) -> &'static str {
         match self {
             Input::Register { .. } => "register",
-            Input::GetTags { .. } => "get_tags",
-            Input::RegisterPeriodic { .. } => "register_periodic",
-            Input::UnregisterPeriodic { .. } => "unregister_periodic",
+            Input::GetTags { .. } => "get-tags",
+            Input::RegisterPeriodic { .. } => "register-periodic",
+            Input::UnregisterPeriodic { .. } => "unregister-periodic",
             Input::Network(_) => "network",
             Input::Power(_) => "power",
             Input::Permission { .. } => "permission",
             Input::Engagement { .. } => "engagement",
-            Input::ClientOpened { .. } => "client_opened",
-            Input::ClientClosed(_) => "client_closed",
-            Input::AddWorker { .. } => "add_worker",
-            Input::WorkerActivated(_) => "worker_activated",
-            Input::WorkerUnregistered(_) => "worker_unregistered",
-            Input::OriginCleared(_) => "origin_cleared",
-            Input::StorageFailed { .. } => "storage_failed",
-            Input::EventFinished { .. } => "event_finished",
-            Input::EmulateOffline { .. } => "emulate_offline",
-            Input::DispatchNow(_) => "dispatch_now",
+            Input::ClientOpened { .. } => "client-opened",
+            Input::ClientClosed(_) => "client-closed",
+            Input::AddWorker { .. } => "add-worker",
+            Input::WorkerActivated(_) => "worker-activated",
+            Input::WorkerUnregistered(_) => "worker-unregistered",
+            Input::OriginCleared(_) => "origin-cleared",
+            Input::StorageFailed { .. } => "storage-failed",
+            Input::EventFinished { .. } => "event-finished",
+            Input::EmulateOffline { .. } => "emulate-offline",
+            Input::DispatchNow(_) => "dispatch-now",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sync_policy::{NetworkState, SyncKind};
+
+    fn every_shape() -> Vec<Input> {
+        let sw = SwRegId(1);
+        vec![
+            Input::Register { caller: Caller::Client(ClientId(2)), sw, tag: "outbox".into() },
+            Input::GetTags { caller: Caller::Embedder, sw, kind: SyncKind::Periodic },
+            Input::RegisterPeriodic { caller: Caller::Worker(sw), sw, tag: "news".into(), min_interval: 1000 },
+            Input::UnregisterPeriodic { caller: Caller::Worker(sw), sw, tag: "news".into() },
+            Input::Network(NetworkState { online: false, metered: true }),
+            Input::ClientClosed(ClientId(2)),
+            Input::WorkerActivated(sw),
+            Input::OriginCleared("https://a.test".into()),
+            Input::StorageFailed { reason: "disk".into() },
+            Input::EventFinished { event: EventId(7), outcome: EventOutcome::Rejected },
+            Input::EmulateOffline { sw, offline: true },
+            Input::DispatchNow(RegistrationKey::new(sw, SyncKind::OneOff, "outbox")),
+        ]
+    }
+
+    #[test]
+    fn json_round_trips_and_is_tagged_with_the_name() {
+        for input in every_shape() {
+            let json = serde_json::to_value(&input).expect("an input serializes");
+            let object = json.as_object().expect("externally tagged");
+            assert_eq!(object.keys().collect::<Vec<_>>(), vec![input.name()], "{json}");
+            let back: Input = serde_json::from_value(json).expect("and reads back");
+            assert_eq!(back, input);
+        }
+    }
+
+    #[test]
+    fn the_documented_json_shapes_read() {
+        let register: Input =
+            serde_json::from_str(r#"{"register": {"caller": {"client": 1}, "sw": 1, "tag": "outbox"}}"#).unwrap();
+        assert_eq!(
+            register,
+            Input::Register { caller: Caller::Client(ClientId(1)), sw: SwRegId(1), tag: "outbox".into() }
+        );
+        let closed: Input = serde_json::from_str(r#"{"client-closed": 1}"#).unwrap();
+        assert_eq!(closed, Input::ClientClosed(ClientId(1)));
+        let embedder: Input =
+            serde_json::from_str(r#"{"get-tags": {"caller": "embedder", "sw": 3, "kind": "one-off"}}"#).unwrap();
+        assert_eq!(embedder, Input::GetTags { caller: Caller::Embedder, sw: SwRegId(3), kind: SyncKind::OneOff });
+        assert!(
+            serde_json::from_str::<Input>(r#"{"register": {"sw": 1, "tag": "x", "caller": "embedder", "extra": 1}}"#)
+                .is_err()
+        );
+        assert!(serde_json::from_str::<Input>(r#"{"teleport": {}}"#).is_err());
     }
 }

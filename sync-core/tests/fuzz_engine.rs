@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Engine steps taken by every case of this run (printed with `FUZZ_REPORT=1`).
 static STEPS: AtomicU64 = AtomicU64::new(0);
 use sync_core::store::{MemoryStore, Store};
-use sync_core::{Action, Caller, ClientId, Engine, EventId, RegistrationKey, RequestId, SwRegId};
+use sync_core::{Action, Caller, ClientId, Engine, EventId, Input, RegistrationKey, RequestId, SwRegId};
 use sync_policy::{
     ConfigurablePolicy, Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState,
     PolicyConfig, PowerState, SyncKind, Timestamp,
@@ -25,37 +25,16 @@ use sync_policy::{
 
 const ORIGINS: [&str; 3] = ["https://a.test", "https://b.test", "https://c.test"];
 
+/// One fuzzing step: an engine input, or something the world does around the engine.
 #[derive(Clone, Debug)]
-enum Op {
-    AddWorker(u64, usize, bool),
-    Activate(u64),
-    Unregister(u64),
-    ClearOrigin(usize),
-    OpenClient(u64, usize, FrameType),
-    CloseClient(u64),
-    Register(u64, CallerPick, String),
-    RegisterPeriodic(u64, CallerPick, String, u64),
-    UnregisterPeriodic(u64, CallerPick, String),
-    GetTags(u64, CallerPick, bool),
-    Network(bool, bool),
-    Power(bool, bool, Option<u8>),
-    Permission(usize, usize, usize),
-    Engagement(usize, usize),
-    EmulateOffline(u64, bool),
-    Finish(u64, EventOutcome),
+enum Step {
+    /// Fed as is through `Engine::handle`.
+    Input(Input),
+    /// Settle one of the events the engine actually dispatched.
     FinishInFlight(usize, EventOutcome),
-    DispatchNow(u64, bool, String),
     Advance(u64),
     Backwards(u64),
     Restart,
-    StorageFailed,
-}
-
-#[derive(Clone, Copy, Debug)]
-enum CallerPick {
-    Client(u64),
-    Worker(u64),
-    Embedder,
 }
 
 fn tag() -> impl Strategy<Value = String> {
@@ -66,11 +45,11 @@ fn tag() -> impl Strategy<Value = String> {
     ]
 }
 
-fn caller() -> impl Strategy<Value = CallerPick> {
+fn caller() -> impl Strategy<Value = Caller> {
     prop_oneof![
-        3 => (0u64..6).prop_map(CallerPick::Client),
-        1 => (0u64..5).prop_map(CallerPick::Worker),
-        1 => Just(CallerPick::Embedder),
+        3 => (0u64..6).prop_map(|c| Caller::Client(ClientId(c))),
+        1 => (0u64..5).prop_map(|s| Caller::Worker(SwRegId(s))),
+        1 => Just(Caller::Embedder),
     ]
 }
 
@@ -87,32 +66,65 @@ fn frame() -> impl Strategy<Value = FrameType> {
     prop::sample::select(FrameType::ALL.to_vec())
 }
 
-fn op() -> impl Strategy<Value = Op> {
-    let sw = 0u64..5;
+fn origin() -> impl Strategy<Value = String> {
+    prop::sample::select(ORIGINS.to_vec()).prop_map(str::to_string)
+}
+
+fn kind() -> impl Strategy<Value = SyncKind> {
+    prop_oneof![Just(SyncKind::OneOff), Just(SyncKind::Periodic)]
+}
+
+/// Every `Input` variant, with ids and values drawn so that most refer to
+/// nothing, some collide, and some are out of range.
+fn input() -> impl Strategy<Value = Input> {
+    let sw = (0u64..5).prop_map(SwRegId);
+    let permission = prop::sample::select(vec![
+        PermissionState::Granted,
+        PermissionState::Denied,
+        PermissionState::Prompt,
+        PermissionState::Unset,
+    ]);
+    let engagement = prop::sample::select(vec![
+        Engagement::None,
+        Engagement::Minimal,
+        Engagement::Low,
+        Engagement::Medium,
+        Engagement::High,
+        Engagement::Max,
+    ]);
     prop_oneof![
-        2 => (sw.clone(), 0..ORIGINS.len(), any::<bool>()).prop_map(|(s, o, a)| Op::AddWorker(s, o, a)),
-        1 => sw.clone().prop_map(Op::Activate),
-        1 => sw.clone().prop_map(Op::Unregister),
-        1 => (0..ORIGINS.len()).prop_map(Op::ClearOrigin),
-        2 => (0u64..6, 0..ORIGINS.len(), frame()).prop_map(|(c, o, f)| Op::OpenClient(c, o, f)),
-        1 => (0u64..6).prop_map(Op::CloseClient),
-        6 => (sw.clone(), caller(), tag()).prop_map(|(s, c, t)| Op::Register(s, c, t)),
+        2 => (sw.clone(), origin(), any::<bool>()).prop_map(|(sw, origin, active)| Input::AddWorker { sw, origin, active }),
+        1 => sw.clone().prop_map(Input::WorkerActivated),
+        1 => sw.clone().prop_map(Input::WorkerUnregistered),
+        1 => origin().prop_map(Input::OriginCleared),
+        2 => (0u64..6, origin(), frame()).prop_map(|(c, origin, frame)| Input::ClientOpened { client: ClientId(c), origin, frame }),
+        1 => (0u64..6).prop_map(|c| Input::ClientClosed(ClientId(c))),
+        6 => (sw.clone(), caller(), tag()).prop_map(|(sw, caller, tag)| Input::Register { caller, sw, tag }),
         3 => (sw.clone(), caller(), tag(), prop_oneof![Just(0u64), Just(1000), Just(1 << 53), Just(u64::MAX), any::<u64>()])
-            .prop_map(|(s, c, t, m)| Op::RegisterPeriodic(s, c, t, m)),
-        1 => (sw.clone(), caller(), tag()).prop_map(|(s, c, t)| Op::UnregisterPeriodic(s, c, t)),
-        2 => (sw.clone(), caller(), any::<bool>()).prop_map(|(s, c, p)| Op::GetTags(s, c, p)),
-        2 => (any::<bool>(), any::<bool>()).prop_map(|(o, m)| Op::Network(o, m)),
-        1 => (any::<bool>(), any::<bool>(), prop::option::of(0u8..=100)).prop_map(|(s, c, l)| Op::Power(s, c, l)),
-        2 => (0..ORIGINS.len(), 0..3usize, 0..4usize).prop_map(|(o, n, s)| Op::Permission(o, n, s)),
-        1 => (0..ORIGINS.len(), 0..6usize).prop_map(|(o, e)| Op::Engagement(o, e)),
-        1 => (sw.clone(), any::<bool>()).prop_map(|(s, o)| Op::EmulateOffline(s, o)),
-        1 => (0u64..40, outcome()).prop_map(|(e, o)| Op::Finish(e, o)),
-        4 => (any::<usize>(), outcome()).prop_map(|(i, o)| Op::FinishInFlight(i, o)),
-        1 => (sw.clone(), any::<bool>(), tag()).prop_map(|(s, p, t)| Op::DispatchNow(s, p, t)),
+            .prop_map(|(sw, caller, tag, min_interval)| Input::RegisterPeriodic { caller, sw, tag, min_interval }),
+        1 => (sw.clone(), caller(), tag()).prop_map(|(sw, caller, tag)| Input::UnregisterPeriodic { caller, sw, tag }),
+        2 => (sw.clone(), caller(), kind()).prop_map(|(sw, caller, kind)| Input::GetTags { caller, sw, kind }),
+        2 => (any::<bool>(), any::<bool>()).prop_map(|(online, metered)| Input::Network(NetworkState { online, metered })),
+        1 => (any::<bool>(), any::<bool>(), prop::option::of(0u8..=100)).prop_map(|(battery_saver, charging, battery_percent)| {
+            Input::Power(PowerState { battery_saver, charging, battery_percent })
+        }),
+        2 => (origin(), prop::sample::select(PermissionName::ALL.to_vec()), permission)
+            .prop_map(|(origin, name, state)| Input::Permission { origin, name, state }),
+        1 => (origin(), engagement).prop_map(|(origin, level)| Input::Engagement { origin, level }),
+        1 => (sw.clone(), any::<bool>()).prop_map(|(sw, offline)| Input::EmulateOffline { sw, offline }),
+        1 => (0u64..40, outcome()).prop_map(|(e, outcome)| Input::EventFinished { event: EventId(e), outcome }),
+        1 => (sw, kind(), tag()).prop_map(|(sw, kind, tag)| Input::DispatchNow(RegistrationKey::new(sw, kind, &tag))),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        30 => input().prop_map(Step::Input),
+        4 => (any::<usize>(), outcome()).prop_map(|(i, o)| Step::FinishInFlight(i, o)),
         4 => prop::sample::select(vec![0u64, 1, 1000, 60_000, 180_000, 300_000, 3_600_000, 43_200_000, 90_000_000])
-            .prop_map(Op::Advance),
-        1 => (1u64..100_000_000).prop_map(Op::Backwards),
-        1 => Just(Op::Restart),
+            .prop_map(Step::Advance),
+        1 => (1u64..100_000_000).prop_map(Step::Backwards),
+        1 => Just(Step::Restart),
     ]
 }
 
@@ -139,14 +151,6 @@ struct World {
 }
 
 impl World {
-    fn caller(&self, c: CallerPick) -> Caller {
-        match c {
-            CallerPick::Client(i) => Caller::Client(ClientId(i)),
-            CallerPick::Worker(i) => Caller::Worker(SwRegId(i)),
-            CallerPick::Embedder => Caller::Embedder,
-        }
-    }
-
     fn issue(&mut self, r: RequestId) {
         assert!(self.issued.insert(r), "request ids are unique");
     }
@@ -192,99 +196,51 @@ impl World {
         assert_eq!(in_engine, in_store, "memory and store hold the same registrations");
     }
 
-    fn apply(&mut self, op: Op) {
+    fn apply(&mut self, step: Step) {
         let t = Timestamp(self.now);
-        match op {
-            Op::AddWorker(s, o, a) => {
-                let _ = self.engine.add_worker(t, SwRegId(s), ORIGINS[o], a);
-            }
-            Op::Activate(s) => {
-                let _ = self.engine.worker_activated(t, SwRegId(s));
-            }
-            Op::Unregister(s) => {
-                if self.engine.worker_unregistered(t, SwRegId(s)).is_ok() {
-                    self.emulated.remove(&s);
-                }
-            }
-            Op::ClearOrigin(o) => {
-                self.engine.origin_cleared(t, ORIGINS[o]);
-                let live: BTreeSet<u64> = self.engine.workers().into_iter().map(|s| s.0).collect();
-                self.emulated.retain(|s, _| live.contains(s));
-            }
-            Op::OpenClient(c, o, f) => {
-                let _ = self.engine.client_opened(t, ClientId(c), ORIGINS[o], f);
-            }
-            Op::CloseClient(c) => {
-                let _ = self.engine.client_closed(t, ClientId(c));
-            }
-            Op::Register(s, c, tag) => {
-                let r = self.engine.register(t, self.caller(c), SwRegId(s), &tag);
-                self.issue(r);
-            }
-            Op::RegisterPeriodic(s, c, tag, m) => {
-                let r = self.engine.register_periodic(t, self.caller(c), SwRegId(s), &tag, m);
-                self.issue(r);
-            }
-            Op::UnregisterPeriodic(s, c, tag) => {
-                let r = self.engine.unregister_periodic(t, self.caller(c), SwRegId(s), &tag);
-                self.issue(r);
-            }
-            Op::GetTags(s, c, p) => {
-                let kind = if p { SyncKind::Periodic } else { SyncKind::OneOff };
-                let r = self.engine.get_tags(t, self.caller(c), SwRegId(s), kind);
-                self.issue(r);
-            }
-            Op::Network(online, metered) => {
-                self.online = online;
-                self.engine.set_network(t, NetworkState { online, metered });
-            }
-            Op::Power(saver, charging, level) => {
-                self.engine.set_power(t, PowerState { battery_saver: saver, charging, battery_percent: level })
-            }
-            Op::Permission(o, n, s) => {
-                let state = [
-                    PermissionState::Granted,
-                    PermissionState::Denied,
-                    PermissionState::Prompt,
-                    PermissionState::Unset,
-                ][s];
-                self.engine.set_permission(t, ORIGINS[o], PermissionName::ALL[n], state);
-            }
-            Op::Engagement(o, e) => {
-                let level = [
-                    Engagement::None,
-                    Engagement::Minimal,
-                    Engagement::Low,
-                    Engagement::Medium,
-                    Engagement::High,
-                    Engagement::Max,
-                ][e];
-                self.engine.set_engagement(t, ORIGINS[o], level);
-            }
-            Op::EmulateOffline(s, off) => {
-                if self.engine.emulate_offline(t, SwRegId(s), off).is_ok() {
-                    let n = self.emulated.entry(s).or_default();
-                    if off {
-                        *n += 1;
-                    } else {
-                        *n = n.saturating_sub(1);
+        match step {
+            Step::Input(input) => {
+                // What the world learns from an accepted input.
+                let emulation = match &input {
+                    Input::EmulateOffline { sw, offline } => Some((sw.0, *offline)),
+                    _ => None,
+                };
+                let network = match &input {
+                    Input::Network(state) => Some(state.online),
+                    _ => None,
+                };
+                let forgets_workers = matches!(input, Input::WorkerUnregistered(_) | Input::OriginCleared(_));
+                match self.engine.handle(t, input) {
+                    Ok(handled) => {
+                        if let Some(r) = handled.request() {
+                            self.issue(r);
+                        }
+                        if let Some((sw, off)) = emulation {
+                            let n = self.emulated.entry(sw).or_default();
+                            if off {
+                                *n += 1;
+                            } else {
+                                *n = n.saturating_sub(1);
+                            }
+                        }
+                        if let Some(online) = network {
+                            self.online = online;
+                        }
+                        if forgets_workers {
+                            let live: BTreeSet<u64> = self.engine.workers().into_iter().map(|s| s.0).collect();
+                            self.emulated.retain(|s, _| live.contains(s));
+                        }
                     }
+                    Err(_) => assert!(network.is_none(), "a network change is never refused"),
                 }
             }
-            Op::Finish(e, o) => {
-                let _ = self.engine.event_finished(t, EventId(e), o);
-            }
-            Op::FinishInFlight(i, o) => {
+            Step::FinishInFlight(i, o) => {
                 if !self.in_flight.is_empty() {
-                    let e = self.in_flight.remove(i % self.in_flight.len());
-                    let _ = self.engine.event_finished(t, e, o);
+                    let event = self.in_flight.remove(i % self.in_flight.len());
+                    let _ = self.engine.handle(t, Input::EventFinished { event, outcome: o });
                 }
             }
-            Op::DispatchNow(s, p, tag) => {
-                let kind = if p { SyncKind::Periodic } else { SyncKind::OneOff };
-                let _ = self.engine.dispatch_now(t, &RegistrationKey::new(SwRegId(s), kind, &tag));
-            }
-            Op::Advance(ms) => {
+            Step::Advance(ms) => {
                 let target = self.now.saturating_add(ms);
                 let mut wakes = 0;
                 while let Some(w) = self.engine.poll_timeout() {
@@ -299,8 +255,8 @@ impl World {
                 self.now = target;
                 self.engine.handle_timeout(Timestamp(target));
             }
-            Op::Backwards(ms) => self.engine.handle_timeout(Timestamp(self.now.saturating_sub(ms))),
-            Op::Restart => {
+            Step::Backwards(ms) => self.engine.handle_timeout(Timestamp(self.now.saturating_sub(ms))),
+            Step::Restart => {
                 // Request ids are per engine instance: everything issued so far was answered.
                 assert_eq!(self.issued, self.answered, "every page call was answered before the restart");
                 self.issued.clear();
@@ -308,12 +264,13 @@ impl World {
                 let snapshot = self.store.load().unwrap();
                 let mut engine =
                     Engine::restore(policy(self.policy), t, snapshot).expect("a consistent store restores");
-                engine.set_network(t, NetworkState { online: self.online, metered: false });
+                engine
+                    .handle(t, Input::Network(NetworkState { online: self.online, metered: false }))
+                    .expect("a network change is never refused");
                 self.engine = engine;
                 self.in_flight.clear();
                 self.emulated.clear();
             }
-            Op::StorageFailed => self.engine.storage_failed(t, "injected"),
         }
         self.drain();
         self.check();
@@ -329,7 +286,7 @@ proptest! {
     #[test]
     fn arbitrary_input_sequences_keep_the_invariants(
         policy_pick in 0u8..6,
-        ops in prop::collection::vec(op(), 1..120),
+        steps in prop::collection::vec(step(), 1..120),
         fail_at in prop::option::weighted(0.1, 0usize..120),
     ) {
         let t0 = 1_800_000_000_000u64;
@@ -344,11 +301,16 @@ proptest! {
             answered: BTreeSet::new(),
             in_flight: Vec::new(),
         };
-        world.engine.add_worker(Timestamp(t0), SwRegId(0), ORIGINS[0], true).unwrap();
-        world.engine.client_opened(Timestamp(t0), ClientId(0), ORIGINS[0], FrameType::TopLevel).unwrap();
-        for (i, op) in ops.into_iter().enumerate() {
-            let op = if fail_at == Some(i) { Op::StorageFailed } else { op };
-            world.apply(op);
+        let start = [
+            Input::AddWorker { sw: SwRegId(0), origin: ORIGINS[0].into(), active: true },
+            Input::ClientOpened { client: ClientId(0), origin: ORIGINS[0].into(), frame: FrameType::TopLevel },
+        ];
+        for input in start {
+            world.engine.handle(Timestamp(t0), input).unwrap();
+        }
+        for (i, step) in steps.into_iter().enumerate() {
+            let step = if fail_at == Some(i) { Step::Input(Input::StorageFailed { reason: "injected".into() }) } else { step };
+            world.apply(step);
             STEPS.fetch_add(1, Ordering::Relaxed);
         }
         if std::env::var_os("FUZZ_REPORT").is_some() {

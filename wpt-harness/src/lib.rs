@@ -86,6 +86,7 @@
 
 pub mod expectations;
 pub mod policy;
+pub mod protocol;
 pub mod refusal;
 pub mod report;
 pub mod runner;

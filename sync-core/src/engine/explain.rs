@@ -6,8 +6,11 @@ use super::registry::{Phase, RegId};
 use crate::ids::{EventId, Origin, RegistrationKey, SwRegId};
 use sync_policy::{Blocker, Policy, SyncKind, Timestamp, Verdict, WaitReason};
 
-/// Why a registration has not fired (yet), or what it is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Why a registration has not fired (yet), or what it is doing. In JSON (the
+/// adapter protocol) it is `"ready"`, `{"blocked": "offline"}`,
+/// `{"waiting-until": {"at": ms, "reason": "back-off"}}`, ...
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Explanation {
     /// No such registration.
     NotRegistered,

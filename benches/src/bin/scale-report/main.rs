@@ -9,6 +9,8 @@
 //! is none of those). Every figure, and how it is measured, is described in
 //! `benches/README.md`. CI runs it with `--max 10000`.
 
+// The counting allocator is the one `unsafe` outside the C ABI: it forwards to `System`.
+#[allow(unsafe_code)]
 mod alloc;
 mod durable;
 mod in_memory;
