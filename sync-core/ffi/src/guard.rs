@@ -69,3 +69,30 @@ fn set_last_error(message: String) {
 pub fn last_error() -> String {
     LAST_ERROR.try_with(|slot| slot.try_borrow().map(|s| s.clone()).unwrap_or_default()).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_panic_code_and_its_message() {
+        let code = guard(|| panic!("boom {}", 42));
+        assert_eq!(code, bgsync_result::Panic);
+        assert_eq!(last_error(), "panic inside the library: boom 42");
+        guard_void(|| panic!("in a free"));
+        assert_eq!(last_error(), "panic inside the library: in a free");
+    }
+
+    #[test]
+    fn failures_set_the_message_and_the_quiet_guard_keeps_it() {
+        assert_eq!(guard(|| Err(Failure::null("engine"))), bgsync_result::NullParameter);
+        assert_eq!(last_error(), "engine is NULL");
+        assert_eq!(
+            guard_quiet(|| Err(Failure::new(bgsync_result::BufferTooSmall, "small"))),
+            bgsync_result::BufferTooSmall
+        );
+        assert_eq!(last_error(), "engine is NULL");
+        assert_eq!(guard(|| Ok(())), bgsync_result::Ok);
+        assert_eq!(last_error(), "engine is NULL");
+    }
+}
