@@ -33,3 +33,13 @@ pub struct bgsync_store {
 pub struct bgsync_snapshot {
     pub(crate) state: MemoryStore,
 }
+
+/// Handles may move between threads between calls (the README's rule: one
+/// thread at a time); this fails to compile if one stops being `Send`.
+const _: fn() = || {
+    fn send<T: Send>() {}
+    send::<bgsync_policy>();
+    send::<bgsync_engine>();
+    send::<bgsync_store>();
+    send::<bgsync_snapshot>();
+};

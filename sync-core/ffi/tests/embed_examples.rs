@@ -57,8 +57,9 @@ fn cxx() -> String {
     std::env::var("CXX").unwrap_or_else(|_| "c++".into())
 }
 
-/// The system libraries a Rust static library needs on Linux.
-const NATIVE_LIBS: [&str; 3] = ["-lpthread", "-ldl", "-lm"];
+/// The system libraries the static library needs on Linux, as
+/// `cargo rustc -p sync-ffi --crate-type staticlib -- --print native-static-libs` lists them.
+const NATIVE_LIBS: [&str; 7] = ["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Link {
