@@ -116,6 +116,8 @@ typedef struct {
     char dispatched_tag[64];
     int persists;
     int logs;
+    bgsync_result storage_error; /* the first failed commit, or OK */
+    int withheld;                /* replies not released because their commit failed */
 } world;
 
 /* Group commit: every mutation not yet in the SQLite store, in one batch. */
@@ -133,10 +135,10 @@ static void commit(world *w) {
     }
     bgsync_result r = bgsync_store_apply(w->store, batch, n);
     free(batch);
-    if (r != BGSYNC_RESULT_OK) {
-        printf("FAIL  store_apply: %s\n", code(r));
+    if (r != BGSYNC_RESULT_OK && w->storage_error == BGSYNC_RESULT_OK) {
+        printf("      store_apply failed: %s\n", code(r));
         print_last_error();
-        failures++;
+        w->storage_error = r;
     }
     w->db_committed = w->db.count;
 }
@@ -161,6 +163,10 @@ static void drain(world *w) {
             break;
         case BGSYNC_ACTION_KIND_REPLY:
             commit(w); /* durable before the page hears back */
+            if (w->storage_error != BGSYNC_RESULT_OK) {
+                w->withheld++; /* not durable: never tell the page it worked */
+                break;
+            }
             w->replies++;
             w->reply = a.reply;
             w->error = a.error;
@@ -409,7 +415,9 @@ static void scenario(const char *dir) {
     r = finish(&w, w.event, BGSYNC_OUTCOME_FULFILLED);
     CHECK(r == BGSYNC_RESULT_OK && registrations(w.engine) == 1, "\"later\" fulfilled");
 
-    /* 6. A storage error. */
+    CHECK(w.storage_error == BGSYNC_RESULT_OK, "every commit so far landed in SQLite");
+
+    /* 6. Storage errors: a corrupt file, undecodable bytes, then a full disk mid-run. */
     char corrupt_path[1024];
     snprintf(corrupt_path, sizeof corrupt_path, "%s/corrupt-c.db", dir);
     FILE *f = fopen(corrupt_path, "wb");
@@ -426,13 +434,30 @@ static void scenario(const char *dir) {
     r = bgsync_store_apply(w.store, bad_batch, 1);
     CHECK(r == BGSYNC_RESULT_BAD_MUTATION, "a batch with undecodable mutation bytes is refused whole (%s)", code(r));
     print_last_error();
+
+    uint64_t cap = 0;
+    r = bgsync_store_set_size_limit(w.store, 0, &cap);
+    CHECK(r == BGSYNC_RESULT_OK && cap > 0, "store capped at its current size, %llu bytes (a full disk)",
+          (unsigned long long)cap);
+    static char big_tag[8001];
+    int tries = 0;
+    while (w.storage_error == BGSYNC_RESULT_OK && tries < 50) {
+        memset(big_tag, 'a' + tries % 26, sizeof big_tag - 1);
+        big_tag[sizeof big_tag - 1] = '\0';
+        page_call(&w, BGSYNC_INPUT_KIND_REGISTER, big_tag, 0, 0);
+        tries++;
+    }
+    CHECK(w.storage_error == BGSYNC_RESULT_STORE_IO && w.withheld == 1,
+          "a commit fails on the full disk (registration %d); its reply is withheld (%s)", tries,
+          code(w.storage_error));
     memset(&in, 0, sizeof in);
     in.kind = BGSYNC_INPUT_KIND_STORAGE_FAILED;
     in.reason = text("disk full");
     r = feed(&w, &in, NULL);
+    w.storage_error = BGSYNC_RESULT_OK; /* reported: the disabled engine's replies need no commit */
     bool disabled = false;
     bgsync_engine_is_disabled(w.engine, &disabled);
-    CHECK(r == BGSYNC_RESULT_OK && disabled, "the engine disables itself after a storage failure");
+    CHECK(r == BGSYNC_RESULT_OK && disabled, "reported with STORAGE_FAILED: the engine disables itself");
     page_call(&w, BGSYNC_INPUT_KIND_REGISTER, "after-failure", 0, 0);
     CHECK(w.reply == BGSYNC_REPLY_KIND_REJECTED && w.error == BGSYNC_DOM_ERROR_UNKNOWN_ERROR,
           "register() while disabled rejects with UnknownError");

@@ -139,6 +139,12 @@ class Store {
         for (const auto &m : batch) views.push_back(bgsync_bytes{m.data(), m.size()});
         check(bgsync_store_apply(h_.get(), views.data(), views.size()), "store_apply");
     }
+    /// Caps the file at about `max_bytes` (never below its size): a full disk.
+    uint64_t set_size_limit(uint64_t max_bytes) {
+        uint64_t cap = 0;
+        check(bgsync_store_set_size_limit(h_.get(), max_bytes, &cap), "store_set_size_limit");
+        return cap;
+    }
     Snapshot load() {
         Snapshot s;
         check(bgsync_store_load(h_.get(), s.out()), "store_load");
@@ -264,9 +270,16 @@ struct World {
     bool last_chance = false;
     uint32_t attempt = 0;
     std::string dispatched_tag;
+    bgsync_result storage_error = BGSYNC_RESULT_OK; // the first failed commit
+    int withheld = 0;                                // replies not released: their commit failed
 
     void commit() {
-        if (store && !pending.empty()) store->apply(pending);
+        try {
+            if (store && !pending.empty()) store->apply(pending);
+        } catch (const bgsync::Error &e) {
+            std::printf("      commit failed: %s\n", e.what());
+            if (storage_error == BGSYNC_RESULT_OK) storage_error = e.code();
+        }
         pending.clear();
     }
 
@@ -284,6 +297,10 @@ struct World {
             }
             case BGSYNC_ACTION_KIND_REPLY:
                 commit(); // durable before the page hears back
+                if (storage_error != BGSYNC_RESULT_OK) {
+                    withheld++; // not durable: never tell the page it worked
+                    break;
+                }
                 replies++;
                 reply = a->reply;
                 error = a->error;
@@ -450,9 +467,17 @@ void scenario(const std::string &dir) {
     step(code_of([&] { w.store->apply({{BGSYNC_MUTATION_ENCODING_VERSION, 1, 0xff}}); }) ==
              BGSYNC_RESULT_BAD_MUTATION,
          "a truncated mutation is refused");
+    step(w.storage_error == BGSYNC_RESULT_OK, "every commit so far landed in SQLite");
+    step(w.store->set_size_limit(0) > 0, "store capped at its current size (a full disk)");
+    for (int i = 0; i < 50 && w.storage_error == BGSYNC_RESULT_OK; i++) {
+        w.feed(page_call(BGSYNC_INPUT_KIND_REGISTER, std::string(8000, static_cast<char>('a' + i % 26))));
+    }
+    step(w.storage_error == BGSYNC_RESULT_STORE_IO && w.withheld == 1,
+         "a commit fails on the full disk with STORE_IO; its reply is withheld");
     in = input(BGSYNC_INPUT_KIND_STORAGE_FAILED);
     in.reason = bgsync::str("disk full");
     w.feed(in);
+    w.storage_error = BGSYNC_RESULT_OK; // reported: the disabled engine's replies need no commit
     w.feed(page_call(BGSYNC_INPUT_KIND_REGISTER, "after-failure"));
     step(w.engine.disabled() && w.reply == BGSYNC_REPLY_KIND_REJECTED && w.error == BGSYNC_DOM_ERROR_UNKNOWN_ERROR,
          "after a storage failure register() rejects with UnknownError");

@@ -1290,6 +1290,21 @@ bgsync_result bgsync_store_apply(struct bgsync_store *store,
 bgsync_result bgsync_store_load(struct bgsync_store *store, struct bgsync_snapshot **out);
 
 /*
+ Caps the database file at about `max_bytes` (whole pages, never below its
+ current size) until the store is closed, and writes the cap in effect to
+ `*out` (which may be NULL). A batch that would grow the file further fails
+ with `STORE_IO` as on a full disk, and does not land. For quotas, and for
+ testing the storage-failure path.
+
+ # Safety
+ `store` must be NULL or a live store used by no other thread; `out` NULL
+ or writable.
+ */
+bgsync_result bgsync_store_set_size_limit(struct bgsync_store *store,
+                                          uint64_t max_bytes,
+                                          uint64_t *out);
+
+/*
  Closes `*store` and sets it to NULL. NULL, or a pointer to NULL, is a no-op.
 
  # Safety

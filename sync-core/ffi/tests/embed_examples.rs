@@ -120,7 +120,7 @@ fn assert_clean(what: &str, out: &Output) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     assert!(
-        out.status.success() && stdout.contains("all steps matched") && !stdout.contains("FAIL"),
+        out.status.success() && stdout.contains("all steps matched") && !stdout.lines().any(|l| l.starts_with("FAIL")),
         "{what} failed ({}):\n{stdout}\n--- stderr ---\n{stderr}",
         out.status
     );

@@ -97,9 +97,12 @@ fn caller_kinds_map_to_callers() {
     }
 }
 
+/// Puts one bad value into an input.
+type Spoil = fn(&mut bgsync_input);
+
 #[test]
 fn unknown_enum_values_are_invalid_arguments() {
-    let cases: [(u32, fn(&mut bgsync_input)); 9] = [
+    let cases: [(u32, Spoil); 9] = [
         (0, |i| i.kind = 0),
         (1, |i| i.caller = 0),
         (2, |i| i.sync_kind = 3),

@@ -79,6 +79,33 @@ pub unsafe extern "C" fn bgsync_store_load(store: *mut bgsync_store, out: *mut *
     })
 }
 
+/// Caps the database file at about `max_bytes` (whole pages, never below its
+/// current size) until the store is closed, and writes the cap in effect to
+/// `*out` (which may be NULL). A batch that would grow the file further fails
+/// with `STORE_IO` as on a full disk, and does not land. For quotas, and for
+/// testing the storage-failure path.
+///
+/// # Safety
+/// `store` must be NULL or a live store used by no other thread; `out` NULL
+/// or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn bgsync_store_set_size_limit(
+    store: *mut bgsync_store,
+    max_bytes: u64,
+    out: *mut u64,
+) -> bgsync_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let store = unsafe { raw::get_mut(store, "store") }?;
+        let cap = store.store.set_size_limit(max_bytes)?;
+        if !out.is_null() {
+            // SAFETY: non-NULL; the caller promises it is writable.
+            unsafe { raw::write(out, cap, "out") }?;
+        }
+        Ok(())
+    })
+}
+
 /// Closes `*store` and sets it to NULL. NULL, or a pointer to NULL, is a no-op.
 ///
 /// # Safety
