@@ -10,7 +10,7 @@ use wpt_harness::expectations::Expectations;
 use wpt_harness::policy::RunProfile;
 use wpt_harness::report::{RunInfo, html_report, wptreport};
 use wpt_harness::suite::{self, RunOptions};
-use wpt_harness::targets::{EngineTarget, Target};
+use wpt_harness::targets::{EngineTarget, ExecTarget, Target};
 
 /// Runs the Background Sync conformance suite (scenario files on virtual time).
 #[derive(Debug, Parser)]
@@ -47,9 +47,15 @@ struct RunArgs {
     /// Expectations file (TOML; repeatable) [default: the bundled known-engine-bugs.toml]
     #[arg(long, value_name = "PATH")]
     expectations: Vec<PathBuf>,
-    /// What to run the scenarios against (chromium: /usr/bin/chromium, headless)
-    #[arg(long, value_name = "TARGET", default_value = "engine", value_parser = ["engine", "chromium"])]
+    /// What to run the scenarios against (chromium: /usr/bin/chromium, headless; exec: an adapter process, see PROTOCOL.md)
+    #[arg(long, value_name = "TARGET", default_value = "engine", value_parser = ["engine", "chromium", "exec"])]
     target: String,
+    /// With --target exec: the adapter's command line, started with `sh -c` for every subtest
+    #[arg(long, value_name = "COMMAND")]
+    adapter: Option<String>,
+    /// With --target exec: seconds to wait for each adapter answer before the subtest is TIMEOUT
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    adapter_timeout: f64,
     /// With --target chromium: compare every observable subtest with the engine (chromium profile)
     #[arg(long)]
     diff: bool,
@@ -101,8 +107,18 @@ fn run(args: RunArgs) -> Result<bool, String> {
     } else if args.diff {
         return Err("--diff needs --target chromium".into());
     }
+    if args.adapter.is_some() && args.target != "exec" {
+        return Err("--adapter needs --target exec".into());
+    }
     let mut target: Box<dyn Target> = match args.target.as_str() {
         "engine" => Box::new(EngineTarget::new()),
+        "exec" => {
+            let command = args.adapter.clone().ok_or("--target exec needs --adapter \"<command line>\"")?;
+            if !(args.adapter_timeout > 0.0 && args.adapter_timeout.is_finite()) {
+                return Err(format!("--adapter-timeout {}: not a positive number of seconds", args.adapter_timeout));
+            }
+            Box::new(ExecTarget::new(command, std::time::Duration::from_secs_f64(args.adapter_timeout)))
+        }
         other => return Err(format!("unknown target {other:?}")),
     };
     let options = RunOptions { profile: profile.clone(), filter: args.filter.clone() };

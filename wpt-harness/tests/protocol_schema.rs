@@ -4,13 +4,14 @@
 //! rule they broke.
 
 use serde_json::json;
-use sync_core::{Caller, ClientId, EventId, Explanation, Handled, Input, RegistrationKey, RequestId, SwRegId};
+use sync_core::{Caller, ClientId, EventId, Explanation, Input, RegistrationKey, SwRegId};
 use sync_policy::{
     Blocker, Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, PowerState, SyncKind,
     Timestamp, WaitReason,
 };
 use wpt_harness::protocol::messages::{
     AdapterMessage, Capabilities, Constructed, HarnessMessage, Implementation, WireObservation, WireRefusal, WireReply,
+    WireShape,
 };
 use wpt_harness::protocol::schema::{Side, check};
 
@@ -54,6 +55,7 @@ fn every_harness_message_passes_the_schema() {
     let mut messages = vec![
         HarnessMessage::Hello { protocol: 1 },
         HarnessMessage::Begin {
+            subtest: "a.yaml: one".into(),
             start: now,
             policy: serde_json::to_value(sync_policy::PolicyConfig::chromium()).expect("a policy serializes"),
         },
@@ -64,6 +66,7 @@ fn every_harness_message_passes_the_schema() {
         HarnessMessage::QueryPermission { origin: "https://a.test".into(), name: PermissionName::BackgroundSync },
         HarnessMessage::ApiSurface { interface: "SyncManager".into() },
         HarnessMessage::ConstructEvent { interface: "SyncEvent".into(), args: vec![json!("tag"), json!({})] },
+        HarnessMessage::CheckInvariants,
         HarnessMessage::Bye,
     ];
     messages.extend(every_input().into_iter().map(|input| HarnessMessage::Input { now, input }));
@@ -85,6 +88,7 @@ fn every_adapter_message_passes_the_schema() {
         tag: "a".into(),
         last_chance: Some(false),
         at,
+        deadline: Some(at),
     };
     let log = WireObservation::Log {
         at,
@@ -110,32 +114,18 @@ fn every_adapter_message_passes_the_schema() {
         },
         AdapterMessage::Ready,
         AdapterMessage::Result {
-            handled: Some(Handled::Request(RequestId(3))),
             error: None,
             reply: Some(WireReply::Resolved),
             observations: vec![dispatch.clone(), log.clone()],
         },
+        AdapterMessage::Result { error: None, reply: Some(WireReply::Tags(vec!["a".into()])), observations: vec![] },
         AdapterMessage::Result {
-            handled: Some(Handled::Request(RequestId(4))),
-            error: None,
-            reply: Some(WireReply::Tags(vec!["a".into()])),
-            observations: vec![],
-        },
-        AdapterMessage::Result {
-            handled: Some(Handled::Request(RequestId(5))),
             error: None,
             reply: Some(WireReply::Rejected { name: "InvalidStateError".into(), message: "no".into() }),
             observations: vec![],
         },
+        AdapterMessage::Result { error: None, reply: None, observations: vec![dispatch.clone()] },
         AdapterMessage::Result {
-            handled: Some(Handled::Dispatched(EventId(9))),
-            error: None,
-            reply: None,
-            observations: vec![dispatch.clone()],
-        },
-        AdapterMessage::Result { handled: Some(Handled::Applied), error: None, reply: None, observations: vec![] },
-        AdapterMessage::Result {
-            handled: None,
             error: Some(WireRefusal { kind: "unknown-worker".into(), message: "sw 9".into() }),
             reply: None,
             observations: vec![],
@@ -145,7 +135,11 @@ fn every_adapter_message_passes_the_schema() {
         AdapterMessage::Advanced { observations: vec![dispatch, log] },
         AdapterMessage::Restarted { observations: vec![] },
         AdapterMessage::Permission { state: PermissionState::Prompt },
-        AdapterMessage::ApiSurface { shape: json!({"methods": ["register"]}) },
+        AdapterMessage::Invariants { violations: vec![] },
+        AdapterMessage::Invariants { violations: vec!["two registrations for one key".into()] },
+        AdapterMessage::ApiSurface {
+            shape: WireShape { exposed: vec!["Window".into()], ops: vec![("register".into(), 1)], attrs: vec![] },
+        },
         AdapterMessage::Constructed { result: Constructed::Ok(vec![("tag".into(), json!("a"))]) },
         AdapterMessage::Constructed { result: Constructed::Thrown("TypeError".into()) },
         AdapterMessage::Unsupported { message: "no".into() },
@@ -165,7 +159,8 @@ fn lines_that_break_the_protocol_are_caught_with_the_rule() {
         json!({"op": "result"}),
         json!({"op": "teleport"}),
         json!({"op": "wakeup", "at": "soon"}),
-        json!({"op": "result", "handled": "applied", "observations": [{"dispatch": {"event": 1}}]}),
+        json!({"op": "result", "observations": [{"dispatch": {"event": 1}}]}),
+        json!({"op": "result", "reply": "resolved", "error": {"kind": "other", "message": ""}, "observations": []}),
         json!({"op": "hello", "protocol": 1}),
         json!({"op": "ready", "extra": true}),
         json!(["op", "ready"]),

@@ -4,7 +4,7 @@
 //! shape.
 
 use serde::{Deserialize, Serialize};
-use sync_core::{Explanation, Handled, Input, RegistrationKey};
+use sync_core::{Explanation, Input, RegistrationKey};
 use sync_policy::{PermissionName, PermissionState, SyncKind, Timestamp};
 
 /// A line the harness writes to the adapter.
@@ -18,6 +18,8 @@ pub enum HarnessMessage {
     },
     /// A fresh world for one subtest.
     Begin {
+        /// The subtest's name (for the adapter's logs).
+        subtest: String,
         /// The wall-clock time the subtest starts at.
         start: Timestamp,
         /// A complete `sync-policy` configuration in JSON.
@@ -66,6 +68,8 @@ pub enum HarnessMessage {
         /// The constructor's arguments, as JSON values.
         args: Vec<serde_json::Value>,
     },
+    /// Does the implementation's own bookkeeping hold?
+    CheckInvariants,
     /// The subtest is over; exit.
     Bye,
 }
@@ -103,6 +107,8 @@ pub struct Capabilities {
     pub permission_query: bool,
     /// `api-surface` and `construct-event`.
     pub binding: bool,
+    /// `check-invariants`.
+    pub invariants: bool,
 }
 
 impl Capabilities {
@@ -119,6 +125,7 @@ impl Capabilities {
             engagement: true,
             permission_query: true,
             binding: true,
+            invariants: true,
         }
     }
 
@@ -147,6 +154,7 @@ impl Capabilities {
             "engagement" => self.engagement,
             "permission-query" => self.permission_query,
             "binding" => self.binding,
+            "invariants" => self.invariants,
             _ => false,
         }
     }
@@ -196,6 +204,8 @@ pub enum WireObservation {
         last_chance: Option<bool>,
         /// When.
         at: Timestamp,
+        /// When it counts as timed out if it has not settled, if the adapter says.
+        deadline: Option<Timestamp>,
     },
     /// A DevTools "Background Services" record.
     Log {
@@ -212,6 +222,17 @@ pub enum WireObservation {
         /// Metadata pairs.
         metadata: Vec<(String, String)>,
     },
+}
+
+/// The shape of one interface of the JS binding.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireShape {
+    /// Global scopes it is exposed in.
+    pub exposed: Vec<String>,
+    /// Operations with their `length`.
+    pub ops: Vec<(String, u32)>,
+    /// Attributes.
+    pub attrs: Vec<String>,
 }
 
 /// What an event constructor did.
@@ -242,9 +263,6 @@ pub enum AdapterMessage {
     Ready,
     /// The answer to `input`.
     Result {
-        /// What the input did (absent when refused).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        handled: Option<Handled>,
         /// Why the input was refused.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<WireRefusal>,
@@ -279,10 +297,15 @@ pub enum AdapterMessage {
         /// The state the page would read.
         state: PermissionState,
     },
+    /// The answer to `check-invariants`.
+    Invariants {
+        /// The invariants that do not hold (empty when all do).
+        violations: Vec<String>,
+    },
     /// The answer to `api-surface`.
     ApiSurface {
         /// The interface's shape.
-        shape: serde_json::Value,
+        shape: WireShape,
     },
     /// The answer to `construct-event`.
     Constructed {
@@ -308,6 +331,7 @@ impl AdapterMessage {
             AdapterMessage::Restarted { .. } => "restarted",
             AdapterMessage::Explanation { .. } => "explanation",
             AdapterMessage::Permission { .. } => "permission",
+            AdapterMessage::Invariants { .. } => "invariants",
             AdapterMessage::ApiSurface { .. } => "api-surface",
             AdapterMessage::Constructed { .. } => "constructed",
             AdapterMessage::Unsupported { .. } => "unsupported",

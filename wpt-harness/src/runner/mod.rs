@@ -39,6 +39,8 @@ pub enum Status {
     NotRun,
     /// The scenario could not be carried out (a target failure, a bad reference).
     Error,
+    /// The target did not answer in time (an adapter that hangs).
+    Timeout,
 }
 
 impl Status {
@@ -49,6 +51,7 @@ impl Status {
             Status::Fail => "FAIL",
             Status::NotRun => "NOTRUN",
             Status::Error => "ERROR",
+            Status::Timeout => "TIMEOUT",
         }
     }
 }
@@ -74,12 +77,14 @@ pub(crate) enum Stop {
     Fail(String),
     NotRun(String),
     Error(String),
+    Timeout(String),
 }
 
 impl From<TargetError> for Stop {
     fn from(e: TargetError) -> Stop {
         match e {
             TargetError::NotObservable(m) => Stop::NotRun(format!("not observable on this target: {m}")),
+            TargetError::TimedOut(m) => Stop::Timeout(m),
             other => Stop::Error(other.to_string()),
         }
     }
@@ -131,7 +136,7 @@ pub fn run_subtest(
     };
     let result = run
         .target
-        .begin(&Setup { policy: policy.clone(), start })
+        .begin(&Setup { policy: policy.clone(), start, name: format!("{}: {}", scenario.test, subtest.name) })
         .map_err(Stop::from)
         .and_then(|()| run.set_up(&scenario.initial))
         .and_then(|()| run.steps(&subtest.steps));
@@ -142,6 +147,7 @@ pub fn run_subtest(
         Err(Stop::Fail(m)) => (Status::Fail, Some(m)),
         Err(Stop::NotRun(m)) => (Status::NotRun, Some(m)),
         Err(Stop::Error(m)) => (Status::Error, Some(m)),
+        Err(Stop::Timeout(m)) => (Status::Timeout, Some(m)),
     };
     if let Some(m) = &message {
         run.timeline.push(Entry { at: end, lane: None, mark: Mark::CheckFailed, label: m.clone() });
@@ -335,6 +341,7 @@ impl Run<'_> {
                     Stop::Fail(m) => Stop::Fail(format!("{at}: {m}")),
                     Stop::NotRun(m) => Stop::NotRun(format!("{at}: {m}")),
                     Stop::Error(m) => Stop::Error(format!("{at}: {m}")),
+                    Stop::Timeout(m) => Stop::Timeout(format!("{at}: {m}")),
                 }
             })?;
         }

@@ -437,7 +437,7 @@ mod tests {
 
     fn started() -> EngineTarget {
         let mut t = EngineTarget::new();
-        t.begin(&Setup { policy: PolicyConfig::chromium(), start: Timestamp(1_000) }).unwrap();
+        t.begin(&Setup { policy: PolicyConfig::chromium(), start: Timestamp(1_000), name: "unit".into() }).unwrap();
         let origin = "https://a.test".to_string();
         t.apply(Input::AddWorker { sw: SwRegId(1), origin: origin.clone(), active: true }.into()).unwrap();
         t.apply(Input::ClientOpened { client: ClientId(1), origin, frame: FrameType::TopLevel }.into()).unwrap();

@@ -17,11 +17,13 @@
 mod binding;
 pub mod chromium;
 mod engine;
+pub mod exec;
 mod store_seam;
 
 pub use crate::refusal::Refusal;
 pub use binding::{InterfaceShape, construct_event, interface_shape};
 pub use engine::EngineTarget;
+pub use exec::ExecTarget;
 
 use crate::scenario::JsValue;
 use sync_core::{Caller, EventId, Explanation, Input, RegistrationKey, SwRegId};
@@ -34,6 +36,8 @@ pub struct Setup {
     pub policy: PolicyConfig,
     /// The wall-clock time the subtest starts at (virtual time 0 plus `initial.clock`).
     pub start: Timestamp,
+    /// The subtest, as `"<test>: <subtest>"` (for a target's own logs).
+    pub name: String,
 }
 
 /// One input the runner gives a target.
@@ -162,6 +166,9 @@ pub enum TargetError {
     /// The target itself failed.
     #[error("target failure: {0}")]
     Broken(String),
+    /// The target did not answer in time; the subtest is reported `TIMEOUT`.
+    #[error("timed out: {0}")]
+    TimedOut(String),
 }
 
 impl TargetError {

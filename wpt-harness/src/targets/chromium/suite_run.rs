@@ -190,7 +190,7 @@ fn diff_subtest(
             entry.verdict = Verdict::NotObservable(message);
             return entry;
         }
-        Status::Error => {
+        Status::Error | Status::Timeout => {
             entry.verdict = Verdict::Error(message);
             return entry;
         }
@@ -345,7 +345,7 @@ pub fn execute(
             match s.status {
                 Status::Pass => pass += 1,
                 Status::NotRun => notrun += 1,
-                Status::Fail | Status::Error => {
+                Status::Fail | Status::Error | Status::Timeout => {
                     if s.status == Status::Fail {
                         fail += 1
                     } else {
