@@ -35,9 +35,12 @@ pub struct bgsync_snapshot {
 }
 
 /// Handles may move between threads between calls (the README's rule: one
-/// thread at a time); this fails to compile if one stops being `Send`.
+/// thread at a time), and a policy, read-only once made, may be shared; this
+/// fails to compile if one stops being `Send` (or the policy `Sync`).
 const _: fn() = || {
     fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    sync::<bgsync_policy>();
     send::<bgsync_policy>();
     send::<bgsync_engine>();
     send::<bgsync_store>();
