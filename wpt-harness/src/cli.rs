@@ -26,6 +26,8 @@ struct Cli {
 enum Command {
     /// Run scenarios (what `wpt-harness` with no subcommand does).
     Run(RunArgs),
+    /// Compare policies over a simulated world (a week of a device and its sites).
+    Simulate(wpt_harness::simulate::cli::SimulateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +184,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Run(args)) => args,
+        Some(Command::Simulate(args)) => return wpt_harness::simulate::cli::main(&args),
         None => cli.run,
     };
     match run(args) {

@@ -89,6 +89,7 @@ pub mod policy;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod simulate;
 pub mod suite;
 pub mod target;
 pub mod timeline;
