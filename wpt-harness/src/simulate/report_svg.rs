@@ -72,7 +72,7 @@ fn shown_sites(sim: &Simulation) -> Vec<usize> {
 pub fn timeline(sim: &Simulation) -> String {
     let world = &sim.world;
     let sites = shown_sites(sim);
-    let rows_per_site = sim.runs.len() + 1;
+    let rows_per_site = sim.runs.len() + 2;
     let group = rows_per_site as f64 * ROW + 12.0;
     let top = 40.0;
     let height = top + group * sites.len() as f64 + 40.0;
@@ -110,6 +110,15 @@ pub fn timeline(sim: &Simulation) -> String {
         );
     }
     let saver = intervals(world, |_, b| b);
+    for &(from, to) in &saver {
+        let _ = writeln!(
+            s,
+            r##"<rect x="{:.1}" y="{top}" width="{:.1}" height="{:.1}" fill="#fff3b0" fill-opacity="0.6"/>"##,
+            x(from),
+            (x(to) - x(from)).max(0.5),
+            bottom - top
+        );
+    }
     for day in 0..=world.days {
         let dx = x(u64::from(day) * DAY);
         let _ = writeln!(
@@ -144,13 +153,13 @@ pub fn timeline(sim: &Simulation) -> String {
                     s,
                     r#"<line x1="{0:.1}" y1="{1:.1}" x2="{0:.1}" y2="{2:.1}" stroke="black" stroke-width="1"/>"#,
                     x(o.registered_at),
-                    y0 + ROW + 3.0,
-                    y0 + 2.0 * ROW - 1.0
+                    y0 + ROW + 4.0,
+                    y0 + 2.0 * ROW
                 );
             }
         }
         for (p, run) in sim.runs.iter().enumerate() {
-            let y = y0 + (p + 2) as f64 * ROW;
+            let y = y0 + (p + 3) as f64 * ROW;
             let _ = writeln!(s, r#"<text x="16" y="{:.1}" fill="{}">{}</text>"#, y - 3.0, colour(p), esc(&run.profile));
             for f in run.fires.iter().filter(|f| f.site == site) {
                 let stroke = match (f.result, f.kind) {
