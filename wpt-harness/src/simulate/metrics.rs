@@ -120,6 +120,9 @@ pub struct PeriodicFigures {
     pub asked_per_day: f64,
     /// The longest gap of any site.
     pub longest_gap_ms: u64,
+    /// The median over sites of each site's longest gap (a site that never
+    /// fires does not hide the others, as it does in the maximum).
+    pub median_longest_gap_ms: u64,
     /// Sites whose engagement suspended their periodic sync for some time.
     pub suspended_sites: usize,
     /// Per site.
@@ -272,6 +275,7 @@ fn periodic(world: &World, run: &Run) -> PeriodicFigures {
         fires_per_day: sites.iter().map(|s| s.fires_per_day).sum::<f64>() / n,
         asked_per_day: sites.iter().map(|s| s.asked_per_day).sum::<f64>() / n,
         longest_gap_ms: sites.iter().map(|s| s.longest_gap_ms).max().unwrap_or(0),
+        median_longest_gap_ms: Latency::of(sites.iter().map(|s| s.longest_gap_ms).collect()).p50_ms.unwrap_or(0),
         suspended_sites: sites.iter().filter(|s| s.suspended_ms > 0).count(),
         sites,
     }

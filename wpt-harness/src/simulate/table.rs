@@ -94,6 +94,9 @@ pub fn rows(figures: &[Figures]) -> Vec<Row> {
         row("periodic longest gap", Unit::Duration, Better::Lower, &|f| {
             (f.periodic.registrations > 0).then_some(f.periodic.longest_gap_ms as f64)
         }),
+        row("periodic longest gap, median site", Unit::Duration, Better::Lower, &|f| {
+            (f.periodic.registrations > 0).then_some(f.periodic.median_longest_gap_ms as f64)
+        }),
         row("sites suspended by engagement", Unit::Count, Better::Neither, &|f| {
             Some(f.periodic.suspended_sites as f64)
         }),
