@@ -244,7 +244,7 @@ fn periodic(world: &World, run: &Run) -> PeriodicFigures {
             let times: Vec<u64> = of_site().filter(|f| f.result == FireResult::Success).map(|f| f.at).collect();
             let mut by_day = vec![0u32; world.days as usize];
             for &t in &times {
-                if let Some(slot) = by_day.get_mut(((t / DAY) as usize).min(world.days as usize - 1)) {
+                if let Some(slot) = by_day.get_mut(((t / DAY) as usize).min((world.days as usize).saturating_sub(1))) {
                     *slot += 1;
                 }
             }
