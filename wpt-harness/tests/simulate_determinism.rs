@@ -32,6 +32,16 @@ fn the_same_seed_gives_the_same_figures() {
 }
 
 #[test]
+fn the_engine_accepts_every_input_the_runner_feeds_it() {
+    for generator in ["commuter", "desktop", "rural", "offline"] {
+        let doc: serde_json::Value = serde_json::from_str(&json(4, generator)).unwrap();
+        for p in doc["profiles"].as_array().unwrap() {
+            assert_eq!(p["refused_inputs"], 0, "{generator} {}", p["profile"]);
+        }
+    }
+}
+
+#[test]
 fn another_seed_gives_another_week() {
     assert_ne!(json(9, "rural"), json(10, "rural"));
 }

@@ -182,6 +182,9 @@ pub struct Figures {
     pub device: DeviceFigures,
     /// Fairness.
     pub fairness: FairnessFigures,
+    /// Inputs the engine refused: the simulator's own bookkeeping errors,
+    /// 0 in a sound run.
+    pub refused_inputs: u32,
 }
 
 /// Computes the figures of `run` over `world`.
@@ -192,6 +195,7 @@ pub fn figures(world: &World, run: &Run) -> Figures {
         periodic: periodic(world, run),
         device: device(world, run),
         fairness: fairness(world, run),
+        refused_inputs: run.refused_inputs,
     }
 }
 

@@ -61,8 +61,7 @@ struct Runner<'w> {
     settles: BTreeMap<(u64, u64), EventId>,
     flights: HashMap<EventId, Flight>,
     oneoff_by_tag: HashMap<(usize, Tag), usize>,
-    requests: HashMap<RequestId, usize>,
-    periodic_requests: HashMap<RequestId, usize>,
+    requests: HashMap<RequestId, Tracked>,
     periodic_fires: Vec<u64>,
     run: Run,
     wake: Option<usize>,
@@ -91,7 +90,6 @@ pub fn run(world: &World, profile: &SimProfile) -> Result<Run, SimError> {
         flights: HashMap::new(),
         oneoff_by_tag: HashMap::new(),
         requests: HashMap::new(),
-        periodic_requests: HashMap::new(),
         periodic_fires: vec![0; n],
         run: Run { profile: profile.name.clone(), ..Run::default() },
         wake: None,
@@ -111,15 +109,11 @@ impl Runner<'_> {
     /// so its reply finds it. Refused inputs are counted in the run.
     fn input_tracked(&mut self, input: Input, tracked: Option<Tracked>) {
         match self.engine.handle(self.ts(), input) {
-            Ok(h) => match (h.request(), tracked) {
-                (Some(r), Some(Tracked::OneOff(i))) => {
-                    self.requests.insert(r, i);
+            Ok(h) => {
+                if let (Some(r), Some(t)) = (h.request(), tracked) {
+                    self.requests.insert(r, t);
                 }
-                (Some(r), Some(Tracked::Periodic(i))) => {
-                    self.periodic_requests.insert(r, i);
-                }
-                _ => {}
-            },
+            }
             Err(_) => self.run.refused_inputs += 1,
         }
         self.drain();
@@ -290,15 +284,13 @@ impl Runner<'_> {
     fn drain(&mut self) {
         while let Some(action) = self.engine.poll_action() {
             match action {
-                Action::Reply { request, result } => {
-                    if let Some(index) = self.requests.remove(&request) {
-                        if result.is_err() {
-                            self.run.oneoffs[index].end = OneOffEnd::Refused;
-                        }
-                    } else if let Some(index) = self.periodic_requests.remove(&request) {
-                        self.run.periodics[index].registered = result.is_ok();
+                Action::Reply { request, result } => match self.requests.remove(&request) {
+                    Some(Tracked::OneOff(index)) if result.is_err() => {
+                        self.run.oneoffs[index].end = OneOffEnd::Refused;
                     }
-                }
+                    Some(Tracked::Periodic(index)) => self.run.periodics[index].registered = result.is_ok(),
+                    _ => {}
+                },
                 Action::Dispatch(d) => self.dispatched(d),
                 Action::Persist(_) | Action::Log(_) => {}
             }
