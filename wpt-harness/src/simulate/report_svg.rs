@@ -267,7 +267,13 @@ pub fn latency(sim: &Simulation) -> String {
         }
         let _ = write!(d, " H{:.1}", left + plot_w);
         if n > 0 {
-            let _ = writeln!(s, r#"<path d="{d}" fill="none" stroke="{}" stroke-width="2"/>"#, colour(p));
+            // Later profiles dashed and thinner, so identical distributions stay visible.
+            let style = if p == 0 {
+                r#"stroke-width="3""#.to_string()
+            } else {
+                format!(r#"stroke-width="2" stroke-dasharray="{} 4""#, 4 + 3 * p)
+            };
+            let _ = writeln!(s, r#"<path d="{d}" fill="none" stroke="{}" {style}/>"#, colour(p));
         }
         let ly = top + plot_h + 34.0;
         let lx = left + p as f64 * 160.0;
