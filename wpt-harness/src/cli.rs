@@ -179,12 +179,26 @@ fn run_chromium(args: &RunArgs, files: &[suite::SuiteFile], profile: &RunProfile
     Ok(ok)
 }
 
+/// `wpt-harness simulate`: prints the comparison table, or the error (exit code 2).
+fn simulate(args: &wpt_harness::simulate::cli::SimulateArgs) -> ExitCode {
+    match wpt_harness::simulate::cli::execute(args) {
+        Ok(table) => {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("wpt-harness simulate: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Parses the command line and runs.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Run(args)) => args,
-        Some(Command::Simulate(args)) => return wpt_harness::simulate::cli::main(&args),
+        Some(Command::Simulate(args)) => return simulate(&args),
         None => cli.run,
     };
     match run(args) {

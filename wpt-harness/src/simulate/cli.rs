@@ -4,7 +4,6 @@ use super::error::SimError;
 use super::profile::SimProfile;
 use super::{Simulation, report_html, report_json, report_svg, simulate, table, world_parse};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// `wpt-harness simulate WORLD.yaml [--profile P]... [--out DIR]`.
 #[derive(Debug, Clone, clap::Args)]
@@ -52,19 +51,4 @@ pub fn write_outputs(sim: &Simulation, dir: &Path) -> Result<(), SimError> {
         std::fs::write(&path, text).map_err(|e| SimError::io(&path, &e))?;
     }
     Ok(())
-}
-
-/// The subcommand's entry point for the binary: prints the table, or the
-/// error (exit code 2).
-pub fn main(args: &SimulateArgs) -> ExitCode {
-    match execute(args) {
-        Ok(table) => {
-            print!("{table}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("wpt-harness simulate: {e}");
-            ExitCode::from(2)
-        }
-    }
 }
