@@ -26,6 +26,8 @@ struct Cli {
 enum Command {
     /// Run scenarios (what `wpt-harness` with no subcommand does).
     Run(RunArgs),
+    /// Compare policies over a simulated world (a week of a device and its sites).
+    Simulate(wpt_harness::simulate::cli::SimulateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -193,11 +195,26 @@ fn run_chromium(args: &RunArgs, files: &[suite::SuiteFile], profile: &RunProfile
     Ok(ok)
 }
 
+/// `wpt-harness simulate`: prints the comparison table, or the error (exit code 2).
+fn simulate(args: &wpt_harness::simulate::cli::SimulateArgs) -> ExitCode {
+    match wpt_harness::simulate::cli::execute(args) {
+        Ok(table) => {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("wpt-harness simulate: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Parses the command line and runs.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Run(args)) => args,
+        Some(Command::Simulate(args)) => return simulate(&args),
         None => cli.run,
     };
     match run(args) {

@@ -98,6 +98,7 @@ pub mod refusal;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod simulate;
 pub mod suite;
 pub mod targets;
 pub mod timeline;
