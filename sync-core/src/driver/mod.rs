@@ -107,6 +107,7 @@ mod task;
 mod wakeup;
 
 pub use clock::{Clock, SystemClock, TokioClock};
+pub use command::Answer;
 pub use delegate::{DefaultDelegate, Delegate};
 pub use dispatcher::Dispatcher;
 pub use error::{DriverError, SHUT_DOWN, StartError};

@@ -5,7 +5,7 @@
 //! input, commit, event result or engine timeout.
 
 use super::clock::Clock;
-use super::command::{Command, PageReply, Query};
+use super::command::{Answer, Command, InputReply, Query};
 use super::delegate::{self, Delegate};
 use super::dispatcher::Dispatcher;
 use super::error::DriverError;
@@ -15,6 +15,7 @@ use crate::action::Dispatch;
 use crate::commit::{Batch, CommitFailed, CommitQueue, Effect};
 use crate::engine::Engine;
 use crate::ids::{EventId, RequestId};
+use crate::input::{Handled, Input};
 use crate::log::LogRecord;
 use crate::store::{Store, StoreError};
 use std::collections::{BTreeSet, HashMap};
@@ -54,7 +55,7 @@ pub(crate) struct Task<P: Policy, S: Store, D: Dispatcher> {
 
 /// The task's bookkeeping, apart from what it was built with.
 pub(crate) struct State<S> {
-    replies: HashMap<RequestId, PageReply>,
+    replies: HashMap<RequestId, InputReply>,
     commits: CommitQueue,
     commit: Option<JoinHandle<CommitDone<S>>>,
     commits_started: u64,
@@ -221,18 +222,47 @@ where
     fn on_command(&mut self, command: Command) {
         let now = self.clock.now();
         match command {
-            Command::Page(call, reply) => {
-                let request = call.apply(&mut self.engine, now);
-                self.state.replies.insert(request, reply);
-            }
-            Command::Env(change, ack) => {
-                let _ = ack.send(change.apply(&mut self.engine, now));
-            }
-            Command::DispatchNow(key, ack) => {
-                let _ = ack.send(self.engine.dispatch_now(now, &key));
-            }
+            Command::Input(input, reply) => self.on_input(input, reply, now),
             Command::Query(query) => self.on_query(query, now),
             Command::Shutdown => self.begin_stop(),
+        }
+    }
+
+    fn on_input(&mut self, input: Input, reply: InputReply, now: Timestamp) {
+        let finished = match &input {
+            Input::EventFinished { event, .. } => Some(*event),
+            Input::StorageFailed { reason } => {
+                // The embedder reports a broken store: the same path as a failed commit.
+                let failed = self.state.commits.fail(&mut self.engine, StoreError::Io(reason.clone()));
+                self.on_storage_failure(failed);
+                let _ = reply.send(Ok(Answer::Handled(Handled::Applied)));
+                return;
+            }
+            _ => None,
+        };
+        match self.engine.handle(now, input) {
+            Ok(Handled::Request(request)) => {
+                // Answered when its reply is released (after its commit).
+                self.state.replies.insert(request, reply);
+            }
+            Ok(handled) => {
+                if let Some(event) = finished {
+                    // The embedder settled the event itself: its dispatcher future is moot.
+                    self.forget_event(event);
+                }
+                let _ = reply.send(Ok(Answer::Handled(handled)));
+            }
+            Err(e) => {
+                let _ = reply.send(Err(e));
+            }
+        }
+    }
+
+    /// Stops tracking an event and drops its dispatcher future, if running.
+    fn forget_event(&mut self, event: EventId) {
+        if let Some(running) = self.state.running.remove(&event) {
+            self.state.deadlines.remove(&(running.deadline, event));
+            running.abort.abort();
         }
     }
 
@@ -289,7 +319,7 @@ where
             Effect::Reply { request, result } => match self.state.replies.remove(&request) {
                 // The caller may have stopped waiting: that is fine.
                 Some(reply) => {
-                    let _ = reply.send(result);
+                    let _ = reply.send(Ok(Answer::Reply(result)));
                 }
                 None => tracing::warn!(request = request.0, "reply for an unknown request"),
             },
