@@ -10,10 +10,10 @@
 //! # Smallest working program
 //!
 //! ```
-//! use sync_core::driver::Driver;
+//! use sync_core::driver::{Driver, Environment};
 //! use sync_core::store::MemoryStore;
 //! use sync_core::{Caller, ClientId, Dispatch, SwRegId};
-//! use sync_policy::{ConfigurablePolicy, EventOutcome, FrameType};
+//! use sync_policy::{ConfigurablePolicy, EventOutcome, FrameType, NetworkState, PowerState};
 //!
 //! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,7 +23,11 @@
 //!         EventOutcome::Fulfilled
 //!     };
 //!     // Load the store (use SqliteStore on disk), restore the engine, start the task.
-//!     let driver = Driver::builder(MemoryStore::new(), dispatcher).restore(ConfigurablePolicy::default()).await?;
+//!     // The device's state now, as the OS reports it: nothing restored fires before
+//!     // the driver knows it (a start while offline burns no attempt).
+//!     let network = NetworkState { online: true, metered: false };
+//!     let environment = Environment { network, power: PowerState::default() };
+//!     let driver = Driver::builder(MemoryStore::new(), dispatcher).restore(ConfigurablePolicy::default(), environment).await?;
 //!     let sync = driver.handle();
 //!     let mut log = sync.subscribe_log();
 //!
@@ -101,6 +105,7 @@ mod clock;
 mod command;
 mod delegate;
 mod dispatcher;
+mod environment;
 mod error;
 mod handle;
 mod task;
@@ -110,11 +115,13 @@ pub use clock::{Clock, SystemClock, TokioClock};
 pub use command::Answer;
 pub use delegate::{DefaultDelegate, Delegate};
 pub use dispatcher::Dispatcher;
+pub use environment::Environment;
 pub use error::{DriverError, SHUT_DOWN, StartError};
 pub use handle::Handle;
 pub use wakeup::{WakeupHint, WakeupReason};
 
 use crate::engine::Engine;
+use crate::input::Input;
 use crate::store::Store;
 use command::Command;
 use std::sync::Arc;
@@ -237,9 +244,14 @@ where
     }
 
     /// Loads the store on the blocking pool, restores an engine from it at the
-    /// clock's `now` with `policy`, and spawns the driver task. Announce the
+    /// clock's `now` with `policy`, applies the device's current `environment`
+    /// before anything can fire, and spawns the driver task. Announce the
     /// service workers and open clients through the handle next.
-    pub async fn restore<P: Policy + 'static>(self, policy: P) -> Result<Driver<S>, StartError> {
+    pub async fn restore<P: Policy + 'static>(
+        self,
+        policy: P,
+        environment: Environment,
+    ) -> Result<Driver<S>, StartError> {
         let Builder { mut store, dispatcher, clock, delegate, config } = self;
         let (store, loaded) = tokio::task::spawn_blocking(move || {
             let loaded = store.load();
@@ -247,12 +259,19 @@ where
         })
         .await
         .map_err(|e| StartError::Join(e.to_string()))?;
-        let engine = Engine::restore(policy, clock.now(), loaded?).map_err(StartError::Restore)?;
+        let now = clock.now();
+        let mut engine = Engine::restore(policy, now, loaded?).map_err(StartError::Restore)?;
+        // Stated before the task runs, so no restored registration fires on a network it assumed.
+        for input in [Input::Network(environment.network), Input::Power(environment.power)] {
+            engine.handle(now, input).map_err(StartError::Restore)?;
+        }
         Ok(Builder { store, dispatcher, clock, delegate, config }.spawn(engine))
     }
 
     /// Spawns the driver task around an engine the caller built (its state
-    /// must match the store's). Must be called inside a tokio runtime.
+    /// must match the store's, and its network and power state must already
+    /// be the device's: an engine restored from a store fires what is due as
+    /// soon as the task runs). Must be called inside a tokio runtime.
     pub fn spawn<P: Policy + 'static>(self, engine: Engine<P>) -> Driver<S> {
         let (tx, rx) = mpsc::channel(self.config.channel_capacity.max(1));
         let (logs, _) = broadcast::channel(self.config.log_capacity.max(1));
