@@ -54,12 +54,13 @@
 //! # Call order inside the task
 //!
 //! Each turn of the task:
-//! 1. If [`Engine::poll_timeout`] has passed on the [`Clock`], call
-//!    [`Engine::handle_timeout`], and cancel the dispatcher futures of events
-//!    whose deadline passed (the engine counts them as timed out).
+//! 1. End the events whose time limit ran out on the monotonic clock (drop
+//!    their dispatcher futures, report them `TimedOut`), then, if
+//!    [`Engine::poll_timeout`] has passed, call [`Engine::handle_timeout`].
 //! 2. Take every input that is ready (up to [`DriverConfig::max_inputs_per_turn`]):
 //!    handle calls, event results from dispatcher tasks, finished commits.
-//!    Each is stamped with the clock's `now` when taken.
+//!    Each is stamped with the clock's `now` when taken (held just before
+//!    the wall-clock deadline of an event still within its time limit).
 //! 3. Drain [`Engine::poll_action`] through the commit protocol
 //!    ([`crate::commit`]): `Persist` goes into the next batch; `Reply`,
 //!    `Dispatch` and `Log` queued after an uncommitted `Persist` are held
@@ -86,10 +87,12 @@
 //!   nothing more is fired; the [`Delegate`] is told. A restart from the store
 //!   recovers what was acknowledged.
 //! - **Event deadlines.** Each [`Dispatch`](crate::Dispatch) runs in its own
-//!   task, so a stuck event never delays another origin's. At the event's
-//!   deadline the engine counts it as `TimedOut` and the dispatcher future is
-//!   dropped; a result that arrives at or after the deadline is dropped. A
-//!   panicking dispatcher counts as `WorkerFailed`.
+//!   task, so a stuck event never delays another origin's. Its time limit
+//!   (`deadline` minus the engine's time when it was emitted) runs on tokio's
+//!   monotonic clock, so a wall-clock step neither extends nor shortens it.
+//!   When it runs out, the dispatcher future is dropped and the event counts
+//!   as `TimedOut`; a result that arrives later is dropped. A panicking
+//!   dispatcher counts as `WorkerFailed`.
 //! - **Robust to callers.** A caller that stops waiting for its reply, or a
 //!   log subscriber that goes away, never disturbs the task.
 //! - **Graceful shutdown** ([`Driver::shutdown`]): later calls fail with
@@ -103,6 +106,7 @@
 
 mod clock;
 mod command;
+mod deadlines;
 mod delegate;
 mod dispatcher;
 mod environment;
