@@ -93,6 +93,8 @@
 //!   When it runs out, the dispatcher future is dropped and the event counts
 //!   as `TimedOut`; a result that arrives later is dropped. A panicking
 //!   dispatcher counts as `WorkerFailed`.
+//! - **Contained delegate panics.** A panicking [`Delegate`] method loses that
+//!   notification only; the task goes on and still returns the store.
 //! - **Robust to callers.** A caller that stops waiting for its reply, or a
 //!   log subscriber that goes away, never disturbs the task.
 //! - **Graceful shutdown** ([`Driver::shutdown`]): later calls fail with

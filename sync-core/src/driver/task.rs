@@ -397,7 +397,8 @@ where
         }
         if outcome == EventOutcome::WorkerFailed {
             tracing::warn!(event = event.0, "dispatcher panicked; the event counts as WorkerFailed");
-            self.delegate.notify_dispatcher_panicked(event);
+            let delegate = &self.delegate;
+            delegate::contain("notify_dispatcher_panicked", || delegate.notify_dispatcher_panicked(event));
         }
         // The time limit first: a result at or after it is late (the tick counted the time-out).
         self.tick();
@@ -455,7 +456,8 @@ where
         let CommitFailed { error, effects } = failed;
         tracing::error!(%error, "commit failed; background sync is disabled until restart");
         self.cancel_events();
-        self.delegate.notify_storage_failed(&error);
+        let delegate = &self.delegate;
+        delegate::contain("notify_storage_failed", || delegate.notify_storage_failed(&error));
         for effect in effects {
             self.deliver(effect);
         }
