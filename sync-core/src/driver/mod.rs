@@ -128,6 +128,7 @@ pub use wakeup::{WakeupHint, WakeupReason};
 
 use crate::engine::Engine;
 use crate::input::Input;
+use crate::privacy::LogPrivacy;
 use crate::store::Store;
 use command::Command;
 use std::sync::Arc;
@@ -191,6 +192,7 @@ pub struct Builder<S, D> {
     clock: Arc<dyn Clock>,
     delegate: Arc<dyn Delegate>,
     config: DriverConfig,
+    log_privacy: Option<LogPrivacy>,
 }
 
 impl<S> Driver<S>
@@ -205,6 +207,7 @@ where
             clock: Arc::new(SystemClock),
             delegate: Arc::new(DefaultDelegate),
             config: DriverConfig::default(),
+            log_privacy: None,
         }
     }
 
@@ -243,6 +246,15 @@ where
         self
     }
 
+    /// How [`restore`](Self::restore)d engines show origins and tags in
+    /// `tracing` output. Default: redacted with a fresh random key per start;
+    /// pass a secret per-profile key for hashes that stay stable across
+    /// starts (see [`crate::privacy`]).
+    pub fn log_privacy(mut self, privacy: LogPrivacy) -> Self {
+        self.log_privacy = Some(privacy);
+        self
+    }
+
     /// Uses this configuration.
     pub fn config(mut self, config: DriverConfig) -> Self {
         self.config = config;
@@ -258,7 +270,7 @@ where
         policy: P,
         environment: Environment,
     ) -> Result<Driver<S>, StartError> {
-        let Builder { mut store, dispatcher, clock, delegate, config } = self;
+        let Builder { mut store, dispatcher, clock, delegate, config, log_privacy } = self;
         let (store, loaded) = tokio::task::spawn_blocking(move || {
             let loaded = store.load();
             (store, loaded)
@@ -267,11 +279,14 @@ where
         .map_err(|e| StartError::Join(e.to_string()))?;
         let now = clock.now();
         let mut engine = Engine::restore(policy, now, loaded?).map_err(StartError::Restore)?;
+        if let Some(privacy) = log_privacy {
+            engine.set_log_privacy(privacy);
+        }
         // Stated before the task runs, so no restored registration fires on a network it assumed.
         for input in [Input::Network(environment.network), Input::Power(environment.power)] {
             engine.handle(now, input).map_err(StartError::Restore)?;
         }
-        Ok(Builder { store, dispatcher, clock, delegate, config }.spawn(engine))
+        Ok(Builder { store, dispatcher, clock, delegate, config, log_privacy }.spawn(engine))
     }
 
     /// Spawns the driver task around an engine the caller built (its state
