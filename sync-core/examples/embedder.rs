@@ -12,11 +12,12 @@
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use sync_core::driver::{Clock, Delegate, Driver, SystemClock, WakeupHint, WakeupReason};
+use sync_core::driver::{Clock, Delegate, Driver, Environment, SystemClock, WakeupHint, WakeupReason};
 use sync_core::store::MemoryStore;
 use sync_core::{Caller, ClientId, Dispatch, DispatchKind, DomErrorName, LogRecord, RegistrationKey, SwRegId};
 use sync_policy::{
     ConfigurablePolicy, EventOutcome, FrameType, Millis, NetworkState, PermissionName, PermissionState, PolicyConfig,
+    PowerState,
 };
 
 const NEWS: &str = "https://news.example";
@@ -106,7 +107,7 @@ async fn run() -> Result<(), Vec<String>> {
     let workers = Workers { start, fired: Arc::clone(&fired) };
     let driver = Driver::builder(MemoryStore::new(), workers)
         .delegate(Ui { start })
-        .restore(policy())
+        .restore(policy(), Environment { network: NetworkState::default(), power: PowerState::default() })
         .await
         .map_err(|e| vec![format!("start: {e}")])?;
     let sync = driver.handle();

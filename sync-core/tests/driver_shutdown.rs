@@ -3,10 +3,10 @@
 mod driver_kit;
 use driver_kit::*;
 use std::time::Duration;
-use sync_core::driver::{Driver, DriverError, SHUT_DOWN, TokioClock, WakeupHint, WakeupReason};
+use sync_core::driver::{Driver, DriverError, Environment, SHUT_DOWN, TokioClock, WakeupHint, WakeupReason};
 use sync_core::store::StoredPhase;
 use sync_core::{Caller, DispatchKind, ReplyValue, SwRegId};
-use sync_policy::{ConfigurablePolicy, NetworkState, PolicyConfig};
+use sync_policy::{ConfigurablePolicy, NetworkState, PolicyConfig, PowerState};
 
 #[tokio::test(start_paused = true)]
 async fn events_in_flight_stay_pending_and_fire_after_restart() {
@@ -40,7 +40,10 @@ async fn events_in_flight_stay_pending_and_fire_after_restart() {
     let (dispatcher, mut seen) = Scripted::new();
     let restarted = Driver::builder(stopped.store, dispatcher)
         .clock(TokioClock::new(T0))
-        .restore(ConfigurablePolicy::new(PolicyConfig::chromium()))
+        .restore(
+            ConfigurablePolicy::new(PolicyConfig::chromium()),
+            Environment { network: NetworkState::default(), power: PowerState::default() },
+        )
         .await
         .expect("restore");
     let mut log = restarted.handle().subscribe_log();

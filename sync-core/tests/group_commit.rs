@@ -178,3 +178,25 @@ fn a_failed_batch_also_rejects_the_replies_held_behind_the_next_batch() {
     let c = e.register(T0, W, SW, "c");
     assert_eq!(replies(&q.absorb(&mut e)), vec![(c, Err(DomErrorName::UnknownError))]);
 }
+
+#[test]
+fn a_log_record_waits_for_the_change_it_describes() {
+    use sync_policy::{Engagement, PermissionName, PermissionState};
+    let mut e = engine(false);
+    e.set_permission(T0, "https://a.test", PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
+    e.set_engagement(T0, "https://a.test", Engagement::High);
+    let mut store = MemoryStore::new();
+    e.register_periodic(T0, W, SW, "p", 12 * 3_600_000);
+    drain_committed(&mut e, &mut store).unwrap();
+    let mut q = CommitQueue::new();
+    e.unregister_periodic(T0, W, SW, "p");
+    let at_once = q.absorb(&mut e);
+    assert!(
+        !at_once.iter().any(|f| matches!(f, Effect::Log(_))),
+        "the unregistration's record is held until its Delete commits: {at_once:?}"
+    );
+    let batch = q.next_batch().expect("the Delete");
+    let outcome = batch.write(&mut store);
+    let released = q.finish(&mut e, batch, outcome).unwrap();
+    assert!(released.iter().any(|f| matches!(f, Effect::Log(r) if r.name() == "Unregistered periodicsync")));
+}

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use sync_core::privacy::LogPrivacy;
+use sync_core::privacy::{LogPrivacy, RedactionKey};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -55,4 +55,39 @@ fn tracing_output_redacts_origins_and_tags_by_default() {
 fn full_values_need_an_explicit_opt_in() {
     let (text, _) = traced(Some(LogPrivacy::Full));
     assert!(text.contains("secret-tag") && text.contains("a.test"));
+}
+
+/// The redacted forms (`h:` + 12 hex digits) in a captured text.
+fn hashes(text: &str) -> std::collections::BTreeSet<String> {
+    text.match_indices("h:")
+        .filter_map(|(i, _)| text.get(i..i + 14))
+        .filter(|h| h[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn two_engines_started_at_the_same_instant_redact_the_same_origin_differently() {
+    // Both kits start their engine at the same T0 with the same inputs.
+    let (one, _) = traced(None);
+    let (two, _) = traced(None);
+    let (one, two) = (hashes(&one), hashes(&two));
+    assert!(!one.is_empty(), "redacted values were traced");
+    assert!(one.is_disjoint(&two), "a guessable key (e.g. derived from the start time) would repeat: {one:?} {two:?}");
+}
+
+/// The key the SipHash paper's test vectors use: bytes 00..0f.
+const PAPER_KEY: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+
+#[test]
+fn a_fixed_key_gives_a_fixed_documented_value() {
+    let privacy = LogPrivacy::Redacted { key: RedactionKey::from_bytes(PAPER_KEY) };
+    // SipHash-2-4 of bytes 00..0e under that key is 0xa129ca6149be45e5 (Aumasson and
+    // Bernstein, "SipHash: a fast short-input PRF", appendix A); the low 48 bits are shown.
+    let paper_input: String = (0u8..15).map(char::from).collect();
+    assert_eq!(privacy.show(&paper_input).to_string(), "h:ca6149be45e5");
+    // The value an embedder with this key finds in its logs for origin A, on every Rust release.
+    assert_eq!(privacy.show(A).to_string(), "h:8f3b3ad6de51");
+    let (text, _) = traced(Some(privacy));
+    assert!(text.contains("h:8f3b3ad6de51"), "the engine traces origin A with the supplied key: {text}");
 }

@@ -1,4 +1,5 @@
-//! Where the driver reads `now`: the only clock in the component.
+//! Where the driver reads wall-clock `now`. Event time limits run on tokio's
+//! monotonic clock instead (see `deadlines.rs`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 use sync_policy::{Millis, Timestamp};

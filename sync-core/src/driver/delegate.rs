@@ -3,6 +3,7 @@
 use crate::ids::{EventId, RegistrationKey};
 use crate::log::{LogEvent, LogRecord};
 use crate::store::StoreError;
+use std::panic::AssertUnwindSafe;
 
 /// Notifications from the driver to the embedder, in Servo's delegate style:
 /// every method has a default that does nothing, so an embedder implements
@@ -10,7 +11,8 @@ use crate::store::StoreError;
 /// answer.
 ///
 /// Methods run on the driver task: return quickly and never block (send the
-/// information to your UI thread instead).
+/// information to your UI thread instead). A method that panics loses that
+/// one notification; the driver catches the panic, logs it and goes on.
 pub trait Delegate: Send + Sync + 'static {
     /// A registration was created, or re-registered with a new `minInterval`
     /// (the WebView2 proposal's "sync registration added"). Called once its
@@ -47,11 +49,19 @@ pub struct DefaultDelegate;
 
 impl Delegate for DefaultDelegate {}
 
+/// Runs one delegate call, containing a panic: the notification is lost, the
+/// driver goes on (as with a panicking dispatcher).
+pub(crate) fn contain(what: &'static str, call: impl FnOnce()) {
+    if std::panic::catch_unwind(AssertUnwindSafe(call)).is_err() {
+        tracing::warn!(method = what, "the delegate panicked; the notification is dropped");
+    }
+}
+
 /// Calls the delegate's methods for one log record.
 pub(crate) fn notify(delegate: &dyn Delegate, record: &LogRecord) {
     if record.event == LogEvent::Registered {
         let key = RegistrationKey { sw: record.sw, kind: record.kind, tag: record.tag.clone() };
-        delegate.notify_registered(&key, record);
+        contain("notify_registered", || delegate.notify_registered(&key, record));
     }
-    delegate.notify_log(record);
+    contain("notify_log", || delegate.notify_log(record));
 }

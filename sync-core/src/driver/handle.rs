@@ -1,11 +1,12 @@
 //! [`Handle`]: the cloneable async front of a running driver.
 
-use super::command::{Command, EnvChange, PageCall, Query};
+use super::command::{Answer, Command, Query};
 use super::error::{DriverError, SHUT_DOWN};
 use super::wakeup::WakeupHint;
-use crate::action::{DomError, ReplyValue};
+use crate::action::{DomError, DomErrorName, ReplyValue};
 use crate::engine::{Explanation, RegistrationInfo};
 use crate::ids::{Caller, ClientId, EventId, RegistrationKey, SwRegId};
+use crate::input::{Handled, Input};
 use crate::log::LogRecord;
 use sync_policy::{Engagement, FrameType, NetworkState, PermissionName, PermissionState, PowerState, SyncKind};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -30,18 +31,32 @@ pub struct Handle {
 }
 
 impl Handle {
-    async fn page(&self, call: PageCall) -> Result<ReplyValue, DomError> {
+    /// Sends any [`Input`] to the engine and waits for its answer: a page
+    /// call answers with [`Answer::Reply`] once the state it acknowledges is
+    /// durable, any other input with [`Answer::Handled`] once the engine
+    /// applied it (not waiting for the store), or with the engine's typed
+    /// refusal. The convenience methods below build the `Input` for you.
+    ///
+    /// Two inputs are the driver's own business, but accepted: an
+    /// `EventFinished` settles the event and drops its dispatcher future, and
+    /// `StorageFailed` disables Background Sync as a failed commit would.
+    pub async fn send(&self, input: Input) -> Result<Answer, DriverError> {
         let (reply, answer) = oneshot::channel();
-        if self.tx.send(Command::Page(call, reply)).await.is_err() {
-            return Err(SHUT_DOWN);
-        }
-        answer.await.unwrap_or(Err(SHUT_DOWN))
+        self.tx.send(Command::Input(input, reply)).await.map_err(|_| DriverError::Closed)?;
+        Ok(answer.await.map_err(|_| DriverError::Closed)??)
     }
 
-    async fn env(&self, change: EnvChange) -> Result<(), DriverError> {
-        let (ack, answer) = oneshot::channel();
-        self.tx.send(Command::Env(change, ack)).await.map_err(|_| DriverError::Closed)?;
-        Ok(answer.await.map_err(|_| DriverError::Closed)??)
+    async fn page(&self, input: Input) -> Result<ReplyValue, DomError> {
+        match self.send(input).await {
+            Ok(Answer::Reply(result)) => result,
+            Err(DriverError::Closed) => Err(SHUT_DOWN),
+            // A page call is always accepted and answered with a reply; anything else is a bug.
+            other => Err(DomError { name: DomErrorName::UnknownError, message: format!("{other:?}").into() }),
+        }
+    }
+
+    async fn env(&self, input: Input) -> Result<(), DriverError> {
+        self.send(input).await.map(|_| ())
     }
 
     async fn query<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Query) -> Result<T, DriverError> {
@@ -54,14 +69,14 @@ impl Handle {
     /// worker registration `sw`. Resolves with `ReplyValue::Registered` once the
     /// registration is durable, or rejects with the DOMException the page sees.
     pub async fn register(&self, caller: Caller, sw: SwRegId, tag: &str) -> Result<ReplyValue, DomError> {
-        self.page(PageCall::Register { caller, sw, tag: tag.to_owned() }).await
+        self.page(Input::Register { caller, sw, tag: tag.to_owned() }).await
     }
 
     /// `registration.sync.getTags()` (`kind` one-off) or
     /// `registration.periodicSync.getTags()` (`kind` periodic): resolves with
     /// `ReplyValue::Tags`.
     pub async fn get_tags(&self, caller: Caller, sw: SwRegId, kind: SyncKind) -> Result<ReplyValue, DomError> {
-        self.page(PageCall::GetTags { caller, sw, kind }).await
+        self.page(Input::GetTags { caller, sw, kind }).await
     }
 
     /// `registration.periodicSync.register(tag, {minInterval})`, with
@@ -73,33 +88,33 @@ impl Handle {
         tag: &str,
         min_interval: u64,
     ) -> Result<ReplyValue, DomError> {
-        self.page(PageCall::RegisterPeriodic { caller, sw, tag: tag.to_owned(), min_interval }).await
+        self.page(Input::RegisterPeriodic { caller, sw, tag: tag.to_owned(), min_interval }).await
     }
 
     /// `registration.periodicSync.unregister(tag)`: resolves with
     /// `ReplyValue::Unregistered` once the removal is durable.
     pub async fn unregister_periodic(&self, caller: Caller, sw: SwRegId, tag: &str) -> Result<ReplyValue, DomError> {
-        self.page(PageCall::UnregisterPeriodic { caller, sw, tag: tag.to_owned() }).await
+        self.page(Input::UnregisterPeriodic { caller, sw, tag: tag.to_owned() }).await
     }
 
     /// The device network changed.
     pub async fn set_network(&self, network: NetworkState) -> Result<(), DriverError> {
-        self.env(EnvChange::Network(network)).await
+        self.env(Input::Network(network)).await
     }
 
     /// The device power state changed.
     pub async fn set_power(&self, power: PowerState) -> Result<(), DriverError> {
-        self.env(EnvChange::Power(power)).await
+        self.env(Input::Power(power)).await
     }
 
     /// A service worker client (window, iframe, worker) of `origin` opened.
     pub async fn client_opened(&self, client: ClientId, origin: &str, frame: FrameType) -> Result<(), DriverError> {
-        self.env(EnvChange::ClientOpened { client, origin: origin.to_owned(), frame }).await
+        self.env(Input::ClientOpened { client, origin: origin.to_owned(), frame }).await
     }
 
     /// A service worker client closed.
     pub async fn client_closed(&self, client: ClientId) -> Result<(), DriverError> {
-        self.env(EnvChange::ClientClosed(client)).await
+        self.env(Input::ClientClosed(client)).await
     }
 
     /// A permission of `origin` changed.
@@ -109,48 +124,50 @@ impl Handle {
         name: PermissionName,
         state: PermissionState,
     ) -> Result<(), DriverError> {
-        self.env(EnvChange::Permission { origin: origin.to_owned(), name, state }).await
+        self.env(Input::Permission { origin: origin.to_owned(), name, state }).await
     }
 
     /// The site engagement of `origin` changed.
     pub async fn set_engagement(&self, origin: &str, level: Engagement) -> Result<(), DriverError> {
-        self.env(EnvChange::Engagement { origin: origin.to_owned(), level }).await
+        self.env(Input::Engagement { origin: origin.to_owned(), level }).await
     }
 
     /// A service worker registration of `origin` exists (announce each at
     /// start-up and each new one); `active` says whether it has an active worker.
     pub async fn add_worker(&self, sw: SwRegId, origin: &str, active: bool) -> Result<(), DriverError> {
-        self.env(EnvChange::AddWorker { sw, origin: origin.to_owned(), active }).await
+        self.env(Input::AddWorker { sw, origin: origin.to_owned(), active }).await
     }
 
     /// The registration's worker became active.
     pub async fn worker_activated(&self, sw: SwRegId) -> Result<(), DriverError> {
-        self.env(EnvChange::WorkerActivated(sw)).await
+        self.env(Input::WorkerActivated(sw)).await
     }
 
     /// The service worker registration was unregistered: its sync registrations go with it.
     pub async fn worker_unregistered(&self, sw: SwRegId) -> Result<(), DriverError> {
-        self.env(EnvChange::WorkerUnregistered(sw)).await
+        self.env(Input::WorkerUnregistered(sw)).await
     }
 
     /// The site data of `origin` was cleared: all its registrations go.
     pub async fn origin_cleared(&self, origin: &str) -> Result<(), DriverError> {
-        self.env(EnvChange::OriginCleared(origin.to_owned())).await
+        self.env(Input::OriginCleared(origin.to_owned())).await
     }
 
     /// DevTools offline emulation for one worker; reference-counted (every
     /// `true` needs a matching `false`).
     pub async fn emulate_offline(&self, sw: SwRegId, offline: bool) -> Result<(), DriverError> {
-        self.env(EnvChange::EmulateOffline { sw, offline }).await
+        self.env(Input::EmulateOffline { sw, offline }).await
     }
 
     /// DevTools "dispatch now": fires the registration's event at once,
     /// ignoring its back-off or interval (not connectivity). The event goes to
     /// the dispatcher like any other.
     pub async fn dispatch_now(&self, key: RegistrationKey) -> Result<EventId, DriverError> {
-        let (ack, answer) = oneshot::channel();
-        self.tx.send(Command::DispatchNow(key, ack)).await.map_err(|_| DriverError::Closed)?;
-        Ok(answer.await.map_err(|_| DriverError::Closed)??)
+        match self.send(Input::DispatchNow(key)).await? {
+            Answer::Handled(Handled::Dispatched(event)) => Ok(event),
+            // The engine answers DispatchNow with its event; anything else is a bug.
+            other => Err(DriverError::Crashed(format!("dispatch_now answered {other:?}"))),
+        }
     }
 
     /// Every registration of a worker, both kinds, with its state and why it

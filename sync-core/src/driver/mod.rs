@@ -10,10 +10,10 @@
 //! # Smallest working program
 //!
 //! ```
-//! use sync_core::driver::Driver;
+//! use sync_core::driver::{Driver, Environment};
 //! use sync_core::store::MemoryStore;
 //! use sync_core::{Caller, ClientId, Dispatch, SwRegId};
-//! use sync_policy::{ConfigurablePolicy, EventOutcome, FrameType};
+//! use sync_policy::{ConfigurablePolicy, EventOutcome, FrameType, NetworkState, PowerState};
 //!
 //! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,7 +23,11 @@
 //!         EventOutcome::Fulfilled
 //!     };
 //!     // Load the store (use SqliteStore on disk), restore the engine, start the task.
-//!     let driver = Driver::builder(MemoryStore::new(), dispatcher).restore(ConfigurablePolicy::default()).await?;
+//!     // The device's state now, as the OS reports it: nothing restored fires before
+//!     // the driver knows it (a start while offline burns no attempt).
+//!     let network = NetworkState { online: true, metered: false };
+//!     let environment = Environment { network, power: PowerState::default() };
+//!     let driver = Driver::builder(MemoryStore::new(), dispatcher).restore(ConfigurablePolicy::default(), environment).await?;
 //!     let sync = driver.handle();
 //!     let mut log = sync.subscribe_log();
 //!
@@ -50,12 +54,13 @@
 //! # Call order inside the task
 //!
 //! Each turn of the task:
-//! 1. If [`Engine::poll_timeout`] has passed on the [`Clock`], call
-//!    [`Engine::handle_timeout`], and cancel the dispatcher futures of events
-//!    whose deadline passed (the engine counts them as timed out).
+//! 1. End the events whose time limit ran out on the monotonic clock (drop
+//!    their dispatcher futures, report them `TimedOut`), then, if
+//!    [`Engine::poll_timeout`] has passed, call [`Engine::handle_timeout`].
 //! 2. Take every input that is ready (up to [`DriverConfig::max_inputs_per_turn`]):
 //!    handle calls, event results from dispatcher tasks, finished commits.
-//!    Each is stamped with the clock's `now` when taken.
+//!    Each is stamped with the clock's `now` when taken (held just before
+//!    the wall-clock deadline of an event still within its time limit).
 //! 3. Drain [`Engine::poll_action`] through the commit protocol
 //!    ([`crate::commit`]): `Persist` goes into the next batch; `Reply`,
 //!    `Dispatch` and `Log` queued after an uncommitted `Persist` are held
@@ -82,10 +87,14 @@
 //!   nothing more is fired; the [`Delegate`] is told. A restart from the store
 //!   recovers what was acknowledged.
 //! - **Event deadlines.** Each [`Dispatch`](crate::Dispatch) runs in its own
-//!   task, so a stuck event never delays another origin's. At the event's
-//!   deadline the engine counts it as `TimedOut` and the dispatcher future is
-//!   dropped; a result that arrives at or after the deadline is dropped. A
-//!   panicking dispatcher counts as `WorkerFailed`.
+//!   task, so a stuck event never delays another origin's. Its time limit
+//!   (`deadline` minus the engine's time when it was emitted) runs on tokio's
+//!   monotonic clock, so a wall-clock step neither extends nor shortens it.
+//!   When it runs out, the dispatcher future is dropped and the event counts
+//!   as `TimedOut`; a result that arrives later is dropped. A panicking
+//!   dispatcher counts as `WorkerFailed`.
+//! - **Contained delegate panics.** A panicking [`Delegate`] method loses that
+//!   notification only; the task goes on and still returns the store.
 //! - **Robust to callers.** A caller that stops waiting for its reply, or a
 //!   log subscriber that goes away, never disturbs the task.
 //! - **Graceful shutdown** ([`Driver::shutdown`]): later calls fail with
@@ -99,21 +108,27 @@
 
 mod clock;
 mod command;
+mod deadlines;
 mod delegate;
 mod dispatcher;
+mod environment;
 mod error;
 mod handle;
 mod task;
 mod wakeup;
 
 pub use clock::{Clock, SystemClock, TokioClock};
+pub use command::Answer;
 pub use delegate::{DefaultDelegate, Delegate};
 pub use dispatcher::Dispatcher;
+pub use environment::Environment;
 pub use error::{DriverError, SHUT_DOWN, StartError};
 pub use handle::Handle;
 pub use wakeup::{WakeupHint, WakeupReason};
 
 use crate::engine::Engine;
+use crate::input::Input;
+use crate::privacy::LogPrivacy;
 use crate::store::Store;
 use command::Command;
 use std::sync::Arc;
@@ -177,6 +192,7 @@ pub struct Builder<S, D> {
     clock: Arc<dyn Clock>,
     delegate: Arc<dyn Delegate>,
     config: DriverConfig,
+    log_privacy: Option<LogPrivacy>,
 }
 
 impl<S> Driver<S>
@@ -191,6 +207,7 @@ where
             clock: Arc::new(SystemClock),
             delegate: Arc::new(DefaultDelegate),
             config: DriverConfig::default(),
+            log_privacy: None,
         }
     }
 
@@ -229,6 +246,15 @@ where
         self
     }
 
+    /// How [`restore`](Self::restore)d engines show origins and tags in
+    /// `tracing` output. Default: redacted with a fresh random key per start;
+    /// pass a secret per-profile key for hashes that stay stable across
+    /// starts (see [`crate::privacy`]).
+    pub fn log_privacy(mut self, privacy: LogPrivacy) -> Self {
+        self.log_privacy = Some(privacy);
+        self
+    }
+
     /// Uses this configuration.
     pub fn config(mut self, config: DriverConfig) -> Self {
         self.config = config;
@@ -236,22 +262,37 @@ where
     }
 
     /// Loads the store on the blocking pool, restores an engine from it at the
-    /// clock's `now` with `policy`, and spawns the driver task. Announce the
+    /// clock's `now` with `policy`, applies the device's current `environment`
+    /// before anything can fire, and spawns the driver task. Announce the
     /// service workers and open clients through the handle next.
-    pub async fn restore<P: Policy + 'static>(self, policy: P) -> Result<Driver<S>, StartError> {
-        let Builder { mut store, dispatcher, clock, delegate, config } = self;
+    pub async fn restore<P: Policy + 'static>(
+        self,
+        policy: P,
+        environment: Environment,
+    ) -> Result<Driver<S>, StartError> {
+        let Builder { mut store, dispatcher, clock, delegate, config, log_privacy } = self;
         let (store, loaded) = tokio::task::spawn_blocking(move || {
             let loaded = store.load();
             (store, loaded)
         })
         .await
         .map_err(|e| StartError::Join(e.to_string()))?;
-        let engine = Engine::restore(policy, clock.now(), loaded?).map_err(StartError::Restore)?;
-        Ok(Builder { store, dispatcher, clock, delegate, config }.spawn(engine))
+        let now = clock.now();
+        let mut engine = Engine::restore(policy, now, loaded?).map_err(StartError::Restore)?;
+        if let Some(privacy) = log_privacy {
+            engine.set_log_privacy(privacy);
+        }
+        // Stated before the task runs, so no restored registration fires on a network it assumed.
+        for input in [Input::Network(environment.network), Input::Power(environment.power)] {
+            engine.handle(now, input).map_err(StartError::Restore)?;
+        }
+        Ok(Builder { store, dispatcher, clock, delegate, config, log_privacy }.spawn(engine))
     }
 
     /// Spawns the driver task around an engine the caller built (its state
-    /// must match the store's). Must be called inside a tokio runtime.
+    /// must match the store's, and its network and power state must already
+    /// be the device's: an engine restored from a store fires what is due as
+    /// soon as the task runs). Must be called inside a tokio runtime.
     pub fn spawn<P: Policy + 'static>(self, engine: Engine<P>) -> Driver<S> {
         let (tx, rx) = mpsc::channel(self.config.channel_capacity.max(1));
         let (logs, _) = broadcast::channel(self.config.log_capacity.max(1));

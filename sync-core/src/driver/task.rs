@@ -5,19 +5,21 @@
 //! input, commit, event result or engine timeout.
 
 use super::clock::Clock;
-use super::command::{Command, PageReply, Query};
+use super::command::{Answer, Command, InputReply, Query};
+use super::deadlines::Deadlines;
 use super::delegate::{self, Delegate};
 use super::dispatcher::Dispatcher;
 use super::error::DriverError;
 use super::wakeup::{self, WakeupHint};
 use super::{DriverConfig, Stopped};
-use crate::action::Dispatch;
+use crate::action::{Action, Dispatch};
 use crate::commit::{Batch, CommitFailed, CommitQueue, Effect};
 use crate::engine::Engine;
 use crate::ids::{EventId, RequestId};
+use crate::input::{Handled, Input};
 use crate::log::LogRecord;
 use crate::store::{Store, StoreError};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,7 +38,6 @@ struct CommitDone<S> {
 /// An event whose dispatcher future is running.
 struct Running {
     abort: AbortHandle,
-    deadline: Timestamp,
 }
 
 pub(crate) struct Task<P: Policy, S: Store, D: Dispatcher> {
@@ -54,14 +55,15 @@ pub(crate) struct Task<P: Policy, S: Store, D: Dispatcher> {
 
 /// The task's bookkeeping, apart from what it was built with.
 pub(crate) struct State<S> {
-    replies: HashMap<RequestId, PageReply>,
+    replies: HashMap<RequestId, InputReply>,
     commits: CommitQueue,
     commit: Option<JoinHandle<CommitDone<S>>>,
     commits_started: u64,
     events: JoinSet<EventOutcome>,
     running: HashMap<EventId, Running>,
     by_task: HashMap<Id, EventId>,
-    deadlines: BTreeSet<(Timestamp, EventId)>,
+    /// Every event the engine has in flight, on the monotonic clock.
+    deadlines: Deadlines,
     /// Shutdown began: no more dispatches, timers or event results.
     stopping: bool,
     /// Every sender is gone or the channel was closed, and it is drained.
@@ -80,7 +82,7 @@ impl<S> Default for State<S> {
             events: JoinSet::new(),
             running: HashMap::new(),
             by_task: HashMap::new(),
-            deadlines: BTreeSet::new(),
+            deadlines: Deadlines::default(),
             stopping: false,
             inputs_done: false,
             lost: None,
@@ -120,8 +122,7 @@ where
                 break;
             }
             // Stopping: no timers, so nothing counts as timed out while the task winds down.
-            let wake =
-                if self.state.stopping { None } else { self.engine.poll_timeout().map(|w| self.instant_for(w.at)) };
+            let wake = if self.state.stopping { None } else { self.next_wake() };
             let watch_events = !self.state.stopping && !self.state.events.is_empty();
             tokio::select! {
                 biased;
@@ -189,50 +190,100 @@ where
         taken
     }
 
-    /// The tokio instant at which the wall clock reads `at` (capped, so a
-    /// jump of the wall clock is noticed within `max_sleep`).
-    fn instant_for(&self, at: Timestamp) -> Instant {
-        let wait = Duration::from_millis(at.saturating_since(self.clock.now()).0).min(self.config.max_sleep);
-        Instant::now() + wait
+    /// The time fed to the engine: the wall clock, held just before the
+    /// earliest wall-clock deadline of an event whose monotonic time limit
+    /// has not run out (see `deadlines.rs`).
+    fn engine_now(&self) -> Timestamp {
+        self.state.deadlines.cap(self.clock.now())
     }
 
-    /// Lets the engine handle what came due, and cancels the dispatcher
-    /// futures of events whose deadline passed (the engine counted them as timed out).
+    /// When to wake up: the engine's next timeout (when the time fed to the
+    /// engine can reach it), or the next monotonic event deadline.
+    fn next_wake(&self) -> Option<Instant> {
+        let wall = self.clock.now();
+        let cap = self.state.deadlines.cap(wall);
+        let engine = self.engine.poll_timeout().filter(|w| w.at <= cap || cap == wall).map(|w| {
+            // Capped, so a jump of the wall clock is noticed within `max_sleep`.
+            let wait = Duration::from_millis(w.at.saturating_since(wall).0).min(self.config.max_sleep);
+            Instant::now() + wait
+        });
+        match (engine, self.state.deadlines.next()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Ends the events whose monotonic time limit ran out (dropping their
+    /// dispatcher futures and reporting them `TimedOut`), then lets the
+    /// engine handle what came due.
     fn tick(&mut self) {
         if self.state.stopping {
             return;
         }
-        let now = self.clock.now();
-        if self.engine.poll_timeout().is_some_and(|w| w.at <= now) {
-            self.engine.handle_timeout(now);
-        }
-        while let Some(&(deadline, event)) = self.state.deadlines.first() {
-            if deadline > now {
-                break;
-            }
-            self.state.deadlines.pop_first();
+        let instant = Instant::now();
+        while let Some((event, wall_deadline)) = self.state.deadlines.first_expired(instant) {
+            self.state.deadlines.remove(event);
             if let Some(running) = self.state.running.remove(&event) {
-                tracing::debug!(event = event.0, "event outlived its deadline; its dispatcher future is dropped");
+                tracing::debug!(event = event.0, "event outlived its time limit; its dispatcher future is dropped");
                 running.abort.abort();
             }
+            // At its wall-clock deadline, or earlier when the wall clock was stepped back.
+            let at = self.engine_now().min(wall_deadline);
+            let timed_out = Input::EventFinished { event, outcome: EventOutcome::TimedOut };
+            if let Err(e) = self.engine.handle(at, timed_out) {
+                tracing::debug!(event = event.0, error = %e, "time-out not counted");
+            }
+        }
+        let now = self.engine_now();
+        if self.engine.poll_timeout().is_some_and(|w| w.at <= now) {
+            self.engine.handle_timeout(now);
         }
     }
 
     fn on_command(&mut self, command: Command) {
-        let now = self.clock.now();
+        let now = self.engine_now();
         match command {
-            Command::Page(call, reply) => {
-                let request = call.apply(&mut self.engine, now);
-                self.state.replies.insert(request, reply);
-            }
-            Command::Env(change, ack) => {
-                let _ = ack.send(change.apply(&mut self.engine, now));
-            }
-            Command::DispatchNow(key, ack) => {
-                let _ = ack.send(self.engine.dispatch_now(now, &key));
-            }
+            Command::Input(input, reply) => self.on_input(input, reply, now),
             Command::Query(query) => self.on_query(query, now),
             Command::Shutdown => self.begin_stop(),
+        }
+    }
+
+    fn on_input(&mut self, input: Input, reply: InputReply, now: Timestamp) {
+        let finished = match &input {
+            Input::EventFinished { event, .. } => Some(*event),
+            Input::StorageFailed { reason } => {
+                // The embedder reports a broken store: the same path as a failed commit.
+                let failed = self.state.commits.fail(&mut self.engine, StoreError::Io(reason.clone()));
+                self.on_storage_failure(failed);
+                let _ = reply.send(Ok(Answer::Handled(Handled::Applied)));
+                return;
+            }
+            _ => None,
+        };
+        match self.engine.handle(now, input) {
+            Ok(Handled::Request(request)) => {
+                // Answered when its reply is released (after its commit).
+                self.state.replies.insert(request, reply);
+            }
+            Ok(handled) => {
+                if let Some(event) = finished {
+                    // The embedder settled the event itself: its dispatcher future is moot.
+                    self.forget_event(event);
+                }
+                let _ = reply.send(Ok(Answer::Handled(handled)));
+            }
+            Err(e) => {
+                let _ = reply.send(Err(e));
+            }
+        }
+    }
+
+    /// Stops tracking an event and drops its dispatcher future, if running.
+    fn forget_event(&mut self, event: EventId) {
+        self.state.deadlines.remove(event);
+        if let Some(running) = self.state.running.remove(&event) {
+            running.abort.abort();
         }
     }
 
@@ -278,9 +329,20 @@ where
     /// Drains the engine through the commit protocol (`crate::commit`):
     /// persists join the next batch, effects queued after an uncommitted
     /// persist wait for it, the others go out now.
+    /// Each dispatch's time limit starts on the monotonic clock as the
+    /// engine emits it, even when the dispatch waits behind a commit.
     fn drain_actions(&mut self) {
-        for effect in self.state.commits.absorb(&mut self.engine) {
-            self.deliver(effect);
+        let (engine_now, instant) = (self.engine.now(), Instant::now());
+        while let Some(action) = self.engine.poll_action() {
+            if let Action::Dispatch(d) = &action
+                && !self.state.stopping
+            {
+                let left = Duration::from_millis(d.deadline.saturating_since(engine_now).0);
+                self.state.deadlines.track(d.event, d.deadline, left, instant);
+            }
+            if let Some(effect) = self.state.commits.push(action) {
+                self.deliver(effect);
+            }
         }
     }
 
@@ -289,7 +351,7 @@ where
             Effect::Reply { request, result } => match self.state.replies.remove(&request) {
                 // The caller may have stopped waiting: that is fine.
                 Some(reply) => {
-                    let _ = reply.send(result);
+                    let _ = reply.send(Ok(Answer::Reply(result)));
                 }
                 None => tracing::warn!(request = request.0, "reply for an unknown request"),
             },
@@ -307,8 +369,8 @@ where
             // Not fired: the registration is pending again at the next start.
             return;
         }
-        let (event, deadline) = (d.event, d.deadline);
-        if deadline <= self.clock.now() {
+        let event = d.event;
+        if !self.state.deadlines.is_live(event, Instant::now()) {
             // Held behind a slow commit until its time was up: the engine counts it as timed out.
             tracing::debug!(event = event.0, "event not fired: its deadline passed while its commit ran");
             return;
@@ -316,8 +378,7 @@ where
         let dispatcher = Arc::clone(&self.dispatcher);
         let abort = self.state.events.spawn(async move { dispatcher.dispatch(d).await });
         self.state.by_task.insert(abort.id(), event);
-        self.state.running.insert(event, Running { abort, deadline });
-        self.state.deadlines.insert((deadline, event));
+        self.state.running.insert(event, Running { abort });
     }
 
     fn on_joined(&mut self, joined: Result<(Id, EventOutcome), JoinError>) {
@@ -331,15 +392,23 @@ where
             }
         };
         let Some(event) = self.state.by_task.remove(&task) else { return };
-        let Some(running) = self.state.running.remove(&event) else { return };
-        self.state.deadlines.remove(&(running.deadline, event));
+        if self.state.running.remove(&event).is_none() {
+            return;
+        }
         if outcome == EventOutcome::WorkerFailed {
             tracing::warn!(event = event.0, "dispatcher panicked; the event counts as WorkerFailed");
-            self.delegate.notify_dispatcher_panicked(event);
+            let delegate = &self.delegate;
+            delegate::contain("notify_dispatcher_panicked", || delegate.notify_dispatcher_panicked(event));
         }
-        // The deadline check first: a result at or after the deadline is late.
+        // The time limit first: a result at or after it is late (the tick counted the time-out).
         self.tick();
-        if let Err(e) = self.engine.event_finished(self.clock.now(), event, outcome) {
+        if !self.state.deadlines.is_live(event, Instant::now()) {
+            tracing::debug!(event = event.0, "a result after the event's time limit is dropped");
+            return;
+        }
+        let now = self.engine_now();
+        self.state.deadlines.remove(event);
+        if let Err(e) = self.engine.handle(now, Input::EventFinished { event, outcome }) {
             tracing::debug!(event = event.0, error = %e, "event result dropped");
         }
     }
@@ -387,7 +456,8 @@ where
         let CommitFailed { error, effects } = failed;
         tracing::error!(%error, "commit failed; background sync is disabled until restart");
         self.cancel_events();
-        self.delegate.notify_storage_failed(&error);
+        let delegate = &self.delegate;
+        delegate::contain("notify_storage_failed", || delegate.notify_storage_failed(&error));
         for effect in effects {
             self.deliver(effect);
         }

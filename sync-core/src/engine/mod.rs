@@ -122,8 +122,8 @@ impl<P: Policy> Engine<P> {
             actions: VecDeque::new(),
             next_request: 1,
             log_recording: true,
-            // A per-run default key; embedders should set a random per-profile one.
-            log_privacy: LogPrivacy::Redacted { key: now.0 ^ 0x5eed_0f5e_cdef_1234 },
+            // A fresh random key per engine (privacy.rs); embedders may set their own.
+            log_privacy: LogPrivacy::random(),
             disabled: false,
         }
     }

@@ -151,8 +151,10 @@ impl<P: Policy> Engine<P> {
         // spec: steps 1.1-1.2: remove the registration if there is one. An event in
         // flight is not cancelled; its result is ignored.
         if let Some(id) = self.table.find(sw, SyncKind::Periodic, tag) {
-            self.log(id, LogEvent::Unregistered, Vec::new());
+            // The record follows the persist it describes (commit.rs releases it after the Delete).
+            let record = self.log_record(id, LogEvent::Unregistered, Vec::new());
             self.delete_registration(id);
+            self.actions.extend(record.map(crate::action::Action::Log));
         }
         // spec: step 1.3: resolve.
         self.reply(request, Ok(ReplyValue::Unregistered));
