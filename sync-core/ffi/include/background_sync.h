@@ -301,6 +301,11 @@ enum bgsync_result
    */
   BGSYNC_RESULT_STORE_BAD_ROW = 103,
   /*
+   `StoreError::Locked`: another store (this process or another) has the
+   file open; a file has one owner at a time.
+   */
+  BGSYNC_RESULT_STORE_LOCKED = 104,
+  /*
    A `StoreError` kind newer than this header (the enum is non-exhaustive);
    the message says which.
    */

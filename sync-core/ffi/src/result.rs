@@ -59,6 +59,9 @@ pub enum bgsync_result {
     StoreTooNew = 102,
     /// `StoreError::BadRow`: a stored row could not be decoded.
     StoreBadRow = 103,
+    /// `StoreError::Locked`: another store (this process or another) has the
+    /// file open; a file has one owner at a time.
+    StoreLocked = 104,
     /// A `StoreError` kind newer than this header (the enum is non-exhaustive);
     /// the message says which.
     StoreError = 199,
@@ -80,7 +83,7 @@ pub enum bgsync_result {
 }
 
 /// Every code, for name lookup.
-const ALL: [bgsync_result; 27] = [
+const ALL: [bgsync_result; 28] = [
     bgsync_result::Ok,
     bgsync_result::UnknownEvent,
     bgsync_result::EventAlreadySettled,
@@ -100,6 +103,7 @@ const ALL: [bgsync_result; 27] = [
     bgsync_result::StoreCorrupt,
     bgsync_result::StoreTooNew,
     bgsync_result::StoreBadRow,
+    bgsync_result::StoreLocked,
     bgsync_result::StoreError,
     bgsync_result::PolicyInvalid,
     bgsync_result::BadMutation,
@@ -138,6 +142,7 @@ impl bgsync_result {
             bgsync_result::StoreCorrupt => "BGSYNC_RESULT_STORE_CORRUPT\0",
             bgsync_result::StoreTooNew => "BGSYNC_RESULT_STORE_TOO_NEW\0",
             bgsync_result::StoreBadRow => "BGSYNC_RESULT_STORE_BAD_ROW\0",
+            bgsync_result::StoreLocked => "BGSYNC_RESULT_STORE_LOCKED\0",
             bgsync_result::StoreError => "BGSYNC_RESULT_STORE_ERROR\0",
             bgsync_result::PolicyInvalid => "BGSYNC_RESULT_POLICY_INVALID\0",
             bgsync_result::BadMutation => "BGSYNC_RESULT_BAD_MUTATION\0",
@@ -200,6 +205,7 @@ pub fn store_error_code(e: &StoreError) -> bgsync_result {
         StoreError::Corrupt { .. } => bgsync_result::StoreCorrupt,
         StoreError::TooNew { .. } => bgsync_result::StoreTooNew,
         StoreError::BadRow(_) => bgsync_result::StoreBadRow,
+        StoreError::Locked { .. } => bgsync_result::StoreLocked,
         _ => bgsync_result::StoreError,
     }
 }
@@ -241,5 +247,17 @@ mod tests {
             assert!(r.name().starts_with("BGSYNC_RESULT_") && r.name().ends_with('\0'));
         }
         assert_eq!(bgsync_result::from_u32(12345), None);
+    }
+
+    #[test]
+    fn every_store_error_kind_of_this_build_has_its_own_code() {
+        let kinds = [
+            (StoreError::Io("x".into()), bgsync_result::StoreIo),
+            (StoreError::BadRow("x".into()), bgsync_result::StoreBadRow),
+            (StoreError::Locked { path: "/tmp/x.db".into() }, bgsync_result::StoreLocked),
+        ];
+        for (error, code) in kinds {
+            assert_eq!(store_error_code(&error), code, "{error}");
+        }
     }
 }
