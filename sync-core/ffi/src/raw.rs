@@ -121,7 +121,7 @@ pub unsafe fn write<T>(out: *mut T, value: T, what: &str) -> Result<(), Failure>
 /// Hands `value` to C as a new handle through `out`.
 ///
 /// # Safety
-/// As [`write`], for `out`.
+/// As [`write()`], for `out`.
 pub unsafe fn new_handle<T>(out: *mut *mut T, value: T, what: &str) -> Result<(), Failure> {
     out_ptr(out, what)?;
     let handle = Box::into_raw(Box::new(value));

@@ -82,7 +82,7 @@
 //!   one; at most one commit is in flight at a time, and mutations are applied
 //!   in the order the engine emitted them.
 //! - **Storage failure.** When a commit fails, the engine is told
-//!   ([`Input::StorageFailed`](crate::Input::StorageFailed)): replies that waited for it, and every later
+//!   ([`Input::StorageFailed`]): replies that waited for it, and every later
 //!   page call, reject with `UnknownError`; events in flight are cancelled and
 //!   nothing more is fired; the [`Delegate`] is told. A restart from the store
 //!   recovers what was acknowledged.
