@@ -72,7 +72,7 @@ fn the_suspend_policy_keeps_them_and_explain_says_why() {
 
 #[test]
 fn chromium_keeps_and_fires_periodic_registrations_after_a_denial() {
-    // oracle exp 7: after a deny, getTags still lists the tag and only new registrations fail.
+    // observed over CDP in Chromium 156: after a deny, getTags still lists the tag and only new registrations fail.
     let mut k = Kit::chromium();
     k.grant_periodic();
     k.register_periodic("q", 0);

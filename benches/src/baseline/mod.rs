@@ -1,5 +1,5 @@
 //! A baseline scheduler written the way Chromium's `BackgroundSyncManager`
-//! works (chromium-digest §1.2–§2.4, §6), to measure the engine against.
+//! works (Chromium's `content/browser/background_sync/background_sync_manager.cc`), to measure the engine against.
 //!
 //! - **Data**: every registration of the profile in one map keyed by service
 //!   worker registration id, each holding a map keyed by (tag, type), as

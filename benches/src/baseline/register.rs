@@ -1,4 +1,5 @@
-//! `Register` and `GetRegistrations`, following chromium-digest §1.4 steps 5–13.
+//! `Register` and `GetRegistrations`, following `BackgroundSyncManager::Register` in Chromium's
+//! `content/browser/background_sync/background_sync_manager.cc`.
 
 use super::registration::{KindKey, Registration, SyncState};
 use super::{Backend, Baseline, BaselineError};

@@ -1,5 +1,5 @@
 //! The baseline's decisions, each a scan over every registration of the
-//! profile, as Chromium's manager makes them (chromium-digest §2.4, §4.5, §6).
+//! profile, as Chromium's manager makes them (`background_sync_manager.cc` in Chromium's `content/browser/background_sync/`).
 
 use super::registration::{KindKey, RegKey, Registration, SyncState};
 use super::{Backend, Baseline, Batch, MIN_SYNC_RECOVERY_TIME_MS, OriginInfo};

@@ -1,7 +1,7 @@
 //! The `initial:` block: origins, workers, clients, permissions, network,
 //! power, engagement and the clock at the start.
 //!
-//! Defaults (wpt-digest §4.3): origin A; R1 active on A; W1 a top-level
+//! Defaults (the defaults of WPT's background-sync helpers): origin A; R1 active on A; W1 a top-level
 //! window of A; `background-sync` and `periodic-background-sync` granted;
 //! online; charging; high engagement; t = 0. `sw` and `permissions` entries
 //! merge into the defaults; `origins`, `clients` and `network` replace them.

@@ -21,7 +21,7 @@ pub fn install_hint(binary: &Path) -> String {
 /// How long Chromium may take to print its DevTools address.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The flags of every launch (the oracle's recipe), before the field trials,
+/// The flags of every launch (the recipe of the CDP observations in `spec-notes/chromium-differences.md`), before the field trials,
 /// the profile directory and the DevTools port.
 const FLAGS: &[&str] = &[
     "--headless",
