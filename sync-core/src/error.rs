@@ -40,8 +40,8 @@ pub enum SyncError {
     /// The registration cannot fire now because the UA or its worker is offline.
     #[error("cannot dispatch while offline")]
     Offline,
-    /// The engine is disabled after a storage failure.
-    #[error("background sync is disabled after a storage failure")]
+    /// The engine is disabled (after a storage failure, or switched off by the embedder).
+    #[error("background sync is disabled (a storage failure, or the embedder switched it off)")]
     Disabled,
     /// Stored state could not be restored.
     #[error("stored state is inconsistent: {0}")]

@@ -121,6 +121,17 @@ pub enum Input {
         /// What failed, for the log.
         reason: String,
     },
+    /// The embedder wiped the service worker storage and started over
+    /// (Chromium's `OnStorageWiped`): every registration goes, and a
+    /// storage-failure disable is lifted.
+    StorageWiped {},
+    /// The embedder's switch for Background Sync (Chromium's controller can
+    /// turn the feature off): while off, registrations are kept but hidden,
+    /// page calls reject with `UnknownError` and nothing fires.
+    Switch {
+        /// On (true) or off (false).
+        enabled: bool,
+    },
 
     // ----- event outcomes -----
     /// A dispatched event settled.
@@ -141,6 +152,20 @@ pub enum Input {
     },
     /// DevTools' "dispatch now" for one registration.
     DispatchNow(RegistrationKey),
+    /// DevTools' emulated dispatch (CDP `ServiceWorker.dispatchSyncEvent` /
+    /// `dispatchPeriodicSyncEvent`): an event with this tag fired at the
+    /// worker whether or not a registration has it, bypassing the
+    /// registrations; its outcome changes nothing.
+    DispatchSynthetic {
+        /// The service worker registration.
+        sw: SwRegId,
+        /// `sync` or `periodicsync`.
+        kind: SyncKind,
+        /// The event's tag.
+        tag: String,
+        /// `lastChance` of a `sync` event (ignored for `periodicsync`).
+        last_chance: bool,
+    },
 }
 
 /// What an accepted input produced at once.
@@ -150,7 +175,7 @@ pub enum Input {
 pub enum Handled {
     /// A page call: its answer comes later as `Action::Reply` with this request id.
     Request(RequestId),
-    /// `DispatchNow`: the event that was dispatched.
+    /// `DispatchNow` or `DispatchSynthetic`: the event that was dispatched.
     Dispatched(EventId),
     /// Any other input: applied.
     Applied,
@@ -165,7 +190,7 @@ impl Handled {
         }
     }
 
-    /// The dispatched event, for `DispatchNow`.
+    /// The dispatched event, for `DispatchNow` and `DispatchSynthetic`.
     pub fn event(self) -> Option<EventId> {
         match self {
             Handled::Dispatched(e) => Some(e),
@@ -204,9 +229,12 @@ impl Input {
             Input::WorkerUnregistered(_) => "worker-unregistered",
             Input::OriginCleared(_) => "origin-cleared",
             Input::StorageFailed { .. } => "storage-failed",
+            Input::StorageWiped {} => "storage-wiped",
+            Input::Switch { .. } => "switch",
             Input::EventFinished { .. } => "event-finished",
             Input::EmulateOffline { .. } => "emulate-offline",
             Input::DispatchNow(_) => "dispatch-now",
+            Input::DispatchSynthetic { .. } => "dispatch-synthetic",
         }
     }
 }
@@ -231,6 +259,9 @@ mod tests {
             Input::EventFinished { event: EventId(7), outcome: EventOutcome::Rejected },
             Input::EmulateOffline { sw, offline: true },
             Input::DispatchNow(RegistrationKey::new(sw, SyncKind::OneOff, "outbox")),
+            Input::StorageWiped {},
+            Input::Switch { enabled: false },
+            Input::DispatchSynthetic { sw, kind: SyncKind::OneOff, tag: "ghost".into(), last_chance: true },
         ]
     }
 

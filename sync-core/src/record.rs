@@ -70,6 +70,9 @@ pub enum Mutation {
     PutOrigin(StoredOrigin),
     /// Delete an origin's state.
     DeleteOrigin(Origin),
+    /// Delete every registration and every origin's state (the embedder wiped
+    /// the service worker storage and started over).
+    DeleteAll,
 }
 
 /// Everything a store holds, as loaded at start-up.

@@ -285,15 +285,40 @@ pub struct PeriodicConfig {
     pub reregister_while_firing: PeriodicReregisterWhileFiring,
     /// What a revoked `periodic-background-sync` permission does.
     pub on_permission_revoked: RevocationAction,
+    /// Blocking the one-off `background-sync` permission of an origin removes
+    /// its periodic registrations and makes its periodic permission read
+    /// `denied` (Chromium: the periodic permission context follows the
+    /// `BACKGROUND_SYNC` content setting, and the controller's content-settings
+    /// observer unregisters the origin's periodic syncs; spec: the two
+    /// permissions are independent).
+    #[serde(default)]
+    pub removed_when_background_sync_blocked: bool,
+    /// When engagement returns to an origin whose periodic registrations were
+    /// suspended (engagement "none"), their next cycle counts from that moment
+    /// (Chromium's `RevivePeriodicSyncRegistrations` recomputes the delay from
+    /// now); otherwise from their anchor time, as the spec's fire-time gate reads.
+    #[serde(default)]
+    pub revival_restarts_cycle: bool,
+    /// A re-register with a different `minInterval` starts the next cycle from
+    /// the re-register time (Chromium replaces the registration and computes a
+    /// new delay from now); otherwise the anchor time stays (spec register step 9.1
+    /// only updates the minimum interval).
+    #[serde(default)]
+    pub reregister_restarts_cycle: bool,
     /// Conditions that hold periodic events back.
     #[serde(default)]
     pub conditions: FireConditions,
 }
 
-/// Concurrency limits shared by both kinds.
+/// Concurrency limits and dispatch order shared by both kinds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsConfig {
+    /// Order in which registrations that come due at the same instant are
+    /// dispatched: `sorted` by (service worker registration, tag, kind), as
+    /// Chromium iterates its registration map; `insertion` in registration
+    /// order (the specs leave it open).
+    pub same_instant_order: TagOrder,
     /// Most events in flight per origin (Chromium: no limit). Written as a number or `"none"`.
     #[serde(with = "crate::optional::none_word")]
     pub max_concurrent_per_origin: Option<u32>,
@@ -367,9 +392,12 @@ impl PolicyConfig {
                 max_event_duration: Millis::from_mins(3),
                 reregister_while_firing: PeriodicReregisterWhileFiring::FireAgain,
                 on_permission_revoked: RevocationAction::Keep,
+                removed_when_background_sync_blocked: true,
+                revival_restarts_cycle: true,
+                reregister_restarts_cycle: true,
                 conditions: FireConditions::default(),
             },
-            limits: LimitsConfig::default(),
+            limits: LimitsConfig { same_instant_order: TagOrder::Sorted, ..LimitsConfig::default() },
         }
     }
 
@@ -398,11 +426,14 @@ impl PolicyConfig {
                 snap_to_multiple: false,
                 batch_with_origin_events: false,
                 on_permission_revoked: RevocationAction::Remove,
+                removed_when_background_sync_blocked: false,
+                revival_restarts_cycle: false,
+                reregister_restarts_cycle: false,
                 failure: PeriodicFailureMode::SpecIntended,
                 reregister_while_firing: PeriodicReregisterWhileFiring::Spec,
                 ..chromium.periodic
             },
-            limits: chromium.limits,
+            limits: LimitsConfig { same_instant_order: TagOrder::Insertion, ..chromium.limits },
         }
     }
 }

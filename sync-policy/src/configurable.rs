@@ -313,6 +313,22 @@ impl Policy for ConfigurablePolicy {
         self.config.register.tag_order
     }
 
+    fn same_instant_order(&self) -> TagOrder {
+        self.config.limits.same_instant_order
+    }
+
+    fn background_sync_block_removes_periodic(&self) -> bool {
+        self.config.periodic.removed_when_background_sync_blocked
+    }
+
+    fn revival_restarts_cycle(&self) -> bool {
+        self.config.periodic.revival_restarts_cycle
+    }
+
+    fn reregister_restarts_cycle(&self) -> bool {
+        self.config.periodic.reregister_restarts_cycle
+    }
+
     fn max_concurrent_per_origin(&self) -> Option<u32> {
         self.config.limits.max_concurrent_per_origin
     }

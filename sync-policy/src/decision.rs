@@ -253,11 +253,12 @@ pub enum WaitingReregister {
     Chromium,
 }
 
-/// Order of `getTags()` results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Order of `getTags()` results, and of registrations dispatched together.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TagOrder {
     /// Insertion order (the spec's ordered list / map).
+    #[default]
     Insertion,
     /// Sorted by tag (Chromium's `std::map` order).
     Sorted,

@@ -188,6 +188,9 @@ struct PeriodicOverrides {
     max_event_duration: Set<Millis>,
     reregister_while_firing: Set<PeriodicReregisterWhileFiring>,
     on_permission_revoked: Set<RevocationAction>,
+    removed_when_background_sync_blocked: Set<bool>,
+    revival_restarts_cycle: Set<bool>,
+    reregister_restarts_cycle: Set<bool>,
     conditions: Set<Table<ConditionsOverrides>>,
 }
 
@@ -195,7 +198,8 @@ impl PeriodicOverrides {
     fn apply(self, dst: &mut PeriodicConfig) {
         apply_fields!(self => dst; min_interval, min_interval_across_origins, wait_after_start, origin_gap,
             origin_gap_scales_with_engagement, snap_to_multiple, batch_with_origin_events, failure, max_retries, retry_backoff,
-            max_event_duration, reregister_while_firing, on_permission_revoked);
+            max_event_duration, reregister_while_firing, on_permission_revoked, removed_when_background_sync_blocked,
+            revival_restarts_cycle, reregister_restarts_cycle);
         if let Some(Table(e)) = self.engagement.0 {
             e.apply(&mut dst.engagement);
         }
@@ -208,6 +212,7 @@ impl PeriodicOverrides {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct LimitsOverrides {
+    same_instant_order: Set<TagOrder>,
     #[serde(deserialize_with = "Set::none_word")]
     max_concurrent_per_origin: Set<Option<u32>>,
     #[serde(deserialize_with = "Set::none_word")]
@@ -216,7 +221,7 @@ struct LimitsOverrides {
 
 impl LimitsOverrides {
     fn apply(self, dst: &mut LimitsConfig) {
-        apply_fields!(self => dst; max_concurrent_per_origin, max_concurrent_total);
+        apply_fields!(self => dst; same_instant_order, max_concurrent_per_origin, max_concurrent_total);
     }
 }
 

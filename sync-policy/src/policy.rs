@@ -80,6 +80,32 @@ pub trait Policy: Debug + Send + Sync {
     /// Order of `getTags()` results.
     fn tag_order(&self) -> TagOrder;
 
+    /// Order of registrations that come due at the same instant (the default:
+    /// registration order).
+    fn same_instant_order(&self) -> TagOrder {
+        TagOrder::Insertion
+    }
+
+    /// Whether blocking an origin's `background-sync` permission removes its
+    /// periodic registrations and denies its periodic permission (the default:
+    /// no, the two permissions are independent).
+    fn background_sync_block_removes_periodic(&self) -> bool {
+        false
+    }
+
+    /// Whether a periodic registration revived from suspension (engagement
+    /// returned) starts its next cycle at the revival (the default: no, its
+    /// anchor time stays).
+    fn revival_restarts_cycle(&self) -> bool {
+        false
+    }
+
+    /// Whether a periodic re-register with a different `minInterval` starts
+    /// the next cycle at the re-register (the default: no, the anchor time stays).
+    fn reregister_restarts_cycle(&self) -> bool {
+        false
+    }
+
     /// Most events in flight per origin (`None`: no limit).
     fn max_concurrent_per_origin(&self) -> Option<u32>;
 

@@ -42,6 +42,9 @@ fn every_input() -> Vec<Input> {
         Input::EventFinished { event: EventId(3), outcome: EventOutcome::TimedOut },
         Input::EmulateOffline { sw, offline: true },
         Input::DispatchNow(RegistrationKey::new(sw, SyncKind::Periodic, "news")),
+        Input::StorageWiped {},
+        Input::Switch { enabled: false },
+        Input::DispatchSynthetic { sw, kind: SyncKind::OneOff, tag: "ghost".into(), last_chance: true },
     ]
 }
 

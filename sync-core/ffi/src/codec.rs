@@ -35,6 +35,7 @@ const OP_DELETE: u8 = 2;
 const OP_DELETE_WORKER: u8 = 3;
 const OP_PUT_ORIGIN: u8 = 4;
 const OP_DELETE_ORIGIN: u8 = 5;
+const OP_DELETE_ALL: u8 = 6;
 
 /// Why mutation bytes could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -116,6 +117,7 @@ pub fn encode(m: &Mutation) -> Vec<u8> {
             out.push(OP_DELETE_ORIGIN);
             put_str(&mut out, origin.as_str());
         }
+        Mutation::DeleteAll => out.push(OP_DELETE_ALL),
     }
     out
 }
@@ -158,6 +160,7 @@ pub fn decode(bytes: &[u8]) -> Result<Mutation, DecodeError> {
             Mutation::PutOrigin(StoredOrigin { origin, last_periodic })
         }
         OP_DELETE_ORIGIN => Mutation::DeleteOrigin(Origin::new(r.str("origin")?)),
+        OP_DELETE_ALL => Mutation::DeleteAll,
         op => return Err(DecodeError::UnknownOp(op)),
     };
     if !r.rest.is_empty() {

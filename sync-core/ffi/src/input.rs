@@ -47,6 +47,9 @@ from_raw!(
         EventFinished,
         EmulateOffline,
         DispatchNow,
+        StorageWiped,
+        Switch,
+        DispatchSynthetic,
     ]
 );
 from_raw!(caller_kind, bgsync_caller_kind, [Client, Worker, Embedder]);
@@ -173,6 +176,14 @@ pub fn input_from_c(input: &bgsync_input, text: &mut ReadText<'_>) -> Result<Inp
             let kind = sync_kind(input.sync_kind)?;
             Input::DispatchNow(RegistrationKey::new(sw, kind, &text(input.tag, "tag")?))
         }
+        bgsync_input_kind::StorageWiped => Input::StorageWiped {},
+        bgsync_input_kind::Switch => Input::Switch { enabled: input.enabled != 0 },
+        bgsync_input_kind::DispatchSynthetic => Input::DispatchSynthetic {
+            sw,
+            kind: sync_kind(input.sync_kind)?,
+            tag: text(input.tag, "tag")?,
+            last_chance: input.last_chance != 0,
+        },
     })
 }
 

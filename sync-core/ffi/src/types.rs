@@ -79,6 +79,12 @@ pub enum bgsync_input_kind {
     EmulateOffline = 17,
     /// DevTools "dispatch now": `sw`, `sync_kind`, `tag`.
     DispatchNow = 18,
+    /// The service worker storage was wiped and started over: no fields.
+    StorageWiped = 19,
+    /// The embedder's Background Sync switch: `enabled`.
+    Switch = 20,
+    /// DevTools' emulated dispatch of a tag, registered or not: `sw`, `sync_kind`, `tag`, `last_chance`.
+    DispatchSynthetic = 21,
 }
 
 /// Who makes a page call (`bgsync_input.caller`).
@@ -195,7 +201,7 @@ pub struct bgsync_input {
     pub client: u64,
     /// The event (`EVENT_FINISHED`), from a `DISPATCH` action.
     pub event: u64,
-    /// `GET_TAGS`, `DISPATCH_NOW`: a `bgsync_sync_kind` value.
+    /// `GET_TAGS`, `DISPATCH_NOW`, `DISPATCH_SYNTHETIC`: a `bgsync_sync_kind` value.
     pub sync_kind: u32,
     /// `PERMISSION`: a `bgsync_permission` value.
     pub permission: u32,
@@ -207,7 +213,7 @@ pub struct bgsync_input {
     pub frame: u32,
     /// `EVENT_FINISHED`: a `bgsync_outcome` value.
     pub outcome: u32,
-    /// The tag (page calls, `DISPATCH_NOW`).
+    /// The tag (page calls, `DISPATCH_NOW`, `DISPATCH_SYNTHETIC`).
     pub tag: bgsync_str,
     /// The serialized origin (`PERMISSION`, `ENGAGEMENT`, `CLIENT_OPENED`, `ADD_WORKER`, `ORIGIN_CLEARED`).
     pub origin: bgsync_str,
@@ -229,6 +235,10 @@ pub struct bgsync_input {
     pub active: u8,
     /// `EMULATE_OFFLINE`: nonzero to emulate offline, zero to stop.
     pub offline: u8,
+    /// `SWITCH`: nonzero to turn Background Sync on, zero to turn it off.
+    pub enabled: u8,
+    /// `DISPATCH_SYNTHETIC`: nonzero for `lastChance` of a `sync` event.
+    pub last_chance: u8,
 }
 
 /// What `bgsync_handled.kind` says an accepted input produced.

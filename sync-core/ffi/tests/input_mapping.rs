@@ -43,6 +43,8 @@ fn full(kind: u32) -> bgsync_input {
         charging: 0,
         active: 1,
         offline: 1,
+        enabled: 1,
+        last_chance: 1,
     }
 }
 
@@ -80,11 +82,15 @@ fn every_kind_maps_to_its_input() {
         Input::EventFinished { event: EventId(14), outcome: EventOutcome::TimedOut },
         Input::EmulateOffline { sw, offline: true },
         Input::DispatchNow(RegistrationKey::new(sw, SyncKind::Periodic, TAG)),
+        Input::StorageWiped {},
+        Input::Switch { enabled: true },
+        // `last_chance` is carried as given; the engine ignores it for `periodicsync`.
+        Input::DispatchSynthetic { sw, kind: SyncKind::Periodic, tag: TAG.into(), last_chance: true },
     ];
     for (kind, want) in (1u32..).zip(expected) {
         assert_eq!(convert(&full(kind)), Ok(want), "kind {kind}");
     }
-    assert!(convert(&full(19)).is_err());
+    assert!(convert(&full(22)).is_err());
 }
 
 #[test]

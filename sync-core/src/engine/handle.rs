@@ -62,8 +62,19 @@ impl<P: Policy> Engine<P> {
             Input::EventFinished { event, outcome } => {
                 self.event_finished(now, event, outcome).map(|()| Handled::Applied)
             }
+            Input::StorageWiped {} => {
+                self.storage_wiped(now);
+                Ok(Handled::Applied)
+            }
+            Input::Switch { enabled } => {
+                self.switch(now, enabled);
+                Ok(Handled::Applied)
+            }
             Input::EmulateOffline { sw, offline } => self.emulate_offline(now, sw, offline).map(|()| Handled::Applied),
             Input::DispatchNow(key) => self.dispatch_now(now, &key).map(Handled::Dispatched),
+            Input::DispatchSynthetic { sw, kind, tag, last_chance } => {
+                self.dispatch_synthetic(now, sw, kind, &tag, last_chance).map(Handled::Dispatched)
+            }
         }
     }
 }

@@ -104,17 +104,21 @@ pub struct Engine<P: Policy = ConfigurablePolicy> {
     log_privacy: LogPrivacy,
     /// Set by a storage failure: every later call is refused.
     disabled: bool,
+    /// The embedder's switch is off: calls are refused and nothing fires, but
+    /// registrations are kept (see `algorithms/switch.rs`).
+    switched_off: bool,
 }
 
 impl<P: Policy> Engine<P> {
     /// An empty engine that starts at `now`.
     pub fn new(policy: P, now: Timestamp) -> Engine<P> {
+        let sorted_ties = policy.same_instant_order() == sync_policy::TagOrder::Sorted;
         Engine {
             policy,
             now,
             started_at: now,
             table: RegistrationTable::new(),
-            sched: Scheduler::default(),
+            sched: Scheduler::new(sorted_ties),
             flights: Flights::default(),
             env: Environment::default(),
             clients: HashMap::new(),
@@ -125,6 +129,7 @@ impl<P: Policy> Engine<P> {
             // A fresh random key per engine (privacy.rs); embedders may set their own.
             log_privacy: LogPrivacy::random(),
             disabled: false,
+            switched_off: false,
         }
     }
 
@@ -168,6 +173,17 @@ impl<P: Policy> Engine<P> {
     /// Whether the engine was disabled by a storage failure.
     pub fn is_disabled(&self) -> bool {
         self.disabled
+    }
+
+    /// Whether the embedder's switch has turned Background Sync off.
+    pub fn is_switched_off(&self) -> bool {
+        self.switched_off
+    }
+
+    /// Whether page calls are refused with `UnknownError` (a storage failure
+    /// disabled the engine, or the embedder switched it off).
+    fn refuses_calls(&self) -> bool {
+        self.disabled || self.switched_off
     }
 
     /// The next output, or `None` when there is nothing to do until the next

@@ -128,7 +128,7 @@ impl<P: Policy> Engine<P> {
     /// Dispatches at most one ready registration, taking origins round-robin
     /// under the policy's concurrency limits. Called when the action queue is empty.
     pub(super) fn pump(&mut self) {
-        if self.disabled {
+        if self.disabled || self.switched_off {
             return;
         }
         loop {

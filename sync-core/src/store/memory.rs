@@ -55,6 +55,10 @@ impl MemoryStore {
             Mutation::DeleteOrigin(o) => {
                 self.origins.remove(o);
             }
+            Mutation::DeleteAll => {
+                self.registrations.clear();
+                self.origins.clear();
+            }
         }
     }
 }

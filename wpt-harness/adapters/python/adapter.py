@@ -94,6 +94,8 @@ class Input(C.Structure):
         ("charging", C.c_uint8),
         ("active", C.c_uint8),
         ("offline", C.c_uint8),
+        ("enabled", C.c_uint8),
+        ("last_chance", C.c_uint8),
     ]
 
 
@@ -116,7 +118,7 @@ INPUT_KINDS = {
     "network": 5, "power": 6, "permission": 7, "engagement": 8, "client-opened": 9,
     "client-closed": 10, "add-worker": 11, "worker-activated": 12, "worker-unregistered": 13,
     "origin-cleared": 14, "storage-failed": 15, "event-finished": 16, "emulate-offline": 17,
-    "dispatch-now": 18,
+    "dispatch-now": 18, "storage-wiped": 19, "switch": 20, "dispatch-synthetic": 21,
 }
 PERMISSIONS = {"background-sync": 1, "periodic-background-sync": 2, "notifications": 3}
 PERMISSION_STATES = {"granted": 1, "denied": 2, "prompt": 3, "unset": 4}
@@ -205,6 +207,8 @@ class World:
         self.replies = {}
         # What the embedder told the engine, told again after a restart.
         self.workers, self.clients, self.permissions, self.engagement = {}, {}, {}, {}
+        # The embedder's Background Sync switch, announced again after a restart.
+        self.switch = {"enabled": True}
         self.network = {"online": True, "metered": False}
         self.power = {"battery_saver": False, "charging": True, "battery_percent": None}
 
@@ -311,6 +315,10 @@ class World:
                 i.outcome = OUTCOMES[a["outcome"]]
             if name == "emulate-offline":
                 i.offline = int(a["offline"])
+            if name == "switch":
+                i.enabled = int(a["enabled"])
+            if name == "dispatch-synthetic":
+                i.last_chance = int(a["last_chance"])
         handled = Handled()
         code = LIB.bgsync_engine_handle(self.engine, self.now, C.byref(i), C.byref(handled))
         if code in REFUSALS:
@@ -344,6 +352,8 @@ class World:
             self.engagement[a["origin"]] = a
         elif name == "origin-cleared":
             self.workers = {sw: w for sw, w in self.workers.items() if w[0] != a}
+        elif name == "switch":
+            self.switch = a
 
     def advance(self, to):
         self.now = max(self.now, to)
@@ -377,6 +387,7 @@ class World:
         announce += [("network", self.network), ("power", self.power)]
         announce += [("permission", p) for _, p in sorted(self.permissions.items())]
         announce += [("engagement", e) for _, e in sorted(self.engagement.items())]
+        announce += [("switch", self.switch)]
         for name, args in announce:
             self.handle(name, args)
         self.drain()
@@ -406,7 +417,7 @@ def main():
             send({"op": "hello", "protocol": PROTOCOL,
                   "implementation": {"name": "background-sync via C ABI (Python ctypes)", "version": "1"},
                   "capabilities": {"restart": True, "devtools-log": True, "storage-faults": True,
-                                   "dispatch-now": True, "offline-emulation": True, "power": True,
+                                   "dispatch-now": True, "embedder-switch": True, "offline-emulation": True, "power": True,
                                    "engagement": True}})
         elif op == "begin":
             if world:

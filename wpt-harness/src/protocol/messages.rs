@@ -95,8 +95,10 @@ pub struct Capabilities {
     pub explain: bool,
     /// The `storage-failed` input.
     pub storage_faults: bool,
-    /// The `dispatch-now` input.
+    /// The `dispatch-now` and `dispatch-synthetic` inputs.
     pub dispatch_now: bool,
+    /// The `switch` input (the embedder turns Background Sync off and on).
+    pub embedder_switch: bool,
     /// The `emulate-offline` input.
     pub offline_emulation: bool,
     /// The `power` input.
@@ -120,6 +122,7 @@ impl Capabilities {
             explain: true,
             storage_faults: true,
             dispatch_now: true,
+            embedder_switch: true,
             offline_emulation: true,
             power: true,
             engagement: true,
@@ -132,8 +135,9 @@ impl Capabilities {
     /// The capability an input needs, by its protocol name, if it needs one.
     pub fn required_for(input: &Input) -> Option<&'static str> {
         match input {
-            Input::StorageFailed { .. } => Some("storage-faults"),
-            Input::DispatchNow(_) => Some("dispatch-now"),
+            Input::StorageFailed { .. } | Input::StorageWiped {} => Some("storage-faults"),
+            Input::DispatchNow(_) | Input::DispatchSynthetic { .. } => Some("dispatch-now"),
+            Input::Switch { .. } => Some("embedder-switch"),
             Input::EmulateOffline { .. } => Some("offline-emulation"),
             Input::Power(_) => Some("power"),
             Input::Engagement { .. } => Some("engagement"),
@@ -149,6 +153,7 @@ impl Capabilities {
             "explain" => self.explain,
             "storage-faults" => self.storage_faults,
             "dispatch-now" => self.dispatch_now,
+            "embedder-switch" => self.embedder_switch,
             "offline-emulation" => self.offline_emulation,
             "power" => self.power,
             "engagement" => self.engagement,

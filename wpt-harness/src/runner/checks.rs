@@ -120,6 +120,7 @@ fn log_matches(spec: &LogSpec, l: &LogEntry) -> bool {
         a == b
     });
     spec.name == l.name
+        && spec.service.is_none_or(|kind| kind == l.kind)
         && spec.tag.as_ref().is_none_or(|t| *t == l.tag)
         && spec.at.is_none_or(|at| at == l.at.saturating_since(super::EPOCH))
         && metadata_ok
@@ -128,8 +129,9 @@ fn log_matches(spec: &LogSpec, l: &LogEntry) -> bool {
 fn show_log(l: &LogEntry) -> String {
     let meta: Vec<String> = l.metadata.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     format!(
-        "{:?} {} {{{}}} at {}",
+        "{:?} ({}) {} {{{}}} at {}",
         l.name,
+        crate::scenario::service_name(l.kind),
         show_tag(&l.tag),
         meta.join(", "),
         format_time(l.at.saturating_since(super::EPOCH))
@@ -138,6 +140,9 @@ fn show_log(l: &LogEntry) -> String {
 
 fn show_log_spec(s: &LogSpec) -> String {
     let mut out = format!("{:?}", s.name);
+    if let Some(kind) = s.service {
+        out.push_str(&format!(" ({})", crate::scenario::service_name(kind)));
+    }
     if let Some(t) = &s.tag {
         out.push_str(&format!(" {}", show_tag(t)));
     }
@@ -228,6 +233,7 @@ pub(super) fn settle_result(event: &str, result: Result<(), TargetError>, expect
     let want = expect.map(|e| match e {
         SettleError::Expired => Refusal::Expired,
         SettleError::AlreadySettled => Refusal::AlreadySettled,
+        SettleError::Disabled => Refusal::Disabled,
     });
     match (result, want) {
         (Ok(()), None) => Ok(()),

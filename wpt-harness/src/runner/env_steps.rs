@@ -8,7 +8,7 @@ use crate::scenario::{
     Call, CallExpect, CallerSpec, ClientDecl, ConstructExpect, DispatchNowExpect, ExplainExpect, JsValue, PowerChange,
     ShapeSpec, WorkerDecl, WorkerState,
 };
-use crate::targets::{Outcome, TargetError, TargetInput};
+use crate::targets::{Outcome, StoreFault, TargetError, TargetInput};
 use crate::timeline::{Mark, format_time, show_tag};
 use crate::vocabulary::name_of;
 use sync_core::{Input, RegistrationKey};
@@ -190,9 +190,55 @@ impl Run<'_> {
 
     pub(super) fn storage_fail_step(&mut self) -> StepResult {
         self.input(Input::StorageFailed { reason: "injected by the scenario".into() })?;
-        self.events.clear();
+        // Named events stay known: settling one afterwards is refused as `disabled`.
         self.mark(None, Mark::Environment, "storage failed");
         Ok(())
+    }
+
+    pub(super) fn store_fault_step(&mut self, fault: StoreFault) -> StepResult {
+        self.target.apply(TargetInput::StoreFault(fault))?;
+        let label = match fault {
+            StoreFault::FailNextWrite => "the store's next write will fail",
+            StoreFault::FailNextRead => "the store's next read will fail",
+            StoreFault::Heal => "the store is healed",
+        };
+        self.mark(None, Mark::Environment, label);
+        Ok(())
+    }
+
+    pub(super) fn storage_wiped_step(&mut self) -> StepResult {
+        self.input(Input::StorageWiped {})?;
+        self.mark(None, Mark::Environment, "service worker storage wiped");
+        Ok(())
+    }
+
+    pub(super) fn switch_step(&mut self, enabled: bool) -> StepResult {
+        self.input(Input::Switch { enabled })?;
+        let label = if enabled { "background sync switched on" } else { "background sync switched off" };
+        self.mark(None, Mark::Environment, label);
+        Ok(())
+    }
+
+    pub(super) fn dispatch_synthetic_step(
+        &mut self,
+        reg: &str,
+        kind: SyncKind,
+        tag: &str,
+        last_chance: bool,
+        expect: &DispatchNowExpect,
+    ) -> StepResult {
+        let sw = self.known_worker(reg)?;
+        let input = Input::DispatchSynthetic { sw, kind, tag: tag.to_string(), last_chance };
+        let result = self.target.apply(TargetInput::Engine(input));
+        self.mark(Some((kind, tag.to_string())), Mark::Info, "DevTools dispatch");
+        match (result, expect) {
+            (Ok(_), DispatchNowExpect::Ok) => Ok(()),
+            (Err(TargetError::Refused { kind, .. }), DispatchNowExpect::Error(want)) if kind == *want => Ok(()),
+            (Err(TargetError::NotObservable(m)), _) => Err(Stop::NotRun(m)),
+            (got, want) => {
+                Err(Stop::Fail(format!("DevTools dispatch of {}: expected {want:?}, got {got:?}", show_tag(tag))))
+            }
+        }
     }
 
     pub(super) fn emulate_offline_step(&mut self, reg: &str, offline: bool) -> StepResult {

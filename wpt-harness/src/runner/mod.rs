@@ -370,9 +370,15 @@ impl Run<'_> {
             Action::OriginClear(origin) => self.origin_clear_step(origin),
             Action::Restart(downtime) => self.restart_step(*downtime),
             Action::StorageFail => self.storage_fail_step(),
+            Action::StoreFault(fault) => self.store_fault_step(*fault),
+            Action::StorageWiped => self.storage_wiped_step(),
+            Action::Switch(enabled) => self.switch_step(*enabled),
             // DevTools.
             Action::EmulateOffline { reg, offline } => self.emulate_offline_step(reg, *offline),
             Action::DispatchNow { reg, kind, tag, expect } => self.dispatch_now_step(reg, *kind, tag, expect),
+            Action::DispatchSynthetic { reg, kind, tag, last_chance, expect } => {
+                self.dispatch_synthetic_step(reg, *kind, tag, *last_chance, expect)
+            }
             // Time.
             Action::Advance(span) => {
                 let to = self.target.now().saturating_add(*span);
@@ -403,17 +409,25 @@ impl Run<'_> {
         }
     }
 
+    /// `expect_sequence`: consecutive entries at the same instant are one
+    /// group, matched in any order (what fires at one instant has no order the
+    /// scenario can rely on across user agents); each group is settled after
+    /// it matched, entry by entry.
     fn sequence_step(&mut self, entries: &[(EventSpec, Settlement)]) -> StepResult {
-        for (spec, how) in entries {
-            let at = EPOCH.saturating_add(spec.at.unwrap_or(Millis::ZERO));
+        for group in entries.chunk_by(|(a, _), (b, _)| a.at == b.at) {
+            let (first, _) = &group[0];
+            let at = EPOCH.saturating_add(first.at.unwrap_or(Millis::ZERO));
             if at < self.target.now() {
-                return Err(Stop::Error(format!("expect_sequence time {} is in the past", show_at(spec))));
+                return Err(Stop::Error(format!("expect_sequence time {} is in the past", show_at(first))));
             }
             self.advance(at)?;
             self.collect();
-            let handles = self.check_events(std::slice::from_ref(spec), true)?;
-            if let (Settlement::Outcome(outcome), Some(h)) = (how, handles.first()) {
-                self.settle(*h, *outcome, &format!("{} at {}", show_spec(spec), show_at(spec)))?;
+            let specs: Vec<EventSpec> = group.iter().map(|(spec, _)| spec.clone()).collect();
+            let handles = self.check_events(&specs, group.len() == 1)?;
+            for ((spec, how), h) in group.iter().zip(handles) {
+                if let Settlement::Outcome(outcome) = how {
+                    self.settle(h, *outcome, &format!("{} at {}", show_spec(spec), show_at(spec)))?;
+                }
             }
         }
         Ok(())

@@ -65,6 +65,9 @@ pub struct LogSpec {
     pub metadata: Option<Vec<(String, String)>>,
     /// Virtual time, if checked.
     pub at: Option<Millis>,
+    /// The DevTools service the record belongs to, if checked (CDP's
+    /// `service`: `backgroundSync` or `periodicBackgroundSync`).
+    pub service: Option<SyncKind>,
 }
 
 /// The reason an `explain` step expects, one per kind of
@@ -177,6 +180,8 @@ pub enum SettleError {
     Expired,
     /// The event already had an outcome.
     AlreadySettled,
+    /// The engine is disabled (a storage failure): the outcome is ignored.
+    Disabled,
 }
 
 /// What a `dispatch_now` step expects.

@@ -331,6 +331,26 @@ pub enum Action {
     Restart(Millis),
     /// The store fails.
     StorageFail,
+    /// A fault of the store's own state (`storage.fail_next_write`,
+    /// `storage.fail_next_read`, `storage.heal`).
+    StoreFault(crate::targets::StoreFault),
+    /// The service worker storage is wiped and starts over.
+    StorageWiped,
+    /// The embedder turns Background Sync on or off.
+    Switch(bool),
+    /// DevTools' emulated dispatch of a tag, registered or not.
+    DispatchSynthetic {
+        /// The registration.
+        reg: String,
+        /// `sync` or `periodicsync`.
+        kind: SyncKind,
+        /// The tag.
+        tag: String,
+        /// `lastChance` (sync only).
+        last_chance: bool,
+        /// The expected result.
+        expect: DispatchNowExpect,
+    },
     /// DevTools "dispatch now".
     DispatchNow {
         /// The registration.
@@ -411,6 +431,10 @@ impl Action {
             Action::OriginClear(_) => "origin.clear",
             Action::Restart(_) => "ua.restart",
             Action::StorageFail => "storage.fail",
+            Action::StoreFault(fault) => fault.keyword(),
+            Action::StorageWiped => "sw.storage_wiped",
+            Action::Switch(_) => "embedder.switch",
+            Action::DispatchSynthetic { .. } => "devtools.dispatch",
             Action::DispatchNow { .. } => "dispatch_now",
             Action::Explain { .. } => "explain",
             Action::Logs { .. } => "logs",
@@ -420,5 +444,13 @@ impl Action {
             Action::BindShape(_) => "bind.shape",
             Action::BindConstruct { .. } => "bind.construct",
         }
+    }
+}
+
+/// A DevTools service as CDP names it (`backgroundSync`, `periodicBackgroundSync`).
+pub fn service_name(kind: SyncKind) -> &'static str {
+    match kind {
+        SyncKind::OneOff => "backgroundSync",
+        SyncKind::Periodic => "periodicBackgroundSync",
     }
 }

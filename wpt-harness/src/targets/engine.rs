@@ -12,8 +12,8 @@
 use super::binding;
 use super::store_seam::ScenarioStore;
 use super::{
-    InterfaceShape, LogEntry, Observation, ObservedDispatch, Outcome, Refusal, Reply, Setup, Target, TargetError,
-    TargetInput,
+    InterfaceShape, LogEntry, Observation, ObservedDispatch, Outcome, Refusal, Reply, Setup, StoreFault, Target,
+    TargetError, TargetInput,
 };
 use crate::scenario::JsValue;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +24,7 @@ use sync_core::{
     RequestId, SwRegId, SyncError,
 };
 use sync_policy::{
-    ConfigurablePolicy, Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, Policy,
+    ConfigurablePolicy, Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState,
     PolicyConfig, PowerState, Timestamp,
 };
 
@@ -37,6 +37,8 @@ struct Announced {
     power: PowerState,
     permissions: BTreeMap<(String, PermissionName), PermissionState>,
     engagement: BTreeMap<String, Engagement>,
+    /// The embedder's Background Sync switch is off.
+    switched_off: bool,
 }
 
 /// The built-in target: a `sync_core::Engine<ConfigurablePolicy>` on the
@@ -189,6 +191,7 @@ impl EngineTarget {
             }
             Input::OriginCleared(origin) => announced.workers.retain(|_, (o, _)| *o != origin),
             Input::StorageFailed { .. } => self.open_events.clear(),
+            Input::Switch { enabled } => announced.switched_off = !enabled,
             Input::EventFinished { event, .. } => {
                 self.open_events.remove(&event);
             }
@@ -233,10 +236,20 @@ impl EngineTarget {
         self.now = self.now.max(at);
         let store = self.store.as_mut().ok_or_else(|| TargetError::Broken("no store is open".into()))?;
         store.reopen().map_err(|e| TargetError::Broken(format!("store reopen failed: {e}")))?;
-        let snapshot = store.load().map_err(|e| TargetError::Broken(format!("store load failed: {e}")))?;
         let policy = ConfigurablePolicy::new(self.policy.clone());
-        self.engine = Engine::restore(policy, self.now, snapshot)
-            .map_err(|e| TargetError::Broken(format!("restore failed: {e}")))?;
+        self.engine = match store.load() {
+            Ok(snapshot) => Engine::restore(policy, self.now, snapshot)
+                .map_err(|e| TargetError::Broken(format!("restore failed: {e}")))?,
+            // The load at start failed (storage.fail_next_read): the browser starts with
+            // Background Sync disabled, as Chromium's init does on a failed read.
+            Err(e) => {
+                let mut engine = Engine::new(policy, self.now);
+                engine
+                    .handle(self.now, Input::StorageFailed { reason: format!("load at start failed: {e}") })
+                    .map_err(Self::refused)?;
+                engine
+            }
+        };
         self.commits = CommitQueue::new();
         // Events in flight died with the process.
         self.open_events.clear();
@@ -282,6 +295,9 @@ impl EngineTarget {
         }
         for (origin, level) in &a.engagement {
             inputs.push(Input::Engagement { origin: origin.clone(), level: *level });
+        }
+        if a.switched_off {
+            inputs.push(Input::Switch { enabled: false });
         }
         for input in inputs {
             self.engine.handle(self.now, input).map_err(Self::refused)?;
@@ -342,15 +358,24 @@ impl Target for EngineTarget {
             }
             TargetInput::TerminateWorker(sw) => self.terminate_worker(sw),
             TargetInput::Restart(at) => self.restart(at),
+            TargetInput::StoreFault(fault) => {
+                let store = self.store.as_mut().ok_or_else(|| TargetError::Broken("no store is open".into()))?;
+                match fault {
+                    StoreFault::FailNextWrite => store.fail_next_write = true,
+                    StoreFault::FailNextRead => store.fail_next_read = true,
+                    StoreFault::Heal => {
+                        store.fail_next_write = false;
+                        store.fail_next_read = false;
+                    }
+                }
+                Ok(Outcome::Applied)
+            }
         }
     }
 
     fn query_permission(&mut self, origin: &str, name: PermissionName) -> Result<PermissionState, TargetError> {
-        let state = self.announced.permissions.get(&(origin.to_string(), name)).copied();
-        Ok(match state.unwrap_or(PermissionState::Unset) {
-            PermissionState::Unset => self.engine.policy().default_permission(name),
-            s => s,
-        })
+        // The engine knows what the policy links (a blocked background-sync denies periodic sync).
+        Ok(self.engine.permission_state(origin, name))
     }
 
     fn explain(&mut self, key: &RegistrationKey) -> Result<Explanation, TargetError> {

@@ -45,7 +45,7 @@ pub struct Setup {
 /// Almost every scenario step is an engine input. Three things a user agent
 /// does around the engine have no `sync_core::Input`: a page call whose
 /// argument the WebIDL binding has yet to convert, stopping a worker, and
-/// restarting the user agent.
+/// restarting the user agent; and the store's own faults.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TargetInput {
     /// An input the engine defines, exactly as `Engine::handle` takes it.
@@ -73,6 +73,31 @@ pub enum TargetInput {
     /// difference is the time it was down), rebuilt from its store, keeping
     /// the environment.
     Restart(Timestamp),
+    /// A change of the store's own state: it is the store that fails, and
+    /// the engine learns of it when it writes or, at start, reads.
+    StoreFault(StoreFault),
+}
+
+/// A state of the store a scenario can put it in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreFault {
+    /// The next write (commit of persisted mutations) fails.
+    FailNextWrite,
+    /// The next read (the load at the next start) fails.
+    FailNextRead,
+    /// Faults not yet hit are dropped; the store works again.
+    Heal,
+}
+
+impl StoreFault {
+    /// The scenario step that spells it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            StoreFault::FailNextWrite => "storage.fail_next_write",
+            StoreFault::FailNextRead => "storage.fail_next_read",
+            StoreFault::Heal => "storage.heal",
+        }
+    }
 }
 
 impl From<Input> for TargetInput {

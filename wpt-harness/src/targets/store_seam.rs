@@ -20,6 +20,11 @@ pub(super) struct ScenarioStore {
     /// Unit tests: every write fails.
     #[cfg(test)]
     pub(super) fail_writes: bool,
+    /// `storage.fail_next_write`: the next `apply` fails (once).
+    pub(super) fail_next_write: bool,
+    /// `storage.fail_next_read`: the next `load` fails (once); the engine
+    /// target loads at `ua.restart`.
+    pub(super) fail_next_read: bool,
 }
 
 impl ScenarioStore {
@@ -37,6 +42,8 @@ impl ScenarioStore {
             _dir: dir,
             #[cfg(test)]
             fail_writes: false,
+            fail_next_write: false,
+            fail_next_read: false,
         })
     }
 
@@ -55,10 +62,16 @@ impl ScenarioStore {
 
 impl Store for ScenarioStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
+        if std::mem::take(&mut self.fail_next_read) {
+            return Err(StoreError::Io("injected read failure (storage.fail_next_read)".into()));
+        }
         self.open_store()?.load()
     }
 
     fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
+        if std::mem::take(&mut self.fail_next_write) {
+            return Err(StoreError::Io("injected write failure (storage.fail_next_write)".into()));
+        }
         #[cfg(test)]
         if self.fail_writes {
             return Err(StoreError::Io("injected write failure".into()));

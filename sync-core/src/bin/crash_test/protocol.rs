@@ -49,6 +49,7 @@ pub fn encode(m: &Mutation) -> String {
         Mutation::DeleteWorker(sw) => format!("delw {}", sw.0),
         Mutation::PutOrigin(o) => format!("porg {} {}", o.origin, opt(o.last_periodic.map(|t| t.0))),
         Mutation::DeleteOrigin(o) => format!("dorg {o}"),
+        Mutation::DeleteAll => "dall".to_string(),
     }
 }
 
@@ -90,6 +91,7 @@ pub fn decode(line: &str) -> Option<Mutation> {
             last_periodic: parse_opt(f[2])?.map(Timestamp),
         })),
         ("dorg", 2) => Some(Mutation::DeleteOrigin(Origin::new(f[1]))),
+        ("dall", 1) => Some(Mutation::DeleteAll),
         _ => None,
     }
 }

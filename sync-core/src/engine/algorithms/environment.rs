@@ -51,10 +51,15 @@ impl<P: Policy> Engine<P> {
         self.observe(now);
         let idx = self.intern_origin(origin);
         let old = self.table.origin(idx).permission(name);
+        let was_blocked = self.background_sync_blocked(idx);
         self.table.origin_mut(idx).permissions[name.index()] = state;
         if name == PermissionName::PeriodicBackgroundSync && self.periodic_granted(old) && !self.periodic_granted(state)
         {
             self.periodic_permission_revoked(idx);
+        }
+        if name == PermissionName::BackgroundSync {
+            // UA choice (Chromium): blocking background-sync removes periodic sync (permission_link.rs).
+            self.background_sync_blocked_changed(idx, was_blocked);
         }
         if state != old {
             self.sched.release(BlockKey::Origin(idx, Blocker::PermissionDenied));
@@ -73,8 +78,14 @@ impl<P: Policy> Engine<P> {
         }
         self.table.origin_mut(idx).engagement = level;
         self.sched.release(BlockKey::Origin(idx, Blocker::NoEngagement));
+        let revival_restarts = self.policy.revival_restarts_cycle();
         for id in self.table.origin_registrations(idx, SyncKind::Periodic) {
             let new_cycle = self.table.get(id).is_some_and(|r| r.phase == Phase::Pending && !r.bypass_gates);
+            if new_cycle && revival_restarts {
+                // UA choice (Chromium's RevivePeriodicSyncRegistrations): a suspended cycle
+                // revived by engagement counts from now, not from its old anchor.
+                self.revive_from_now(id);
+            }
             if new_cycle {
                 self.reschedule_periodic(id);
                 self.place(id);

@@ -152,7 +152,7 @@ impl<P: Policy> Engine<P> {
     /// does not count as a periodic round.
     pub fn dispatch_now(&mut self, now: Timestamp, key: &RegistrationKey) -> Result<EventId, SyncError> {
         self.observe(now);
-        if self.disabled {
+        if self.refuses_calls() {
             return Err(SyncError::Disabled);
         }
         let id = self.table.find(key.sw, key.kind, &key.tag).ok_or(SyncError::UnknownRegistration)?;

@@ -17,7 +17,7 @@ impl<P: Policy> Engine<P> {
     pub fn get_tags(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, kind: SyncKind) -> RequestId {
         self.observe(now);
         let request = self.next_request();
-        if self.disabled {
+        if self.refuses_calls() {
             self.reject(request, DomErrorName::UnknownError, DISABLED);
             return request;
         }

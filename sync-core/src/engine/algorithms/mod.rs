@@ -13,6 +13,11 @@ mod get_tags;
 mod lifecycle;
 mod periodic;
 mod periodic_schedule;
+mod permission_link;
 mod register;
+mod revival;
+mod storage_wipe;
+mod switch;
+mod synthetic;
 
 pub use periodic::MAX_SAFE_INTEGER;

@@ -87,11 +87,16 @@ impl<P: Policy> Engine<P> {
     ///
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     fn reregister_periodic(&mut self, request: RequestId, id: RegId, min: Millis) {
+        let (now, restart) = (self.now, self.policy.reregister_restarts_cycle());
         let Some(reg) = self.table.get_mut(id) else { return };
         if reg.min_interval != min {
-            // spec: step 9.1: a different minInterval updates it (the anchor stays).
+            // spec: step 9.1: a different minInterval updates it (the anchor stays). UA choice
+            // (Chromium replaces the registration): the next cycle counts from now.
             reg.min_interval = min;
             let replace = reg.phase.in_flight().is_none() && reg.phase != Phase::Waiting && !reg.bypass_gates;
+            if replace && restart {
+                reg.anchor = now;
+            }
             if replace {
                 self.reschedule_periodic(id);
             }
@@ -138,7 +143,7 @@ impl<P: Policy> Engine<P> {
     pub fn unregister_periodic(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: &str) -> RequestId {
         self.observe(now);
         let request = self.next_request();
-        if self.disabled {
+        if self.refuses_calls() {
             self.reject(request, DomErrorName::UnknownError, DISABLED);
             return request;
         }

@@ -52,10 +52,6 @@ impl<P: Policy> Engine<P> {
         kind: SyncKind,
         tag: &str,
     ) -> Option<(OriginIdx, Option<RegId>)> {
-        if self.disabled {
-            self.reject(request, DomErrorName::UnknownError, DISABLED);
-            return None;
-        }
         // spec: register, step 1: the manager's service worker registration.
         let worker = self.table.worker(sw);
         if let Err(e) = self.check_caller(caller, worker.map(|w| w.origin())) {
@@ -67,6 +63,13 @@ impl<P: Policy> Engine<P> {
             self.reject(request, DomErrorName::InvalidStateError, NO_ACTIVE_WORKER);
             return None;
         };
+        // A disabled engine (storage failure, or the embedder's switch) answers after the
+        // active-worker check: Chromium's renderer throws InvalidStateError before asking the
+        // browser's manager, which answers STORAGE_ERROR (UnknownError).
+        if self.refuses_calls() {
+            self.reject(request, DomErrorName::UnknownError, DISABLED);
+            return None;
+        }
         // spec: register, steps 3-6 (permission, then the window-client check) and the
         // UA's tag-length and quota limits, in the policy's order.
         let state = self.table.origin(origin);
@@ -74,7 +77,7 @@ impl<P: Policy> Engine<P> {
         let existing = self.table.find(sw, kind, tag);
         let ctx = RegisterContext {
             kind,
-            permission: state.permission(PermissionName::for_kind(kind)),
+            permission: self.linked_permission(origin, PermissionName::for_kind(kind)),
             clients_by_frame: state.clients_by_frame,
             tag_len: tag.len(),
             tag_exists: existing.is_some(),

@@ -21,10 +21,11 @@ mod blocked;
 
 pub(crate) use blocked::{BLOCKERS, BlockKey, BlockedSet, blocker_index, is_device_wide};
 
-use super::index::{OriginIdx, RegId};
-use super::table::{Place, RegistrationTable};
+use super::index::{OriginIdx, RegId, kind_index};
+use super::table::{Place, Registration, RegistrationTable};
 use super::wakeup::{WakeReason, Wakeup};
 use crate::ids::SwRegId;
+use crate::ids::Tag;
 use hashbrown::HashMap;
 use std::collections::{BTreeMap, VecDeque};
 use sync_policy::{Blocker, Timestamp, Verdict, WaitReason};
@@ -62,11 +63,28 @@ struct Released {
     ordered: bool,
 }
 
+/// How due-index entries of the same instant are ordered: part of the key,
+/// so ties cost nothing extra to order (no scan when they come due).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Tie {
+    /// By slab index, which follows registration order.
+    Insertion,
+    /// By service worker registration, then tag, then kind (one-off first):
+    /// the order Chromium iterates its registrations in when it fires the
+    /// ready ones (`content/browser/background_sync/background_sync_manager.cc`,
+    /// `FireReadyEventsImpl` over `active_registrations_`, a map by
+    /// registration id whose values map (tag, type) in order).
+    Sorted(SwRegId, Tag, u8),
+}
+
 /// The due index, the blocked sets, the ready queues and the rotation.
 #[derive(Debug, Default)]
 pub(crate) struct Scheduler {
     /// Registrations waiting for a time, with why.
-    due: BTreeMap<(Timestamp, RegId, u32), WaitReason>,
+    due: BTreeMap<(Timestamp, Tie, RegId, u32), WaitReason>,
+    /// Order same-instant entries by [`Tie::Sorted`] (the policy's
+    /// `same_instant_order`), else by registration order.
+    sorted_ties: bool,
     /// Per origin, by [`OriginIdx`] (grown on first use).
     queues: Vec<OriginQueue>,
     /// Per worker under DevTools offline emulation: what it holds back.
@@ -81,6 +99,20 @@ pub(crate) struct Scheduler {
 }
 
 impl Scheduler {
+    /// An empty scheduler ordering same-instant entries as the policy says.
+    pub(crate) fn new(sorted_ties: bool) -> Scheduler {
+        Scheduler { sorted_ties, ..Scheduler::default() }
+    }
+
+    /// Where a registration goes among the due-index entries of its instant.
+    fn tie(&self, reg: &Registration) -> Tie {
+        if self.sorted_ties {
+            Tie::Sorted(reg.sw(), reg.tag().clone(), kind_index(reg.kind()) as u8)
+        } else {
+            Tie::Insertion
+        }
+    }
+
     fn queue_mut(&mut self, origin: OriginIdx) -> &mut OriginQueue {
         let i = origin.0 as usize;
         if i >= self.queues.len() {
@@ -91,13 +123,13 @@ impl Scheduler {
 
     /// When the soonest due-index entry comes due, and why.
     pub(crate) fn poll_timeout(&self) -> Option<Wakeup> {
-        self.due.first_key_value().map(|(&(at, _, _), &why)| Wakeup { at, reason: WakeReason::Due(why) })
+        self.due.first_key_value().map(|(&(at, _, _, _), &why)| Wakeup { at, reason: WakeReason::Due(why) })
     }
 
     /// Takes the soonest due-index entry if it is due at `now`.
     pub(crate) fn pop_due(&mut self, now: Timestamp) -> Option<(RegId, u32)> {
         let entry = self.due.first_entry()?;
-        let &(at, id, ticket) = entry.key();
+        let &(at, _, id, ticket) = entry.key();
         if at > now {
             return None;
         }
@@ -108,13 +140,17 @@ impl Scheduler {
     /// Takes a registration out of wherever it waits (the due index directly;
     /// blocked sets and ready queues by invalidating their entries).
     pub(crate) fn unplace(&mut self, table: &mut RegistrationTable, id: RegId) {
+        let tie = match table.get(id) {
+            Some(reg) if matches!(reg.place, Place::Due(_)) => self.tie(reg),
+            _ => Tie::Insertion,
+        };
         let Some(reg) = table.get_mut(id) else { return };
         let (place, sw, origin, ticket) = (reg.place, reg.sw(), reg.origin(), reg.ticket);
         reg.place = Place::Idle;
         reg.ticket = ticket.wrapping_add(1);
         match place {
             Place::Due(at) => {
-                self.due.remove(&(at, id, ticket));
+                self.due.remove(&(at, tie, id, ticket));
             }
             Place::Blocked(b, generation) => {
                 let set = match b {
@@ -132,11 +168,15 @@ impl Scheduler {
     /// Files an unplaced registration where `verdict` says it waits: the due
     /// index, the blocked set of the condition, or its origin's ready queue.
     pub(crate) fn file(&mut self, table: &mut RegistrationTable, id: RegId, verdict: Verdict) {
+        let tie = match (&verdict, table.get(id)) {
+            (Verdict::WaitUntil(..), Some(reg)) => self.tie(reg),
+            _ => Tie::Insertion,
+        };
         let Some(reg) = table.get_mut(id) else { return };
         let (ticket, sw, origin) = (reg.ticket, reg.sw(), reg.origin());
         reg.place = match verdict {
             Verdict::WaitUntil(at, why) => {
-                self.due.insert((at, id, ticket), why);
+                self.due.insert((at, tie, id, ticket), why);
                 Place::Due(at)
             }
             Verdict::Blocked(b) => {
@@ -322,6 +362,6 @@ impl Scheduler {
 
     /// Forgets everything scheduled (after a storage failure).
     pub(crate) fn clear(&mut self) {
-        *self = Scheduler::default();
+        *self = Scheduler::new(self.sorted_ties);
     }
 }

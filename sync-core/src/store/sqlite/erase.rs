@@ -89,6 +89,16 @@ pub(super) fn erase_key(
     Ok(erased)
 }
 
+/// Erases every registration and origin row, and the whole journal, inside the
+/// caller's transaction (a storage wipe). Returns how many journal rows it removed.
+pub(super) fn erase_all(conn: &Connection, index: &mut Option<JournalIndex>) -> rusqlite::Result<u64> {
+    let erased = conn.prepare_cached(schema::CLEAR_JOURNAL)?.execute([])?;
+    conn.prepare_cached(schema::DELETE_ALL_REGISTRATIONS)?.execute([])?;
+    conn.prepare_cached(schema::DELETE_ALL_ORIGINS)?.execute([])?;
+    *index = Some(JournalIndex::default());
+    Ok(erased as u64)
+}
+
 /// Erases every row of worker `sw` from `registrations` and the journal inside
 /// the caller's transaction. Returns how many journal rows it removed.
 pub(super) fn erase_worker(

@@ -366,6 +366,10 @@ fn write_batch(
                 cached(&mut delete_origin, conn, schema::DELETE_ORIGIN)?.execute([origin.as_str()])?;
                 written.cleared = true;
             }
+            Mutation::DeleteAll => {
+                written.erased += erase::erase_all(conn, index)?;
+                written.cleared = true;
+            }
         }
     }
     Ok(written)

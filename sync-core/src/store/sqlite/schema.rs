@@ -117,6 +117,8 @@ pub(super) const DELETE: &str = "DELETE FROM registrations WHERE sw = ?1 AND kin
 pub(super) const DELETE_WORKER: &str = "DELETE FROM registrations WHERE sw = ?1";
 pub(super) const PUT_ORIGIN: &str = "INSERT OR REPLACE INTO origins (origin, last_periodic) VALUES (?1, ?2)";
 pub(super) const DELETE_ORIGIN: &str = "DELETE FROM origins WHERE origin = ?1";
+pub(super) const DELETE_ALL_REGISTRATIONS: &str = "DELETE FROM registrations";
+pub(super) const DELETE_ALL_ORIGINS: &str = "DELETE FROM origins";
 /// In key order (the primary key's own order, so SQLite does not sort): `load()`
 /// merges the journal's net effect into this stream by key.
 pub(super) const SELECT_REGISTRATIONS: &str = "SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, \

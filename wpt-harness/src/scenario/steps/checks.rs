@@ -33,7 +33,7 @@ fn log_list(node: &Node) -> Result<Vec<LogSpec>, NodeError> {
     let mut out = Vec::new();
     for item in node.as_seq()? {
         let m = item.as_map()?;
-        m.only(&["name", "tag", "metadata", "at"])?;
+        m.only(&["name", "tag", "metadata", "at", "service"])?;
         let metadata = match m.get("metadata") {
             None => None,
             Some(md) => {
@@ -51,9 +51,19 @@ fn log_list(node: &Node) -> Result<Vec<LogSpec>, NodeError> {
             tag: m.get("tag").map(tag).transpose()?,
             metadata,
             at: m.get("at").map(duration).transpose()?,
+            service: m.get("service").map(service).transpose()?,
         });
     }
     Ok(out)
+}
+
+/// A DevTools service as CDP names it.
+fn service(node: &Node) -> Result<sync_policy::SyncKind, NodeError> {
+    match node.as_str()? {
+        "backgroundSync" => Ok(sync_policy::SyncKind::OneOff),
+        "periodicBackgroundSync" => Ok(sync_policy::SyncKind::Periodic),
+        other => Err(node.error(format!("unknown service {other:?} (backgroundSync, periodicBackgroundSync)"))),
+    }
 }
 
 fn explain(cx: &StepCx<'_>) -> Result<Action, NodeError> {

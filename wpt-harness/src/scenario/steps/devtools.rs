@@ -1,4 +1,4 @@
-//! DevTools controls: `emulate_offline` and `dispatch_now`.
+//! DevTools controls: `emulate_offline`, `dispatch_now` and `devtools.dispatch`.
 
 use super::{StepCx, name, registration};
 use crate::refusal::Refusal;
@@ -9,6 +9,7 @@ pub(super) fn parse(cx: &StepCx<'_>) -> Option<Result<Action, NodeError>> {
     Some(match cx.keyword {
         "emulate_offline" => emulate_offline(cx),
         "dispatch_now" => dispatch_now(cx),
+        "devtools.dispatch" => devtools_dispatch(cx),
         _ => return None,
     })
 }
@@ -19,9 +20,24 @@ fn emulate_offline(cx: &StepCx<'_>) -> Result<Action, NodeError> {
     Ok(Action::EmulateOffline { reg: name(a.require("reg")?)?, offline: a.require("offline")?.as_bool()? })
 }
 
+/// `devtools.dispatch: {reg, tag, kind, lastChance}`: CDP's emulated dispatch.
+fn devtools_dispatch(cx: &StepCx<'_>) -> Result<Action, NodeError> {
+    let last_chance = match cx.args.as_map()?.get("lastChance") {
+        Some(v) => v.as_bool()?,
+        None => false,
+    };
+    let (reg, kind, tag) = registration(&super::strip(cx.args, &["lastChance"]))?;
+    Ok(Action::DispatchSynthetic { reg, kind, tag, last_chance, expect: dispatch_expect(cx)? })
+}
+
 fn dispatch_now(cx: &StepCx<'_>) -> Result<Action, NodeError> {
     let (reg, kind, tag) = registration(cx.args)?;
-    let expect = match cx.expect {
+    Ok(Action::DispatchNow { reg, kind, tag, expect: dispatch_expect(cx)? })
+}
+
+/// The `expect` of a DevTools dispatch: `ok` (the default) or `{error: ...}`.
+fn dispatch_expect(cx: &StepCx<'_>) -> Result<DispatchNowExpect, NodeError> {
+    Ok(match cx.expect {
         None => DispatchNowExpect::Ok,
         Some(e) if e.as_str().ok() == Some("ok") => DispatchNowExpect::Ok,
         Some(e) => {
@@ -35,6 +51,5 @@ fn dispatch_now(cx: &StepCx<'_>) -> Result<Action, NodeError> {
             })?;
             DispatchNowExpect::Error(refusal)
         }
-    };
-    Ok(Action::DispatchNow { reg, kind, tag, expect })
+    })
 }

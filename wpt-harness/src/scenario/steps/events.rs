@@ -32,11 +32,13 @@ fn settle(cx: &StepCx<'_>) -> Result<Action, NodeError> {
             Some(match text {
                 t if t == Refusal::Expired.name() => SettleError::Expired,
                 t if t == Refusal::AlreadySettled.name() => SettleError::AlreadySettled,
+                t if t == Refusal::Disabled.name() => SettleError::Disabled,
                 other => {
                     return Err(v.error(format!(
-                        "unknown settle error {other:?} ({}, {})",
+                        "unknown settle error {other:?} ({}, {}, {})",
                         Refusal::Expired.name(),
-                        Refusal::AlreadySettled.name()
+                        Refusal::AlreadySettled.name(),
+                        Refusal::Disabled.name()
                     )));
                 }
             })

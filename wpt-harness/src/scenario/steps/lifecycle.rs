@@ -1,11 +1,13 @@
 //! Service worker and user agent lifecycle: `sw.activate`, `sw.unregister`,
 //! `sw.terminate`, `sw.install`, `sw.install_and_activate`, `origin.clear`,
-//! `ua.restart`, `storage.fail`.
+//! `ua.restart`, `storage.fail`, the store-state faults (`storage.fail_next_write`,
+//! `storage.fail_next_read`, `storage.heal`), `sw.storage_wiped` and `embedder.switch`.
 
 use super::{StepCx, name, only_arg, strip};
 use crate::scenario::parse_initial::worker;
 use crate::scenario::values::{duration, origin};
 use crate::scenario::{Action, WorkerDecl, WorkerState};
+use crate::targets::StoreFault;
 use crate::yaml::{Node, NodeError};
 use sync_policy::Millis;
 
@@ -20,8 +22,18 @@ pub(super) fn parse(cx: &StepCx<'_>) -> Option<Result<Action, NodeError>> {
         "origin.clear" => only_arg(cx.args, "origin").and_then(origin).map(Action::OriginClear),
         "ua.restart" => restart(cx.args),
         "storage.fail" => cx.args.as_map().and_then(|a| a.only(&["reason"])).map(|()| Action::StorageFail),
+        "storage.fail_next_write" => no_args(cx).map(|()| Action::StoreFault(StoreFault::FailNextWrite)),
+        "storage.fail_next_read" => no_args(cx).map(|()| Action::StoreFault(StoreFault::FailNextRead)),
+        "storage.heal" => no_args(cx).map(|()| Action::StoreFault(StoreFault::Heal)),
+        "sw.storage_wiped" => no_args(cx).map(|()| Action::StorageWiped),
+        "embedder.switch" => only_arg(cx.args, "enabled").and_then(|v| v.as_bool()).map(Action::Switch),
         _ => return None,
     })
+}
+
+/// `{}`: a step without arguments.
+fn no_args(cx: &StepCx<'_>) -> Result<(), NodeError> {
+    cx.args.as_map()?.only(&[])
 }
 
 fn install(args: &Node, state: WorkerState) -> Result<Action, NodeError> {

@@ -77,6 +77,7 @@ fn modifiers(keyword: &str) -> &'static [&'static str] {
         | "permission.query"
         | "settle"
         | "dispatch_now"
+        | "devtools.dispatch"
         | "explain"
         | "bind.construct" => &["expect"],
         "events" | "logs" => &["order"],

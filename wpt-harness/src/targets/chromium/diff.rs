@@ -52,6 +52,7 @@ fn label(input: &TargetInput) -> String {
         }
         TargetInput::TerminateWorker(sw) => return format!("terminate sw{}", sw.0),
         TargetInput::Restart(_) => return "restart".into(),
+        TargetInput::StoreFault(fault) => return fault.keyword().into(),
     };
     match input {
         Input::Register { caller, sw, tag } => {
@@ -80,6 +81,9 @@ fn label(input: &TargetInput) -> String {
         Input::EventFinished { outcome, .. } => format!("settle {outcome:?}"),
         Input::EmulateOffline { sw, offline } => format!("emulate offline sw{} {offline}", sw.0),
         Input::DispatchNow(_) => "dispatch now".into(),
+        Input::DispatchSynthetic { sw, kind, tag, .. } => {
+            format!("DevTools dispatch {} {} on sw{}", kind.event_name(), show_tag(tag), sw.0)
+        }
         other => other.name().replace('_', " "),
     }
 }

@@ -154,6 +154,15 @@ impl ChromiumTarget {
             Input::EventFinished { event, outcome } => self.settle_event(event, outcome),
             Input::EmulateOffline { sw, offline } => self.devtools_offline(sw, offline),
             Input::DispatchNow(_) => not_observable("dispatch now"),
+            Input::DispatchSynthetic { sw, kind, tag, last_chance } => {
+                self.devtools_dispatch(sw, kind, &tag, last_chance)
+            }
+            Input::StorageWiped {} => {
+                not_observable("wiping the service worker storage (no CDP command starts it over)")
+            }
+            Input::Switch { .. } => not_observable(
+                "the embedder's Background Sync switch (Chromium reads its `disabled` parameter only at start)",
+            ),
             other => not_observable(format!("the input {}", other.name())),
         };
         done.map(|()| Outcome::Applied)
@@ -255,6 +264,9 @@ impl Target for ChromiumTarget {
             }
             TargetInput::TerminateWorker(sw) => self.stop_worker(sw).map(|()| Outcome::Applied),
             TargetInput::Restart(_) => not_observable("restarting the user agent from its store"),
+            TargetInput::StoreFault(fault) => {
+                not_observable(format!("store faults ({}): Chromium's store cannot be made to fail", fault.keyword()))
+            }
         }
     }
 

@@ -476,6 +476,40 @@ impl ChromiumTarget {
         self.quiesce(Duration::from_millis(150))
     }
 
+    /// DevTools' emulated dispatch (`ServiceWorker.dispatchSyncEvent` /
+    /// `dispatchPeriodicSyncEvent`): Chromium fires the tag at the worker
+    /// whether or not it is registered; the dispatch record it logs is observed
+    /// like any other.
+    pub(super) fn devtools_dispatch(
+        &mut self,
+        sw: SwRegId,
+        kind: sync_policy::SyncKind,
+        tag: &str,
+        last_chance: bool,
+    ) -> Result<(), TargetError> {
+        self.guard_early()?;
+        let w = self.known_worker(sw)?;
+        let Some(registration) = w.registration.clone() else {
+            return Err(TargetError::NotObservable(
+                "a DevTools dispatch before Chromium named the registration".into(),
+            ));
+        };
+        let browser = self.browser()?;
+        let observer = browser.observer.clone();
+        let (method, params) = match kind {
+            sync_policy::SyncKind::OneOff => (
+                "ServiceWorker.dispatchSyncEvent",
+                json!({"origin": w.real_origin, "registrationId": registration, "tag": tag, "lastChance": last_chance}),
+            ),
+            sync_policy::SyncKind::Periodic => (
+                "ServiceWorker.dispatchPeriodicSyncEvent",
+                json!({"origin": w.real_origin, "registrationId": registration, "tag": tag}),
+            ),
+        };
+        browser.cdp.call(Some(&observer), method, params)?;
+        self.quiesce(Duration::from_millis(150))
+    }
+
     pub(super) fn permission(
         &mut self,
         origin: &str,

@@ -234,6 +234,10 @@ impl Target for ExecTarget {
                     other => Err(Self::unexpected("restart", &other)),
                 }
             }
+            TargetInput::StoreFault(fault) => Err(TargetError::NotObservable(format!(
+                "store faults ({}): the adapter protocol has no message for the store's own state",
+                fault.keyword()
+            ))),
         }
     }
 
