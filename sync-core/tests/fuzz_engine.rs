@@ -113,7 +113,11 @@ fn input() -> impl Strategy<Value = Input> {
         1 => (origin(), engagement).prop_map(|(origin, level)| Input::Engagement { origin, level }),
         1 => (sw.clone(), any::<bool>()).prop_map(|(sw, offline)| Input::EmulateOffline { sw, offline }),
         1 => (0u64..40, outcome()).prop_map(|(e, outcome)| Input::EventFinished { event: EventId(e), outcome }),
-        1 => (sw, kind(), tag()).prop_map(|(sw, kind, tag)| Input::DispatchNow(RegistrationKey::new(sw, kind, &tag))),
+        1 => (sw.clone(), kind(), tag()).prop_map(|(sw, kind, tag)| Input::DispatchNow(RegistrationKey::new(sw, kind, &tag))),
+        1 => (sw, kind(), tag(), any::<bool>())
+            .prop_map(|(sw, kind, tag, last_chance)| Input::DispatchSynthetic { sw, kind, tag, last_chance }),
+        1 => any::<bool>().prop_map(|enabled| Input::Switch { enabled }),
+        1 => Just(Input::StorageWiped {}),
     ]
 }
 

@@ -52,6 +52,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         1 => (0..ORIGINS.len(), proptest::option::of(any::<u64>()))
             .prop_map(|(o, t)| Mutation::PutOrigin(StoredOrigin { origin: Origin::new(ORIGINS[o]), last_periodic: t.map(Timestamp) })),
         1 => (0..ORIGINS.len()).prop_map(|o| Mutation::DeleteOrigin(Origin::new(ORIGINS[o]))),
+        1 => Just(Mutation::DeleteAll),
     ]
 }
 

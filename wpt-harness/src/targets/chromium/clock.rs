@@ -55,6 +55,8 @@ pub(super) struct InFlight {
     pub settled: bool,
     /// DevTools was attached to its worker while it ran.
     pub touched: bool,
+    /// DevTools' emulated dispatch: Chromium logs no record when it ends.
+    pub synthetic: bool,
 }
 
 /// How an event ended.
@@ -78,6 +80,8 @@ pub(super) struct Clock {
     advancing_to: Option<Timestamp>,
     /// A dispatch was stamped later than the clock had reached.
     pub early: Option<String>,
+    /// Keys of DevTools' emulated dispatches whose record has not arrived.
+    pub pending_synthetic: Vec<Key>,
 }
 
 impl Default for Clock {
@@ -90,6 +94,7 @@ impl Default for Clock {
             anchor: (Timestamp(0), Instant::now()),
             advancing_to: None,
             early: None,
+            pending_synthetic: Vec::new(),
         }
     }
 }
@@ -149,9 +154,23 @@ impl ChromiumTarget {
             let handle = EventId(self.clock.next_handle);
             self.clock.next_handle += 1;
             let touched = self.world.is_attached(sw);
+            let synthetic = match self.clock.pending_synthetic.iter().position(|k| *k == key) {
+                Some(i) => {
+                    self.clock.pending_synthetic.remove(i);
+                    true
+                }
+                None => false,
+            };
             self.clock.in_flight.insert(
                 handle,
-                InFlight { key: key.clone(), dispatched: at, dispatched_real: arrival, settled: false, touched },
+                InFlight {
+                    key: key.clone(),
+                    dispatched: at,
+                    dispatched_real: arrival,
+                    settled: false,
+                    touched,
+                    synthetic,
+                },
             );
             self.observations.push(Observation::Dispatch(ObservedDispatch {
                 event: handle,

@@ -494,6 +494,13 @@ impl ChromiumTarget {
                 "a DevTools dispatch before Chromium named the registration".into(),
             ));
         };
+        let key = (sw, kind, tag.to_string());
+        if self.clock.in_flight_for(&key).is_some() {
+            return Err(TargetError::NotObservable(
+                "a DevTools dispatch of a tag whose event is in flight (the records cannot tell the two apart)".into(),
+            ));
+        }
+        self.clock.pending_synthetic.push(key.clone());
         let browser = self.browser()?;
         let observer = browser.observer.clone();
         let (method, params) = match kind {
@@ -507,7 +514,16 @@ impl ChromiumTarget {
             ),
         };
         browser.cdp.call(Some(&observer), method, params)?;
-        self.quiesce(Duration::from_millis(150))
+        self.quiesce(Duration::from_millis(150))?;
+        if let Some(i) = self.clock.pending_synthetic.iter().position(|k| *k == key) {
+            self.clock.pending_synthetic.remove(i);
+            return Err(TargetError::NotObservable(
+                "Chromium dispatched nothing: CDP answers an emulated dispatch with success even when Chromium \
+                 drops it (offline), so its refusal is not observable"
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 
     pub(super) fn permission(
