@@ -498,6 +498,18 @@ enum bgsync_input_kind
    DevTools "dispatch now": `sw`, `sync_kind`, `tag`.
    */
   BGSYNC_INPUT_KIND_DISPATCH_NOW = 18,
+  /*
+   The service worker storage was wiped and started over: no fields.
+   */
+  BGSYNC_INPUT_KIND_STORAGE_WIPED = 19,
+  /*
+   The embedder's Background Sync switch: `enabled`.
+   */
+  BGSYNC_INPUT_KIND_SWITCH = 20,
+  /*
+   DevTools' emulated dispatch of a tag, registered or not: `sw`, `sync_kind`, `tag`, `last_chance`.
+   */
+  BGSYNC_INPUT_KIND_DISPATCH_SYNTHETIC = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -930,7 +942,7 @@ typedef struct bgsync_input {
    */
   uint64_t event;
   /*
-   `GET_TAGS`, `DISPATCH_NOW`: a `bgsync_sync_kind` value.
+   `GET_TAGS`, `DISPATCH_NOW`, `DISPATCH_SYNTHETIC`: a `bgsync_sync_kind` value.
    */
   uint32_t sync_kind;
   /*
@@ -954,7 +966,7 @@ typedef struct bgsync_input {
    */
   uint32_t outcome;
   /*
-   The tag (page calls, `DISPATCH_NOW`).
+   The tag (page calls, `DISPATCH_NOW`, `DISPATCH_SYNTHETIC`).
    */
   struct bgsync_str tag;
   /*
@@ -997,6 +1009,14 @@ typedef struct bgsync_input {
    `EMULATE_OFFLINE`: nonzero to emulate offline, zero to stop.
    */
   uint8_t offline;
+  /*
+   `SWITCH`: nonzero to turn Background Sync on, zero to turn it off.
+   */
+  uint8_t enabled;
+  /*
+   `DISPATCH_SYNTHETIC`: nonzero for `lastChance` of a `sync` event.
+   */
+  uint8_t last_chance;
 } bgsync_input;
 
 /*

@@ -11,6 +11,7 @@
 //! op 3 DeleteWorker sw:u64
 //! op 4 PutOrigin    origin:str has_last:u8 [last_periodic_ms:u64]
 //! op 5 DeleteOrigin origin:str
+//! op 6 DeleteAll    (no body: every registration and origin state)
 //! key    = sw:u64 kind:u8 tag:str          kind: 0 one-off, 1 periodic
 //! phase  = 0 pending, 1 waiting            flags (periodic, has_last): 0 or 1
 //! str    = len:u32 bytes[len] (UTF-8)

@@ -38,6 +38,7 @@ fn samples() -> Vec<Mutation> {
             last_periodic: Some(Timestamp(1_700_000_000_000)),
         }),
         Mutation::DeleteOrigin(Origin::new("https://d.example")),
+        Mutation::DeleteAll,
     ]
 }
 
