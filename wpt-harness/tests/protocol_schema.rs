@@ -65,6 +65,7 @@ fn every_harness_message_passes_the_schema() {
         HarnessMessage::NextWakeup,
         HarnessMessage::Advance { to: now },
         HarnessMessage::Restart { at: now },
+        HarnessMessage::StoreFault { fault: wpt_harness::protocol::messages::WireStoreFault::FailNextRead },
         HarnessMessage::Explain { key: RegistrationKey::new(SwRegId(1), SyncKind::OneOff, "a") },
         HarnessMessage::QueryPermission { origin: "https://a.test".into(), name: PermissionName::BackgroundSync },
         HarnessMessage::ApiSurface { interface: "SyncManager".into() },

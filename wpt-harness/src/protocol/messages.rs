@@ -44,6 +44,12 @@ pub enum HarnessMessage {
         /// When the user agent is running again.
         at: Timestamp,
     },
+    /// Put the durable store in a state: its next write or read fails, or it
+    /// is healed. Answered with `ready`.
+    StoreFault {
+        /// Which state.
+        fault: WireStoreFault,
+    },
     /// Why has this registration not fired?
     Explain {
         /// The registration.
@@ -74,6 +80,38 @@ pub enum HarnessMessage {
     Bye,
 }
 
+/// A state of the store (`store-fault`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WireStoreFault {
+    /// The next write fails.
+    FailNextWrite,
+    /// The next read (the load at the next start) fails.
+    FailNextRead,
+    /// Faults not yet hit are dropped.
+    Heal,
+}
+
+impl From<crate::targets::StoreFault> for WireStoreFault {
+    fn from(fault: crate::targets::StoreFault) -> WireStoreFault {
+        match fault {
+            crate::targets::StoreFault::FailNextWrite => WireStoreFault::FailNextWrite,
+            crate::targets::StoreFault::FailNextRead => WireStoreFault::FailNextRead,
+            crate::targets::StoreFault::Heal => WireStoreFault::Heal,
+        }
+    }
+}
+
+impl From<WireStoreFault> for crate::targets::StoreFault {
+    fn from(fault: WireStoreFault) -> crate::targets::StoreFault {
+        match fault {
+            WireStoreFault::FailNextWrite => crate::targets::StoreFault::FailNextWrite,
+            WireStoreFault::FailNextRead => crate::targets::StoreFault::FailNextRead,
+            WireStoreFault::Heal => crate::targets::StoreFault::Heal,
+        }
+    }
+}
+
 /// Who the adapter says it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Implementation {
@@ -99,6 +137,8 @@ pub struct Capabilities {
     pub dispatch_now: bool,
     /// The `switch` input (the embedder turns Background Sync off and on).
     pub embedder_switch: bool,
+    /// `store-fault` (the store's next write or read fails).
+    pub store_state: bool,
     /// The `emulate-offline` input.
     pub offline_emulation: bool,
     /// The `power` input.
@@ -123,6 +163,7 @@ impl Capabilities {
             storage_faults: true,
             dispatch_now: true,
             embedder_switch: true,
+            store_state: true,
             offline_emulation: true,
             power: true,
             engagement: true,
@@ -154,6 +195,7 @@ impl Capabilities {
             "storage-faults" => self.storage_faults,
             "dispatch-now" => self.dispatch_now,
             "embedder-switch" => self.embedder_switch,
+            "store-state" => self.store_state,
             "offline-emulation" => self.offline_emulation,
             "power" => self.power,
             "engagement" => self.engagement,

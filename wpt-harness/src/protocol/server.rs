@@ -74,6 +74,10 @@ pub fn serve<T: Target>(
                 Ok(_) => AdapterMessage::Restarted { observations: observations(target) },
                 Err(e) => unsupported_or_fatal(e)?,
             },
+            HarnessMessage::StoreFault { fault } => match target.apply(TargetInput::StoreFault(fault.into())) {
+                Ok(_) => AdapterMessage::Ready,
+                Err(e) => unsupported_or_fatal(e)?,
+            },
             HarnessMessage::Explain { key } => match target.explain(&key) {
                 Ok(explanation) => AdapterMessage::Explanation { explanation },
                 Err(e) => unsupported_or_fatal(e)?,

@@ -21,7 +21,7 @@ impl<P: Policy> Engine<P> {
     /// dispatched; what came due meanwhile fires once it is on again.
     pub(in crate::engine) fn switch(&mut self, now: Timestamp, enabled: bool) {
         self.observe(now);
-        if self.switched_off == !enabled {
+        if self.switched_off != enabled {
             return;
         }
         tracing::info!(enabled, "background sync switched by the embedder");

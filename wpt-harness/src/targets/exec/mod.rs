@@ -234,10 +234,13 @@ impl Target for ExecTarget {
                     other => Err(Self::unexpected("restart", &other)),
                 }
             }
-            TargetInput::StoreFault(fault) => Err(TargetError::NotObservable(format!(
-                "store faults ({}): the adapter protocol has no message for the store's own state",
-                fault.keyword()
-            ))),
+            TargetInput::StoreFault(fault) => {
+                self.need("store-state")?;
+                match self.exchange(&HarnessMessage::StoreFault { fault: fault.into() })? {
+                    AdapterMessage::Ready => Ok(Outcome::Applied),
+                    other => Err(Self::unexpected("store-fault", &other)),
+                }
+            }
         }
     }
 

@@ -161,6 +161,7 @@ fn op_of(message: &HarnessMessage) -> &'static str {
         HarnessMessage::NextWakeup => "next-wakeup",
         HarnessMessage::Advance { .. } => "advance",
         HarnessMessage::Restart { .. } => "restart",
+        HarnessMessage::StoreFault { .. } => "store-fault",
         HarnessMessage::Explain { .. } => "explain",
         HarnessMessage::QueryPermission { .. } => "query-permission",
         HarnessMessage::ApiSurface { .. } => "api-surface",
