@@ -152,6 +152,8 @@ struct World {
     issued: BTreeSet<RequestId>,
     answered: BTreeSet<RequestId>,
     in_flight: Vec<EventId>,
+    /// Events of DevTools' emulated dispatch: they name no registration.
+    synthetic: BTreeSet<EventId>,
 }
 
 impl World {
@@ -176,7 +178,10 @@ impl World {
                     );
                     let keys: Vec<RegistrationKey> =
                         self.engine.registrations(d.sw).into_iter().map(|i| i.key).collect();
-                    assert!(keys.contains(&d.key()), "dispatch for a live registration");
+                    assert!(
+                        self.synthetic.contains(&d.event) || keys.contains(&d.key()),
+                        "dispatch for a live registration (or an emulated one)"
+                    );
                     self.in_flight.push(d.event);
                 }
                 Action::Log(_) => {}
@@ -214,10 +219,14 @@ impl World {
                     _ => None,
                 };
                 let forgets_workers = matches!(input, Input::WorkerUnregistered(_) | Input::OriginCleared(_));
+                let synthetic = matches!(input, Input::DispatchSynthetic { .. });
                 match self.engine.handle(t, input) {
                     Ok(handled) => {
                         if let Some(r) = handled.request() {
                             self.issue(r);
+                        }
+                        if let (true, Some(e)) = (synthetic, handled.event()) {
+                            self.synthetic.insert(e);
                         }
                         if let Some((sw, off)) = emulation {
                             let n = self.emulated.entry(sw).or_default();
@@ -304,6 +313,7 @@ proptest! {
             issued: BTreeSet::new(),
             answered: BTreeSet::new(),
             in_flight: Vec::new(),
+            synthetic: BTreeSet::new(),
         };
         let start = [
             Input::AddWorker { sw: SwRegId(0), origin: ORIGINS[0].into(), active: true },
