@@ -56,6 +56,9 @@
 //! `sw.install {reg, origin}` (installing), `sw.install_and_activate {reg,
 //! origin}`, `origin.clear {origin}`, `ua.restart {}` or `ua.restart
 //! {downtime: 1h}` (rebuilt from the store; no wake-ups while down),
+//! `ua.shutdown {}` ... `ua.start {}` or `ua.start {policy: ...}` (the user
+//! agent down in between: only clock, environment, `events` and `logs` steps
+//! run; it starts from its store with the environment set meanwhile),
 //! `storage.fail {}`. `repeat: {times: N, steps: [...]}` repeats steps with
 //! `{i}` in strings replaced by 0..N; a file expands to at most
 //! [`scenario::MAX_STEPS`] steps (nested repeats multiply) and

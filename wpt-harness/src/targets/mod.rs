@@ -73,6 +73,22 @@ pub enum TargetInput {
     /// difference is the time it was down), rebuilt from its store, keeping
     /// the environment.
     Restart(Timestamp),
+    /// The user agent shuts down now (`ua.shutdown`): events in flight die
+    /// and nothing fires. Until [`TargetInput::Start`] the target only takes
+    /// environment changes (network, power, permissions, engagement, kept for
+    /// the start) and `advance_to`, which moves the clock without waking
+    /// anything.
+    Shutdown,
+    /// The user agent starts again at the current time from its store, with
+    /// the environment as it is now, under the given policy if there is one
+    /// (`ua.start`).
+    Start(Option<Box<PolicyConfig>>),
+}
+
+/// The engine inputs a target takes while the user agent is down: changes of
+/// the device and of the user's settings, not of the browser.
+pub fn applies_while_down(input: &Input) -> bool {
+    matches!(input, Input::Network(_) | Input::Power(_) | Input::Permission { .. } | Input::Engagement { .. })
 }
 
 impl From<Input> for TargetInput {
