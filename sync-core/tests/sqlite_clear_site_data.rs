@@ -1,7 +1,7 @@
 //! "Clear site data", unregistering a service worker and revoking the
 //! periodic permission erase the origin's rows from the store file itself:
 //! once the store is closed, neither the database file nor a `-wal` next to
-//! it holds the origin or its tags (probe F4). Rows of other origins stay.
+//! it holds the origin or its tags (`spec-notes/durability.md` §9, F4). Rows of other origins stay.
 #![cfg(feature = "sqlite")]
 
 mod sqlite_kit;

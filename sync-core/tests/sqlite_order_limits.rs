@@ -3,7 +3,7 @@
 //! so the store refuses to write one and refuses to load one, restore
 //! refuses one, and an engine whose numbers are used up refuses new
 //! registrations instead of wrapping to a number in use. Nothing is
-//! acknowledged that the next start could not restore (probe F11).
+//! acknowledged that the next start could not restore (`spec-notes/durability.md` §9, F11).
 #![cfg(feature = "sqlite")]
 
 mod sqlite_kit;

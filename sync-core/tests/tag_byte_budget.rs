@@ -29,7 +29,7 @@ fn spec_kit_offline() -> Kit {
 fn the_spec_profile_refuses_tags_past_the_origin_budget() {
     assert_eq!(DEFAULT_MAX_TAG_BYTES_PER_ORIGIN, 4 * MIB);
     let mut k = spec_kit_offline();
-    // The probe's 25 MiB tag: no per-tag cap in the spec profile, but past the budget.
+    // A 25 MiB tag: no per-tag cap in the spec profile, but past the budget.
     let (r, d) = k.register(&tag("huge", 25 * MIB));
     assert_eq!(d.rejected(r), DomErrorName::QuotaExceededError);
     let (r, d) = k.register(&tag("a", 3 * MIB));

@@ -56,9 +56,12 @@
 //! `sw.install {reg, origin}` (installing), `sw.install_and_activate {reg,
 //! origin}`, `origin.clear {origin}`, `ua.restart {}` or `ua.restart
 //! {downtime: 1h}` (rebuilt from the store; no wake-ups while down),
+//! `ua.shutdown {}` ... `ua.start {}` or `ua.start {policy: ...}` (the user
+//! agent down in between: only clock, environment, `events` and `logs` steps
+//! run; it starts from its store with the environment set meanwhile),
 //! `storage.fail {}` (the engine is told the store failed), the store's own
 //! state `storage.fail_next_write {}`, `storage.fail_next_read {}` (the load
-//! at the next `ua.restart`) and `storage.heal {}`, `sw.storage_wiped {}`
+//! at the next `ua.restart` or `ua.start`) and `storage.heal {}`, `sw.storage_wiped {}`
 //! (the service worker storage starts over), `embedder.switch {enabled}`
 //! (the embedder turns Background Sync off and on). `repeat: {times: N, steps: [...]}` repeats steps with
 //! `{i}` in strings replaced by 0..N; a file expands to at most

@@ -26,7 +26,7 @@ fn retries_alone_compress_five_minutes_to_one_second() {
 
 #[test]
 fn time_limits_and_retries_together_need_a_slower_scale() {
-    let needs = Needs { retries: true, timeouts: true, periodic: false };
+    let needs = Needs { retries: true, timeouts: true, ..Needs::default() };
     let c = Compression::plan(&PolicyConfig::chromium(), needs).unwrap();
     assert_eq!(c.scale, 60, "5 min and 3 min are both whole seconds only at 60");
     assert!(c.duration_mapped && c.retry_mapped);

@@ -30,11 +30,10 @@ fn a_missing_chromium_fails_with_one_line_telling_how_to_install_it() {
 }
 
 #[test]
-fn power_restart_and_engine_checks_are_screened_out() {
+fn power_storage_failure_and_engine_checks_are_screened_out() {
     let policy = PolicyConfig::chromium();
     for (steps, what) in [
         ("  - power.set: {battery_saver: true}\n", "power"),
-        ("  - ua.restart: {}\n", "ua.restart"),
         ("  - storage.fail: {}\n", "storage.fail"),
         (
             "  - sync.register: {reg: R1, tag: a}\n  - explain: {reg: R1, tag: a}\n    expect: {reason: firing}\n",
@@ -51,6 +50,21 @@ fn power_restart_and_engine_checks_are_screened_out() {
         &PolicyConfig::spec(),
     );
     assert!(spec.unwrap_err().contains("register.tag_order"));
+}
+
+#[test]
+fn restarts_pass_the_screen_and_ask_for_a_slow_one_off_scale() {
+    let policy = PolicyConfig::chromium();
+    for steps in [
+        "  - sync.register: {reg: R1, tag: a}\n  - ua.restart: {downtime: 1h}\n",
+        "  - sync.register: {reg: R1, tag: a}\n  - ua.shutdown: {}\n  - clock.advance: 1h\n  - ua.start: {}\n",
+    ] {
+        let s = scenario(steps);
+        let needs = screen(&s.initial, &s.subtests[0], &policy).unwrap();
+        assert!(needs.restarts, "{steps}");
+        let plan = wpt_harness::targets::chromium::compression::Compression::plan(&policy, needs).unwrap();
+        assert!(plan.scale <= 30, "a relaunch of seconds stays under two virtual minutes: {}", plan.scale);
+    }
 }
 
 #[test]
@@ -114,4 +128,26 @@ fn offline_emulation_on_the_worker_defers_and_a_denial_rejects() {
     ));
     let out = run_subtest(&mut target, &s, &s.subtests[0], &PolicyConfig::chromium());
     assert_eq!(out.status, Status::Pass, "{:?}", out.message);
+}
+
+#[test]
+fn a_restart_relaunches_on_the_same_profile_and_an_offline_start_is_notrun() {
+    let _guard = chromium_common::one_browser();
+    let Some(mut target) = chromium_common::chromium() else { return };
+    let s = scenario(concat!(
+        "  - sync.register: {reg: R1, tag: f}\n",
+        "  - events: [{id: e1, type: sync, tag: f, lastChance: false, at: 0}]\n",
+        "  - settle: {event: e1, outcome: reject}\n",
+        "  - ua.shutdown: {}\n",
+        "  - clock.advance: 10m\n  - events: []\n",
+        "  - ua.start: {}\n",
+        "  - events: [{type: sync, tag: f, lastChance: false, at: 10m}]\n",
+        "  - sync.getTags: {reg: R1}\n    expect: {tags: []}\n",
+    ));
+    let out = run_subtest(&mut target, &s, &s.subtests[0], &PolicyConfig::chromium());
+    assert_eq!(out.status, Status::Pass, "{:?}", out.message);
+    let s = scenario("  - network: offline\n  - sync.register: {reg: R1, tag: a}\n  - ua.restart: {}\n");
+    let out = run_subtest(&mut target, &s, &s.subtests[0], &PolicyConfig::chromium());
+    assert_eq!(out.status, Status::NotRun, "{:?}", out.message);
+    assert!(out.message.unwrap_or_default().contains("while the device is offline"));
 }

@@ -5,8 +5,8 @@
 
 use super::{Run, StepResult, Stop, checks};
 use crate::scenario::{
-    Call, CallExpect, CallerSpec, ClientDecl, ConstructExpect, DispatchNowExpect, ExplainExpect, JsValue, PowerChange,
-    ShapeSpec, WorkerDecl, WorkerState,
+    Action, Call, CallExpect, CallerSpec, ClientDecl, ConstructExpect, DispatchNowExpect, ExplainExpect, JsValue,
+    PowerChange, ShapeSpec, WorkerDecl, WorkerState,
 };
 use crate::targets::{Outcome, StoreFault, TargetError, TargetInput};
 use crate::timeline::{Mark, format_time, show_tag};
@@ -188,6 +188,40 @@ impl Run<'_> {
         Ok(())
     }
 
+    pub(super) fn shutdown_step(&mut self) -> StepResult {
+        self.target.apply(TargetInput::Shutdown)?;
+        // Events in flight die with the process.
+        self.events.clear();
+        self.down = true;
+        self.mark(None, Mark::Environment, "user agent shut down");
+        Ok(())
+    }
+
+    pub(super) fn start_step(&mut self, policy: Option<&crate::policy::PolicySpec>) -> StepResult {
+        if !self.down {
+            return Err(Stop::Error("`ua.start` with the user agent running (no `ua.shutdown` before it)".into()));
+        }
+        let policy = match policy {
+            Some(spec) => {
+                // Overrides apply on the running policy; a named profile replaces it.
+                let running = crate::policy::RunProfile::File {
+                    path: "the running policy".into(),
+                    config: Box::new(self.policy.clone()),
+                };
+                let (config, _) = crate::policy::resolve(spec, &running).map_err(Stop::Error)?;
+                self.policy = config.clone();
+                Some(Box::new(config))
+            }
+            None => None,
+        };
+        let changed = policy.is_some();
+        self.target.apply(TargetInput::Start(policy))?;
+        self.down = false;
+        let label = if changed { "user agent started under a new policy" } else { "user agent started" };
+        self.mark(None, Mark::Environment, label);
+        Ok(())
+    }
+
     pub(super) fn storage_fail_step(&mut self) -> StepResult {
         self.input(Input::StorageFailed { reason: "injected by the scenario".into() })?;
         // Named events stay known: settling one afterwards is refused as `disabled`.
@@ -292,4 +326,24 @@ impl Run<'_> {
         let got = self.target.construct_event(interface, args)?;
         checks::construct(expect, &got)
     }
+}
+
+/// The steps that run while the user agent is shut down: time, the device's
+/// and the user's environment, the store's own state (a store that fails its
+/// next read is found out at `ua.start`), and the checks that need no browser.
+pub(super) fn runs_while_down(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Advance(_)
+            | Action::AdvanceTo(_)
+            | Action::Network(_)
+            | Action::Power(_)
+            | Action::PermissionSet { .. }
+            | Action::EngagementSet { .. }
+            | Action::Events { .. }
+            | Action::Logs { .. }
+            | Action::Note(_)
+            | Action::StoreFault(_)
+            | Action::Start(_)
+    )
 }

@@ -109,6 +109,10 @@ pub(crate) struct Run<'a> {
     logs: Vec<LogEntry>,
     power: PowerState,
     timeline: Vec<Entry>,
+    /// The policy the user agent runs under (`ua.start` may change it).
+    policy: PolicyConfig,
+    /// The user agent is shut down (`ua.shutdown`, until `ua.start`).
+    down: bool,
 }
 
 /// Runs one subtest of `scenario` under `policy` on a fresh target world.
@@ -133,6 +137,8 @@ pub fn run_subtest(
         logs: Vec::new(),
         power: scenario.initial.power,
         timeline: Vec::new(),
+        policy: policy.clone(),
+        down: false,
     };
     let result = run
         .target
@@ -351,6 +357,13 @@ impl Run<'_> {
     /// One step. The match names every step kind, so a new one does not
     /// compile until it is handled here.
     fn step(&mut self, action: &Action) -> StepResult {
+        if self.down && !env_steps::runs_while_down(action) {
+            return Err(Stop::Error(format!(
+                "`{}` while the user agent is shut down: until `ua.start` only the clock, the environment \
+                 (network, power.set, permission.set, engagement.set) and the events and logs checks run",
+                action.keyword()
+            )));
+        }
         match action {
             // Page calls.
             Action::Call { call, reg, from, expect } => self.call_step(call, reg, from, expect.as_ref()),
@@ -369,6 +382,8 @@ impl Run<'_> {
             Action::SwInstall(w) => self.install_step(w),
             Action::OriginClear(origin) => self.origin_clear_step(origin),
             Action::Restart(downtime) => self.restart_step(*downtime),
+            Action::Shutdown => self.shutdown_step(),
+            Action::Start(policy) => self.start_step(policy.as_ref()),
             Action::StorageFail => self.storage_fail_step(),
             Action::StoreFault(fault) => self.store_fault_step(*fault),
             Action::StorageWiped => self.storage_wiped_step(),

@@ -329,6 +329,12 @@ pub enum Action {
     /// The user agent restarts from its store after being down for a span
     /// (no wake-ups happen while it is down).
     Restart(Millis),
+    /// The user agent shuts down (`ua.shutdown`): events in flight die, and
+    /// nothing fires until `ua.start`; the clock and the environment go on.
+    Shutdown,
+    /// The user agent starts again from its store (`ua.start`), optionally
+    /// under another policy (a `policy:` value, resolved on the running one).
+    Start(Option<PolicySpec>),
     /// The store fails.
     StorageFail,
     /// A fault of the store's own state (`storage.fail_next_write`,
@@ -430,6 +436,8 @@ impl Action {
             Action::SwInstall(_) => "sw.install",
             Action::OriginClear(_) => "origin.clear",
             Action::Restart(_) => "ua.restart",
+            Action::Shutdown => "ua.shutdown",
+            Action::Start(_) => "ua.start",
             Action::StorageFail => "storage.fail",
             Action::StoreFault(fault) => fault.keyword(),
             Action::StorageWiped => "sw.storage_wiped",

@@ -106,7 +106,8 @@ fn profile(node: &Node) -> Result<Profile, NodeError> {
     name.parse::<Profile>().map_err(|e| node.error(e))
 }
 
-fn policy(node: &Node) -> Result<PolicySpec, NodeError> {
+/// A `policy:` value (the scenario's key, or `ua.start`'s `policy`).
+pub(crate) fn policy(node: &Node) -> Result<PolicySpec, NodeError> {
     let mut spec = PolicySpec { pos: node.pos, ..PolicySpec::default() };
     if let Value::Str(_) = node.value {
         spec.profile = Some(profile(node)?);

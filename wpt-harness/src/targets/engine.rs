@@ -8,6 +8,9 @@
 //! announces the environment again (workers, clients, network, power,
 //! permissions, engagement). DevTools offline emulation is not carried over:
 //! the DevTools sessions that set it end with the browser.
+//! `ua.shutdown` ... `ua.start` is the same restart with the user agent down
+//! in between: the engine is not woken, environment changes are only
+//! remembered, and `ua.start` restores it (under a new policy if given).
 
 use super::binding;
 use super::store_seam::ScenarioStore;
@@ -56,6 +59,8 @@ pub struct EngineTarget {
     /// Events in flight: deadline and worker.
     open_events: BTreeMap<EventId, (Timestamp, SwRegId)>,
     announced: Announced,
+    /// The user agent is shut down (`ua.shutdown`, until `ua.start`).
+    down: bool,
 }
 
 impl Default for EngineTarget {
@@ -78,6 +83,7 @@ impl EngineTarget {
             replies: BTreeMap::new(),
             open_events: BTreeMap::new(),
             announced: Announced::default(),
+            down: false,
         }
     }
 
@@ -259,6 +265,53 @@ impl EngineTarget {
         Ok(Outcome::Applied)
     }
 
+    /// `ua.shutdown`: what the engine queued goes out, then the process is
+    /// gone with its events in flight; the store stays.
+    fn shutdown(&mut self) -> Outcome {
+        self.drain();
+        self.open_events.clear();
+        self.replies.clear();
+        self.down = true;
+        Outcome::Applied
+    }
+
+    /// Puts the store in a fault state (or heals it); the engine finds out
+    /// when it next writes or, at start, reads.
+    fn store_fault(&mut self, fault: StoreFault) -> Result<Outcome, TargetError> {
+        let store = self.store.as_mut().ok_or_else(|| TargetError::Broken("no store is open".into()))?;
+        match fault {
+            StoreFault::FailNextWrite => store.fail_next_write = true,
+            StoreFault::FailNextRead => store.fail_next_read = true,
+            StoreFault::Heal => {
+                store.fail_next_write = false;
+                store.fail_next_read = false;
+            }
+        }
+        Ok(Outcome::Applied)
+    }
+
+    /// An input while the user agent is down: environment changes are kept
+    /// for the start; anything else needs a running user agent.
+    fn while_down(&mut self, input: TargetInput) -> Result<Outcome, TargetError> {
+        match input {
+            TargetInput::Engine(input) if super::applies_while_down(&input) => {
+                self.remember(input);
+                Ok(Outcome::Applied)
+            }
+            TargetInput::Start(policy) => {
+                if let Some(policy) = policy {
+                    self.policy = *policy;
+                }
+                self.down = false;
+                self.restart(self.now)
+            }
+            TargetInput::Shutdown => Ok(Outcome::Applied),
+            // The store is not the browser: its state changes while it is down.
+            TargetInput::StoreFault(fault) => self.store_fault(fault),
+            other => Err(TargetError::Broken(format!("the user agent is shut down: {other:?} needs it running"))),
+        }
+    }
+
     fn refused(e: SyncError) -> TargetError {
         let kind = match e {
             SyncError::EventExpired(_) => Refusal::Expired,
@@ -326,6 +379,7 @@ impl Target for EngineTarget {
         self.replies.clear();
         self.open_events.clear();
         self.announced = Announced::default();
+        self.down = false;
         Ok(())
     }
 
@@ -334,11 +388,18 @@ impl Target for EngineTarget {
     }
 
     fn next_wakeup(&self) -> Option<Timestamp> {
+        if self.down {
+            return None;
+        }
         self.engine.poll_timeout().map(|w| w.at)
     }
 
     fn advance_to(&mut self, at: Timestamp) -> Result<(), TargetError> {
         self.now = self.now.max(at);
+        if self.down {
+            // Nothing runs while the user agent is down.
+            return Ok(());
+        }
         self.engine.handle_timeout(self.now);
         self.prune_expired();
         self.drain();
@@ -351,6 +412,9 @@ impl Target for EngineTarget {
     }
 
     fn apply(&mut self, input: TargetInput) -> Result<Outcome, TargetError> {
+        if self.down {
+            return self.while_down(input);
+        }
         match input {
             TargetInput::Engine(input) => self.handle(input),
             TargetInput::PeriodicRegister { caller, sw, tag, min_interval } => {
@@ -358,17 +422,12 @@ impl Target for EngineTarget {
             }
             TargetInput::TerminateWorker(sw) => self.terminate_worker(sw),
             TargetInput::Restart(at) => self.restart(at),
-            TargetInput::StoreFault(fault) => {
-                let store = self.store.as_mut().ok_or_else(|| TargetError::Broken("no store is open".into()))?;
-                match fault {
-                    StoreFault::FailNextWrite => store.fail_next_write = true,
-                    StoreFault::FailNextRead => store.fail_next_read = true,
-                    StoreFault::Heal => {
-                        store.fail_next_write = false;
-                        store.fail_next_read = false;
-                    }
-                }
-                Ok(Outcome::Applied)
+            TargetInput::StoreFault(fault) => self.store_fault(fault),
+            TargetInput::Shutdown => Ok(self.shutdown()),
+            // Already running: a start is a restart now.
+            TargetInput::Start(policy) => {
+                self.shutdown();
+                self.while_down(TargetInput::Start(policy))
             }
         }
     }

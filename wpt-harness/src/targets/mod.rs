@@ -76,6 +76,16 @@ pub enum TargetInput {
     /// A change of the store's own state: it is the store that fails, and
     /// the engine learns of it when it writes or, at start, reads.
     StoreFault(StoreFault),
+    /// The user agent shuts down now (`ua.shutdown`): events in flight die
+    /// and nothing fires. Until [`TargetInput::Start`] the target only takes
+    /// environment changes (network, power, permissions, engagement, kept for
+    /// the start) and `advance_to`, which moves the clock without waking
+    /// anything.
+    Shutdown,
+    /// The user agent starts again at the current time from its store, with
+    /// the environment as it is now, under the given policy if there is one
+    /// (`ua.start`).
+    Start(Option<Box<PolicyConfig>>),
 }
 
 /// A state of the store a scenario can put it in.
@@ -98,6 +108,12 @@ impl StoreFault {
             StoreFault::Heal => "storage.heal",
         }
     }
+}
+
+/// The engine inputs a target takes while the user agent is down: changes of
+/// the device and of the user's settings, not of the browser.
+pub fn applies_while_down(input: &Input) -> bool {
+    matches!(input, Input::Network(_) | Input::Power(_) | Input::Permission { .. } | Input::Engagement { .. })
 }
 
 impl From<Input> for TargetInput {

@@ -1,4 +1,4 @@
-//! Erasing deleted registrations from the file at once (probe F4).
+//! Erasing deleted registrations from the file at once (cleared site data must not stay readable in the file).
 //!
 //! A `Delete` or `DeleteWorker` is not journaled: it removes the key's (or
 //! the worker's) rows from `registrations` **and** every journal row that

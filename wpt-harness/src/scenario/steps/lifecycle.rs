@@ -1,7 +1,8 @@
 //! Service worker and user agent lifecycle: `sw.activate`, `sw.unregister`,
 //! `sw.terminate`, `sw.install`, `sw.install_and_activate`, `origin.clear`,
-//! `ua.restart`, `storage.fail`, the store-state faults (`storage.fail_next_write`,
-//! `storage.fail_next_read`, `storage.heal`), `sw.storage_wiped` and `embedder.switch`.
+//! `ua.restart`, `ua.shutdown`, `ua.start`, `storage.fail`, the store-state faults
+//! (`storage.fail_next_write`, `storage.fail_next_read`, `storage.heal`), `sw.storage_wiped`
+//! and `embedder.switch`.
 
 use super::{StepCx, name, only_arg, strip};
 use crate::scenario::parse_initial::worker;
@@ -21,6 +22,8 @@ pub(super) fn parse(cx: &StepCx<'_>) -> Option<Result<Action, NodeError>> {
         "sw.install_and_activate" => install(cx.args, WorkerState::Active),
         "origin.clear" => only_arg(cx.args, "origin").and_then(origin).map(Action::OriginClear),
         "ua.restart" => restart(cx.args),
+        "ua.shutdown" => cx.args.as_map().and_then(|a| a.only(&[])).map(|()| Action::Shutdown),
+        "ua.start" => start(cx.args),
         "storage.fail" => cx.args.as_map().and_then(|a| a.only(&["reason"])).map(|()| Action::StorageFail),
         "storage.fail_next_write" => no_args(cx).map(|()| Action::StoreFault(StoreFault::FailNextWrite)),
         "storage.fail_next_read" => no_args(cx).map(|()| Action::StoreFault(StoreFault::FailNextRead)),
@@ -42,6 +45,13 @@ fn install(args: &Node, state: WorkerState) -> Result<Action, NodeError> {
     a.require("origin")?;
     let base = WorkerDecl { name: reg.clone(), origin: String::new(), state };
     Ok(Action::SwInstall(worker(&reg, &strip(args, &["reg"]), base)?))
+}
+
+/// `ua.start: {}` or `ua.start: {policy: <as the scenario's policy key>}`.
+fn start(args: &Node) -> Result<Action, NodeError> {
+    let a = args.as_map()?;
+    a.only(&["policy"])?;
+    Ok(Action::Start(a.get("policy").map(crate::scenario::parse::policy).transpose()?))
 }
 
 fn restart(args: &Node) -> Result<Action, NodeError> {

@@ -2,7 +2,7 @@
 //! ports of the scenario origins, and the helpers every step uses.
 
 use super::cdp::{Cdp, CdpError, CdpEvent};
-use super::launch::{LaunchError, Process};
+use super::launch::{LaunchError, Process, Profile};
 use super::server::Listener;
 use crate::targets::TargetError;
 use serde_json::{Value, json};
@@ -46,9 +46,16 @@ fn str_field(v: &Value, key: &str) -> Result<String, TargetError> {
 }
 
 impl Browser {
-    /// Launches Chromium with `flags` and starts observing.
-    pub fn launch(binary: &Path, flags: &[String]) -> Result<Browser, TargetError> {
-        let process = Process::launch(binary, flags)?;
+    /// Launches Chromium with `flags` on `profile` and starts observing;
+    /// `listeners` keep serving the scenario origins on the ports a previous
+    /// launch used (empty for a first launch).
+    pub fn launch(
+        binary: &Path,
+        flags: &[String],
+        profile: &Profile,
+        listeners: BTreeMap<String, Listener>,
+    ) -> Result<Browser, TargetError> {
+        let process = Process::launch(binary, flags, profile)?;
         let cdp = Cdp::connect(&process.ws_url)?;
         let version = cdp.call(None, "Browser.getVersion", json!({}))?;
         let version = version.get("product").and_then(Value::as_str).unwrap_or("Chromium").to_string();
@@ -60,8 +67,7 @@ impl Browser {
             .and_then(|list| list.iter().find(|t| t.get("type").and_then(Value::as_str) == Some("page")))
             .ok_or_else(|| TargetError::Broken("Chromium has no page target".into()))?;
         let target_id = str_field(blank, "targetId")?;
-        let mut browser =
-            Browser { cdp, process, listeners: BTreeMap::new(), observer: String::new(), engagement: None, version };
+        let mut browser = Browser { cdp, process, listeners, observer: String::new(), engagement: None, version };
         browser.observer = browser.attach(&target_id)?;
         for service in ["backgroundSync", "periodicBackgroundSync"] {
             let obs = Some(browser.observer.as_str());
@@ -76,10 +82,12 @@ impl Browser {
         Ok(browser)
     }
 
-    /// Closes the browser (politely, then by force).
-    pub fn close(mut self) {
+    /// Closes the browser (politely, so that its profile is written, then by
+    /// force) and hands back the HTTP servers of the scenario origins.
+    pub fn close(mut self) -> BTreeMap<String, Listener> {
         let _ = self.cdp.call_within(None, "Browser.close", json!({}), Duration::from_secs(5));
         self.process.finish(Duration::from_secs(5));
+        std::mem::take(&mut self.listeners)
     }
 
     /// The real origin (`http://127.0.0.1:PORT`) serving a scenario origin.
@@ -185,8 +193,9 @@ impl Browser {
             .ok_or_else(|| TargetError::Broken("no isolated world".into()))
     }
 
-    /// Sets an origin's engagement score through chrome://site-engagement.
-    pub fn set_engagement_score(&mut self, real_origin: &str, score: f64) -> Result<(), TargetError> {
+    /// Sets an origin's engagement score through chrome://site-engagement and
+    /// returns the total score the page then reads for it.
+    pub fn set_engagement_score(&mut self, real_origin: &str, score: f64) -> Result<f64, TargetError> {
         let session = match &self.engagement {
             Some(s) => s.clone(),
             None => {
@@ -196,10 +205,11 @@ impl Browser {
             }
         };
         let total = self.evaluate(&session, None, &super::js::set_engagement(&format!("{real_origin}/"), score))?;
-        if total.as_f64().unwrap_or(-1.0) < 0.0 {
+        let total = total.as_f64().unwrap_or(-1.0);
+        if total < 0.0 {
             return Err(TargetError::Broken(format!("chrome://site-engagement does not list {real_origin}")));
         }
-        Ok(())
+        Ok(total)
     }
 
     /// Reads what is waiting.

@@ -78,6 +78,9 @@ impl ChromiumTarget {
             Call::PeriodicRegister { min_interval, .. } => {
                 self.world.periodic_seen = true;
                 self.guard_early()?;
+                // The first delay depends on the origin's engagement at this
+                // moment: make sure it is the scenario's (default: high).
+                self.apply_engagement(&worker.origin)?;
                 self.min_interval_arg(*min_interval)?
             }
             _ => None,

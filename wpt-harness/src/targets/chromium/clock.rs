@@ -19,7 +19,7 @@ use sync_core::{EventId, LogEvent, SwRegId};
 use sync_policy::{Millis, SyncKind, Timestamp};
 
 /// Real time a subtest may spend waiting for Chromium's timers.
-const REAL_TIME_BUDGET: Duration = Duration::from_secs(120);
+pub(super) const REAL_TIME_BUDGET: Duration = Duration::from_secs(120);
 
 /// How late a timer's dispatch may come before the timer is dropped.
 const TIMER_GRACE: Duration = Duration::from_millis(400);
@@ -40,8 +40,8 @@ pub(super) type Key = (SwRegId, SyncKind, String);
 /// A delay Chromium announced.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Timer {
-    due: Timestamp,
-    due_real: Instant,
+    pub due: Timestamp,
+    pub due_real: Instant,
     grace: Duration,
 }
 
@@ -75,7 +75,7 @@ pub(super) struct Clock {
     pub in_flight: BTreeMap<EventId, InFlight>,
     pub ended: BTreeMap<EventId, Ended>,
     next_handle: u64,
-    anchor: (Timestamp, Instant),
+    pub anchor: (Timestamp, Instant),
     /// The end of the `advance_to` in progress, if any.
     advancing_to: Option<Timestamp>,
     /// A dispatch was stamped later than the clock had reached.
@@ -124,6 +124,9 @@ impl ChromiumTarget {
         for event in events {
             match event.method.as_str() {
                 "BackgroundService.backgroundServiceEventReceived" => {
+                    if self.replayed(&event.params) {
+                        continue;
+                    }
                     if let Some(record) = RawRecord::parse(&event.params) {
                         self.record(record, event.received);
                     }
@@ -237,11 +240,20 @@ impl ChromiumTarget {
                 self.now = due;
             }
             _ => {
+                let relaunching = self.relaunching;
                 self.clock.early.get_or_insert_with(|| {
-                    format!(
-                        "Chromium fired {:?} before the scenario reached its time (the time compression reorders it)",
-                        key.2
-                    )
+                    if relaunching {
+                        format!(
+                            "Chromium fired {:?} while it was starting: the relaunch takes real time, which the time \
+                             compression turns into virtual time past the event's due time",
+                            key.2
+                        )
+                    } else {
+                        format!(
+                            "Chromium fired {:?} before the scenario reached its time (the time compression reorders it)",
+                            key.2
+                        )
+                    }
                 });
             }
         }

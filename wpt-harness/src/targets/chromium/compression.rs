@@ -21,10 +21,18 @@ pub struct Needs {
     pub retries: bool,
     /// Events left to their time limit (the event duration must map).
     pub timeouts: bool,
+    /// Restarts (`ua.restart`, `ua.shutdown` ... `ua.start`): a relaunch
+    /// takes seconds of real time, so one-off delays get a slow scale.
+    pub restarts: bool,
 }
 
 /// The scales tried, fastest first (virtual ms per real ms).
 const SCALES: [u64; 10] = [10_800, 3_600, 1_800, 900, 600, 300, 150, 60, 30, 15];
+
+/// The fastest scale for a subtest with restarts and no periodic
+/// registrations: 5 min is 10 s, so a relaunch of about 3 s is 1.5 virtual
+/// minutes, not 15 (periodic times are hours apart and keep their scale).
+const RESTART_MAX_SCALE: u64 = 30;
 
 /// Rounding steps for delays read back from Chromium.
 const GRAINS: [u64; 9] = [1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000];
@@ -77,6 +85,9 @@ impl Compression {
         let duration = policy.oneshot.max_event_duration;
         let periodic = policy.periodic.min_interval;
         for &scale in &SCALES {
+            if needs.restarts && !needs.periodic && scale > RESTART_MAX_SCALE {
+                continue;
+            }
             let ok = (!needs.retries || exact_secs(retry, scale).is_some())
                 && (!needs.timeouts || exact_secs(duration, scale).is_some())
                 && (!needs.periodic || exact_secs(periodic, scale).is_some());

@@ -53,6 +53,9 @@ fn label(input: &TargetInput) -> String {
         TargetInput::TerminateWorker(sw) => return format!("terminate sw{}", sw.0),
         TargetInput::Restart(_) => return "restart".into(),
         TargetInput::StoreFault(fault) => return fault.keyword().into(),
+        TargetInput::Shutdown => return "shutdown".into(),
+        TargetInput::Start(None) => return "start".into(),
+        TargetInput::Start(Some(_)) => return "start under a new policy".into(),
     };
     match input {
         Input::Register { caller, sw, tag } => {

@@ -1,4 +1,5 @@
-//! Starting and stopping one headless Chromium with a fresh profile.
+//! Starting and stopping one headless Chromium on a profile directory that
+//! outlives it (a restart relaunches on the same one).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -37,10 +38,35 @@ const FLAGS: &[&str] = &[
 
 static PROFILE_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A running Chromium; killed (and its profile removed) when dropped.
+/// A fresh `--user-data-dir` for one subtest, removed when dropped. Every
+/// launch of the subtest uses it, so what Chromium stores there (the service
+/// worker database with the Background Sync registrations, preferences with
+/// site engagement) survives a restart.
+#[derive(Debug)]
+pub struct Profile {
+    dir: PathBuf,
+}
+
+impl Profile {
+    /// A new empty profile directory.
+    pub fn create() -> Result<Profile, LaunchError> {
+        let n = PROFILE_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("wpt-harness-chromium-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| LaunchError::Failed(format!("profile directory: {e}")))?;
+        Ok(Profile { dir })
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A running Chromium; killed when dropped.
 pub struct Process {
     child: Child,
-    profile: PathBuf,
     /// The browser's DevTools websocket URL.
     pub ws_url: String,
 }
@@ -57,15 +83,12 @@ pub enum LaunchError {
 }
 
 impl Process {
-    /// Launches `binary` headless with a fresh profile and `extra` flags.
-    pub fn launch(binary: &Path, extra: &[String]) -> Result<Process, LaunchError> {
+    /// Launches `binary` headless on `profile` with `extra` flags.
+    pub fn launch(binary: &Path, extra: &[String], profile: &Profile) -> Result<Process, LaunchError> {
         if !binary.exists() {
             return Err(LaunchError::NotInstalled(install_hint(binary)));
         }
-        let n = PROFILE_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let profile = std::env::temp_dir().join(format!("wpt-harness-chromium-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&profile);
-        std::fs::create_dir_all(&profile).map_err(|e| LaunchError::Failed(format!("profile directory: {e}")))?;
+        let profile = &profile.dir;
         let mut command = Command::new(binary);
         command
             .args(FLAGS)
@@ -93,11 +116,10 @@ impl Process {
             }
         });
         match rx.recv_timeout(START_TIMEOUT) {
-            Ok(ws_url) => Ok(Process { child, profile, ws_url }),
+            Ok(ws_url) => Ok(Process { child, ws_url }),
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                let _ = std::fs::remove_dir_all(&profile);
                 Err(LaunchError::Failed("no `DevTools listening on` line on stderr".into()))
             }
         }
@@ -123,6 +145,5 @@ impl Drop for Process {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
-        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

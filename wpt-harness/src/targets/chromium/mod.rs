@@ -2,7 +2,9 @@
 //! differential report that compares it with the engine.
 //!
 //! Every subtest gets a fresh browser (`/usr/bin/chromium --headless`, a new
-//! `--user-data-dir`), launched on the first step that needs it. Pages and the
+//! `--user-data-dir`), launched on the first step that needs it. A restart
+//! (`ua.restart`, `ua.shutdown` ... `ua.start`) closes it and launches it
+//! again on the same profile: see [`restart`]. Pages and the
 //! service worker come from `wpt-harness/chromium/`, served on 127.0.0.1 with
 //! one port per scenario origin. Everything is driven over the DevTools
 //! protocol on one websocket with flattened sessions:
@@ -25,7 +27,7 @@
 //! - **Permissions** go through `Browser.setPermission`, **engagement**
 //!   through chrome://site-engagement (scenario default: high).
 //!
-//! What Chromium cannot do or show (power, restarts, storage failure,
+//! What Chromium cannot do or show (power, a start while offline, storage failure,
 //! "explain", DevTools "dispatch now", invariants, unset permissions, metered
 //! networks, worker clients, cross-origin registration objects, policies no
 //! field trial reproduces) is reported as not observable.
@@ -39,6 +41,7 @@ pub mod diff;
 mod js;
 mod launch;
 pub mod records;
+mod restart;
 pub mod screen;
 mod server;
 pub mod suite_run;
@@ -51,6 +54,8 @@ use crate::scenario::{Call, JsValue};
 use browser::Browser;
 use clock::Clock;
 use compression::{Compression, Needs};
+use launch::Profile;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use sync_core::{Caller, Input, SwRegId};
@@ -75,6 +80,17 @@ pub struct ChromiumTarget {
     observations: Vec<Observation>,
     version: Option<String>,
     started: Instant,
+    /// The subtest's `--user-data-dir`, kept across restarts.
+    profile: Option<Profile>,
+    /// The browser is shut down (`ua.shutdown`, until `ua.start`).
+    down: bool,
+    /// The origins' HTTP servers while the browser is down.
+    parked_listeners: BTreeMap<String, server::Listener>,
+    /// A relaunch is under way (a dispatch it brings early is reported as such).
+    relaunching: bool,
+    /// Records stamped before this wall-clock second are ones Chromium
+    /// stored before a restart and sends again.
+    replay_before: Option<f64>,
 }
 
 impl ChromiumTarget {
@@ -99,6 +115,11 @@ impl ChromiumTarget {
             observations: Vec::new(),
             version: None,
             started: Instant::now(),
+            profile: None,
+            down: false,
+            parked_listeners: BTreeMap::new(),
+            replay_before: None,
+            relaunching: false,
         })
     }
 
@@ -117,6 +138,7 @@ impl ChromiumTarget {
         if let Some(b) = self.browser.take() {
             b.close();
         }
+        self.parked_listeners.clear();
     }
 
     /// A page call, answered with how its promise settled.
@@ -173,8 +195,15 @@ impl ChromiumTarget {
         if let Some(reason) = &self.unobservable {
             return Err(TargetError::NotObservable(reason.clone()));
         }
+        if self.down {
+            return Err(TargetError::Broken("the browser is shut down".into()));
+        }
         if self.browser.is_none() {
-            let browser = Browser::launch(&self.binary, &self.compression.flags())?;
+            if self.profile.is_none() {
+                self.profile = Some(Profile::create()?);
+            }
+            let profile = self.profile.as_ref().ok_or_else(|| TargetError::Broken("no profile".into()))?;
+            let browser = Browser::launch(&self.binary, &self.compression.flags(), profile, BTreeMap::new())?;
             self.version = Some(browser.version.clone());
             self.clock.start(self.now);
             self.browser = Some(browser);
@@ -206,6 +235,9 @@ impl Target for ChromiumTarget {
 
     fn begin(&mut self, setup: &Setup) -> Result<(), TargetError> {
         self.close_browser();
+        self.profile = None;
+        self.down = false;
+        self.replay_before = None;
         self.policy = setup.policy.clone();
         self.now = setup.start;
         self.start = setup.start;
@@ -214,7 +246,8 @@ impl Target for ChromiumTarget {
         self.observations.clear();
         self.started = Instant::now();
         self.unobservable = None;
-        let needs = self.needs.take().unwrap_or(Needs { periodic: false, retries: true, timeouts: true });
+        let needs =
+            self.needs.take().unwrap_or(Needs { periodic: false, retries: true, timeouts: true, restarts: false });
         let knobs = compression::unmappable_knobs(&self.policy);
         if !knobs.is_empty() {
             self.unobservable = Some(format!("policy knobs no Chromium field trial sets: {}", knobs.join("; ")));
@@ -236,6 +269,9 @@ impl Target for ChromiumTarget {
     }
 
     fn advance_to(&mut self, at: Timestamp) -> Result<(), TargetError> {
+        if self.down {
+            return self.advance_down(at);
+        }
         if self.browser.is_none() {
             self.now = self.now.max(at);
             return Ok(());
@@ -257,13 +293,25 @@ impl Target for ChromiumTarget {
     }
 
     fn apply(&mut self, input: TargetInput) -> Result<Outcome, TargetError> {
+        if self.down {
+            return self.while_down(input);
+        }
         match input {
             TargetInput::Engine(input) => self.apply_input(input),
             TargetInput::PeriodicRegister { caller, sw, tag, min_interval } => {
                 self.call(caller, sw, &Call::PeriodicRegister { tag, min_interval })
             }
             TargetInput::TerminateWorker(sw) => self.stop_worker(sw).map(|()| Outcome::Applied),
-            TargetInput::Restart(_) => not_observable("restarting the user agent from its store"),
+            TargetInput::Restart(at) => {
+                self.shutdown()?;
+                self.advance_down(at)?;
+                self.start(None).map(|()| Outcome::Applied)
+            }
+            TargetInput::Shutdown => self.shutdown().map(|()| Outcome::Applied),
+            TargetInput::Start(policy) => {
+                self.shutdown()?;
+                self.start(policy.map(|p| *p)).map(|()| Outcome::Applied)
+            }
             TargetInput::StoreFault(fault) => {
                 not_observable(format!("store faults ({}): Chromium's store cannot be made to fail", fault.keyword()))
             }

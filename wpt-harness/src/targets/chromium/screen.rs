@@ -54,7 +54,6 @@ fn initial_problem(initial: &Initial) -> Option<String> {
 fn step_problem(action: &Action) -> Option<String> {
     let what = match action {
         Action::Power(_) => "a simulated power state (power.set)",
-        Action::Restart(_) => "restarting the user agent from its store (ua.restart)",
         Action::StorageFail => "storage failure injection (storage.fail)",
         Action::StoreFault(_) => "store faults (storage.fail_next_write, storage.fail_next_read, storage.heal)",
         Action::StorageWiped => "wiping the service worker storage (sw.storage_wiped)",
@@ -94,6 +93,7 @@ pub fn needs(subtest: &Subtest) -> Needs {
                 }
             }
             Action::SwTerminate(_) => needs.retries = true,
+            Action::Restart(_) | Action::Shutdown | Action::Start(_) => needs.restarts = true,
             _ => {}
         }
     }

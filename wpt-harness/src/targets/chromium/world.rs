@@ -84,6 +84,8 @@ pub(super) struct World {
     pub closed: Vec<ClientId>,
     /// A periodic timer came due while its worker was offline.
     pub periodic_missed_offline: bool,
+    /// Permissions the scenario set (DevTools overrides: set again after a restart).
+    pub permissions: BTreeMap<(String, PermissionName), PermissionState>,
 }
 
 impl World {
@@ -110,6 +112,20 @@ fn score(level: Engagement) -> f64 {
         Engagement::Medium => 20.0,
         Engagement::High => 60.0,
         Engagement::Max => 100.0,
+    }
+}
+
+/// The level a total score read back from chrome://site-engagement falls in
+/// (Chromium's boundaries: medium from 15, high from 50, max at 100; the
+/// target's scores sit inside these bands).
+fn level_of(total: f64) -> Engagement {
+    match total {
+        t if t <= 0.0 => Engagement::None,
+        t if t < 5.0 => Engagement::Minimal,
+        t if t < 15.0 => Engagement::Low,
+        t if t < 50.0 => Engagement::Medium,
+        t if t < 100.0 => Engagement::High,
+        _ => Engagement::Max,
     }
 }
 
@@ -175,12 +191,22 @@ impl ChromiumTarget {
         }
     }
 
-    /// Re-applies the origin's engagement (navigations add engagement points).
-    fn apply_engagement(&mut self, origin: &str) -> Result<(), TargetError> {
+    /// Re-applies the origin's engagement (navigations add engagement points):
+    /// the scenario's level, or the default, high. The score read back must
+    /// be in the level's band, so that Chromium computes the penalty the
+    /// engine does.
+    pub(super) fn apply_engagement(&mut self, origin: &str) -> Result<(), TargetError> {
         let level = self.world.engagement.get(origin).copied().unwrap_or(Engagement::High);
         let browser = self.browser()?;
         let real = browser.origin(origin)?;
-        browser.set_engagement_score(&real, score(level))
+        let total = browser.set_engagement_score(&real, score(level))?;
+        if level_of(total) != level {
+            return Err(TargetError::Broken(format!(
+                "chrome://site-engagement reads a score of {total} for {real} after setting {} ({level:?})",
+                score(level)
+            )));
+        }
+        Ok(())
     }
 
     /// Runs `script` in a short-lived tab of `origin` and returns its value.
@@ -536,13 +562,25 @@ impl ChromiumTarget {
         if state == PermissionState::Unset {
             return Err(TargetError::NotObservable("returning a permission to its unset default".into()));
         }
+        self.world.permissions.insert((origin.to_string(), name), state);
+        self.set_permission(origin, name, state)?;
+        self.quiesce(Duration::from_millis(50))
+    }
+
+    /// Sets a permission through DevTools (`Browser.setPermission`).
+    pub(super) fn set_permission(
+        &mut self,
+        origin: &str,
+        name: PermissionName,
+        state: PermissionState,
+    ) -> Result<(), TargetError> {
         // CDP's PermissionSetting uses the Permissions spec's state names, as sync-policy does.
         let setting = name_of(state);
         let browser = self.browser()?;
         let real = browser.origin(origin)?;
         let params = json!({"permission": {"name": permission_name(name)}, "setting": setting, "origin": real});
         browser.cdp.call(None, "Browser.setPermission", params)?;
-        self.quiesce(Duration::from_millis(50))
+        Ok(())
     }
 
     pub(super) fn query(&mut self, origin: &str, name: PermissionName) -> Result<PermissionState, TargetError> {

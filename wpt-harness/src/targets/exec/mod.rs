@@ -10,7 +10,7 @@
 pub mod convert;
 mod process;
 
-use super::{InterfaceShape, Observation, Outcome, Reply, Setup, Target, TargetError, TargetInput};
+use super::{InterfaceShape, Observation, Outcome, Reply, Setup, StoreFault, Target, TargetError, TargetInput};
 use crate::protocol::PROTOCOL_VERSION;
 use crate::protocol::messages::{AdapterMessage, Capabilities, Constructed, HarnessMessage, Implementation};
 use crate::scenario::JsValue;
@@ -37,6 +37,9 @@ pub struct ExecTarget {
     observations: Vec<Observation>,
     /// Events in flight, with their deadline and worker (to stop a worker).
     open_events: BTreeMap<EventId, (Timestamp, SwRegId)>,
+    /// The user agent is shut down (`ua.shutdown`): the adapter is not told
+    /// until `ua.start`, which it sees as one `restart` at the start time.
+    down: bool,
 }
 
 impl ExecTarget {
@@ -53,6 +56,42 @@ impl ExecTarget {
             wakeup: None,
             observations: Vec::new(),
             open_events: BTreeMap::new(),
+            down: false,
+        }
+    }
+
+    /// An input while the user agent is down. The protocol's `restart`
+    /// carries no environment and no policy, so a change of either while down
+    /// is not observable through it.
+    fn while_down(&mut self, input: TargetInput) -> Result<Outcome, TargetError> {
+        match input {
+            TargetInput::Start(None) => {
+                self.down = false;
+                self.apply(TargetInput::Restart(self.now))
+            }
+            TargetInput::Start(Some(_)) => Err(TargetError::NotObservable(
+                "a new policy at `ua.start` (the adapter protocol has no message that carries a policy)".into(),
+            )),
+            TargetInput::Shutdown => Ok(Outcome::Applied),
+            // The adapter's store keeps its own state while the user agent is down.
+            TargetInput::StoreFault(fault) => self.store_fault(fault),
+            TargetInput::Engine(input) if super::applies_while_down(&input) => {
+                Err(TargetError::NotObservable(format!(
+                    "the input {} while the user agent is down (the protocol's `restart` carries no environment: \
+                     the adapter restarts with the one it had)",
+                    input.name()
+                )))
+            }
+            other => Err(TargetError::Broken(format!("the user agent is shut down: {other:?} needs it running"))),
+        }
+    }
+
+    /// Puts the adapter's store in a fault state (or heals it).
+    fn store_fault(&mut self, fault: StoreFault) -> Result<Outcome, TargetError> {
+        self.need("store-state")?;
+        match self.exchange(&HarnessMessage::StoreFault { fault: fault.into() })? {
+            AdapterMessage::Ready => Ok(Outcome::Applied),
+            other => Err(Self::unexpected("store-fault", &other)),
         }
     }
 
@@ -148,6 +187,7 @@ impl Target for ExecTarget {
         self.wakeup = None;
         self.observations.clear();
         self.open_events.clear();
+        self.down = false;
         self.capabilities = Capabilities::default();
         *self.process.borrow_mut() = Some(AdapterProcess::start(&self.command, self.timeout)?);
         match self.exchange(&HarnessMessage::Hello { protocol: PROTOCOL_VERSION })? {
@@ -181,6 +221,11 @@ impl Target for ExecTarget {
 
     fn advance_to(&mut self, at: Timestamp) -> Result<(), TargetError> {
         let at = at.max(self.now);
+        if self.down {
+            // The adapter's user agent is down: its clock moves at `ua.start`.
+            self.now = at;
+            return Ok(());
+        }
         match self.exchange(&HarnessMessage::Advance { to: at })? {
             AdapterMessage::Advanced { observations } => {
                 self.now = at;
@@ -197,6 +242,9 @@ impl Target for ExecTarget {
     }
 
     fn apply(&mut self, input: TargetInput) -> Result<Outcome, TargetError> {
+        if self.down {
+            return self.while_down(input);
+        }
         match input {
             TargetInput::Engine(input) => self.input(input),
             TargetInput::PeriodicRegister { caller, sw, tag, min_interval } => {
@@ -234,12 +282,18 @@ impl Target for ExecTarget {
                     other => Err(Self::unexpected("restart", &other)),
                 }
             }
-            TargetInput::StoreFault(fault) => {
-                self.need("store-state")?;
-                match self.exchange(&HarnessMessage::StoreFault { fault: fault.into() })? {
-                    AdapterMessage::Ready => Ok(Outcome::Applied),
-                    other => Err(Self::unexpected("store-fault", &other)),
-                }
+            TargetInput::StoreFault(fault) => self.store_fault(fault),
+            TargetInput::Shutdown => {
+                self.need("restart")?;
+                self.down = true;
+                self.wakeup = None;
+                // Events in flight die with the process.
+                self.open_events.clear();
+                Ok(Outcome::Applied)
+            }
+            TargetInput::Start(policy) => {
+                self.apply(TargetInput::Shutdown)?;
+                self.while_down(TargetInput::Start(policy))
             }
         }
     }

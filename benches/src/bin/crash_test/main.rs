@@ -2,7 +2,7 @@
 //! its SQLite file, and check that nothing acknowledged was lost and nothing
 //! unacknowledged appeared.
 //!
-//! The parent re-executes itself as a child (`--child`) that runs random
+//! The parent re-executes itself as a child (the hidden `child` subcommand) that runs random
 //! register / fire / finish traffic through the engine, the SQLite store and
 //! group commit, on one file that every point reuses. Before each commit the
 //! child prints the batch it is about to write (`begin`, then one `intent`
@@ -16,8 +16,9 @@
 //! the acknowledged state, or the acknowledged state plus that batch.
 //!
 //! ```text
-//! cargo run --release -p sync-core --bin crash_test                  # CI size: 50 points
-//! cargo run --release -p sync-core --bin crash_test -- --points 1000 # the full run
+//! cargo run --release -p sync-benches --bin crash_test                  # CI size: 50 points
+//! cargo run --release -p sync-benches --bin crash_test -- --points 1000 # the full run
+//! cargo run --release -p sync-benches --bin crash_test -- --help
 //! ```
 //!
 //! Options: `--points N`, `--seed S` (printed on every run, to replay one),
@@ -29,44 +30,44 @@
 //! `points: N, acknowledged: A, lost: 0, phantom: 0`; the exit status is
 //! non-zero if anything was lost, appeared, or landed torn.
 
-#[cfg(feature = "sqlite")]
 mod child;
-#[cfg(feature = "sqlite")]
 mod parent;
-#[cfg(feature = "sqlite")]
 mod protocol;
-#[cfg(feature = "sqlite")]
 mod rng;
 
+use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-#[cfg(feature = "sqlite")]
+/// Kill -9 a process in the middle of durable traffic, reopen its SQLite file,
+/// and check that nothing acknowledged was lost and nothing unacknowledged appeared.
+#[derive(Debug, Parser)]
+#[command(name = "crash_test", version)]
+struct Cli {
+    #[command(flatten)]
+    parent: parent::Options,
+    /// The child a point runs (started by the parent, not by hand).
+    #[command(subcommand)]
+    child: Option<Mode>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Mode {
+    /// Random traffic on one SQLite file until killed (the parent starts it).
+    #[command(hide = true)]
+    Child(child::Options),
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = if args.iter().any(|a| a == "--child") { child::run(&args) } else { parent::run(&args) };
+    let cli = Cli::parse();
+    let result = match &cli.child {
+        Some(Mode::Child(options)) => child::run(options),
+        None => parent::run(&cli.parent),
+    };
     match result {
         Ok(code) => code,
         Err(message) => {
             eprintln!("crash_test: {message}");
             ExitCode::from(2)
-        }
-    }
-}
-
-#[cfg(not(feature = "sqlite"))]
-fn main() -> ExitCode {
-    eprintln!("crash_test needs the `sqlite` feature");
-    ExitCode::from(2)
-}
-
-/// The value of `--name` in `args`, parsed.
-#[cfg(feature = "sqlite")]
-fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Result<Option<T>, String> {
-    match args.iter().position(|a| a == name) {
-        None => Ok(None),
-        Some(i) => {
-            let value = args.get(i + 1).ok_or_else(|| format!("{name} needs a value"))?;
-            value.parse().map(Some).map_err(|_| format!("{name}: cannot parse {value:?}"))
         }
     }
 }

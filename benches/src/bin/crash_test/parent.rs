@@ -1,6 +1,5 @@
 //! The parent: spawns, kills and checks, point after point.
 
-use super::flag;
 use super::protocol::decode;
 use super::rng::Rng;
 use std::collections::BTreeMap;
@@ -140,19 +139,42 @@ struct Totals {
 /// Journal rows at which the children fold (small, so kills land in folds too).
 const FOLD_THRESHOLD: u64 = 24;
 
-/// `[--points N] [--seed S] [--dir D] [--max-lines M] [--fold-threshold F] [--verbose]`.
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let points: u64 = flag(args, "--points")?.unwrap_or(50);
-    let seed: u64 = match flag(args, "--seed")? {
+/// The parent's options.
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// Kill points to run.
+    #[arg(long, default_value_t = 50)]
+    points: u64,
+    /// Seed of the random traffic and kill points (printed on every run, to replay one).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Where the SQLite file goes [default: a fresh temporary directory, removed on success].
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Most child lines read before a kill.
+    #[arg(long, default_value_t = 600)]
+    max_lines: u64,
+    /// Journal rows at which the child's store folds its journal into `registrations`.
+    #[arg(long, default_value_t = FOLD_THRESHOLD)]
+    fold_threshold: u64,
+    /// A line per point.
+    #[arg(long)]
+    verbose: bool,
+}
+
+/// Runs every point and prints the totals.
+pub fn run(options: &Options) -> Result<ExitCode, String> {
+    let points = options.points;
+    let seed: u64 = match options.seed {
         Some(s) => s,
         None => {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
         }
     };
-    let max_lines: u64 = flag(args, "--max-lines")?.unwrap_or(600);
-    let fold_threshold: u64 = flag(args, "--fold-threshold")?.unwrap_or(FOLD_THRESHOLD);
-    let verbose = args.iter().any(|a| a == "--verbose");
-    let (dir, remove_dir) = match flag::<PathBuf>(args, "--dir")? {
+    let max_lines = options.max_lines;
+    let fold_threshold = options.fold_threshold;
+    let verbose = options.verbose;
+    let (dir, remove_dir) = match options.dir.clone() {
         Some(d) => (d, false),
         None => (std::env::temp_dir().join(format!("crash-test-{}-{seed}", std::process::id())), true),
     };
@@ -168,7 +190,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         // About one point in twenty dies before its first line (during open or restore).
         let kill_after = if rng.below(20) == 0 { 0 } else { 1 + rng.below(max_lines) };
         let mut child = Command::new(&exe)
-            .args(["--child", "--db"])
+            .args(["child", "--db"])
             .arg(&db)
             .args(["--seed", &rng.next_u64().to_string()])
             .args(["--start-ms", &(START_MS + point * POINT_SPACING_MS).to_string()])

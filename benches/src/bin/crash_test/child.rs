@@ -2,7 +2,6 @@
 //! reporting every batch before and after its commit (and `folded` after a
 //! commit or `compact()` that folded the journal), until it is killed.
 
-use super::flag;
 use super::protocol::encode;
 use super::rng::Rng;
 use std::io::Write;
@@ -142,14 +141,34 @@ impl Child {
     }
 }
 
-/// `--child --db PATH --seed S --start-ms T --fold-threshold F [--ops N]`.
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let db: String = flag(args, "--db")?.ok_or("--db is required")?;
-    let seed: u64 = flag(args, "--seed")?.ok_or("--seed is required")?;
-    let now = Timestamp(flag(args, "--start-ms")?.ok_or("--start-ms is required")?);
-    let fold_threshold: u64 = flag(args, "--fold-threshold")?.ok_or("--fold-threshold is required")?;
-    let ops: u64 = flag(args, "--ops")?.unwrap_or(1_000_000);
-    let mut store = SqliteStore::open(&db).map_err(|e| e.to_string())?;
+/// The child's options (the parent passes all of them).
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// The SQLite file.
+    #[arg(long)]
+    db: std::path::PathBuf,
+    /// Seed of this child's traffic.
+    #[arg(long)]
+    seed: u64,
+    /// The engine's clock at start (ms since the epoch).
+    #[arg(long)]
+    start_ms: u64,
+    /// Journal rows at which the store folds.
+    #[arg(long)]
+    fold_threshold: u64,
+    /// Steps before stopping, if not killed first.
+    #[arg(long, default_value_t = 1_000_000)]
+    ops: u64,
+}
+
+/// Runs traffic until killed (or `ops` steps).
+pub fn run(options: &Options) -> Result<ExitCode, String> {
+    let db = &options.db;
+    let seed = options.seed;
+    let now = Timestamp(options.start_ms);
+    let fold_threshold = options.fold_threshold;
+    let ops = options.ops;
+    let mut store = SqliteStore::open(db).map_err(|e| e.to_string())?;
     store.set_fold_threshold(fold_threshold);
     let snapshot = store.load().map_err(|e| e.to_string())?;
     let mut engine =
