@@ -46,8 +46,8 @@ fn unknown_keys_at_every_level() {
         ),
         (
             "[limits]\nmax_concurrent = 1\n".to_string(),
-            "unknown key `limits.max_concurrent` at line 2, column 1: expected `max_concurrent_per_origin` or \
-             `max_concurrent_total`"
+            "unknown key `limits.max_concurrent` at line 2, column 1: expected one of `same_instant_order`, \
+             `max_concurrent_per_origin`, `max_concurrent_total`"
                 .to_string(),
         ),
     ] {

@@ -65,7 +65,7 @@ fn unknown_versions_ops_and_values_are_refused() {
     assert_eq!(decode(&[]), Err(DecodeError::Empty));
     assert_eq!(decode(&[2, 3, 0, 0, 0, 0, 0, 0, 0, 0]), Err(DecodeError::UnknownVersion(2)));
     assert_eq!(decode(&[VERSION, 0]), Err(DecodeError::UnknownOp(0)));
-    assert_eq!(decode(&[VERSION, 6]), Err(DecodeError::UnknownOp(6)));
+    assert_eq!(decode(&[VERSION, 7]), Err(DecodeError::UnknownOp(7)));
     let mut bad_kind = encode(&Mutation::Delete(RegistrationKey::new(SwRegId(1), SyncKind::OneOff, "t")));
     bad_kind[10] = 2;
     assert_eq!(decode(&bad_kind), Err(DecodeError::BadValue { field: "kind", value: 2 }));
