@@ -67,12 +67,10 @@ fn console_json_and_html_give_one_verdict() {
         &[
             "--expectations",
             meta.to_str().unwrap(),
-            "--json",
+            "--log-wptreport",
             json.to_str().unwrap(),
             "--html",
             html.to_str().unwrap(),
-            "--log-wptreport",
-            json.to_str().unwrap(),
         ],
     );
     assert_eq!(code, 1);

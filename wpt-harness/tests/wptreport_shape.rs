@@ -38,7 +38,7 @@ fn shape_problems(report: &Value) -> Vec<String> {
     }
     let info = &report["run_info"];
     for key in ["product", "browser_version", "os", "revision", "target", "profile"] {
-        if !info[key].as_str().is_some_and(|s| !s.is_empty()) {
+        if info[key].as_str().is_none_or(str::is_empty) {
             p.push(format!("run_info.{key} must be a non-empty string"));
         }
     }

@@ -41,7 +41,7 @@ fn escape(name: &str) -> String {
 
 /// The `expected` lines (indented by `indent`) for what the runs observed,
 /// or `None` when every run had the default.
-fn expected_lines(observed: &Observed, default: &str, runs: &[WptRunInfo], indent: &str) -> Option<String> {
+fn expected_lines(observed: &[(usize, String)], default: &str, runs: &[WptRunInfo], indent: &str) -> Option<String> {
     if observed.iter().all(|(_, s)| s == default || s == "NOTRUN" || s == "SKIP") {
         return None;
     }
@@ -51,7 +51,9 @@ fn expected_lines(observed: &Observed, default: &str, runs: &[WptRunInfo], inden
     }
     // Runs that did not report it at all count as the default.
     let missing = runs.len().saturating_sub(observed.len());
-    *counts.entry(default).or_default() += missing;
+    if missing > 0 {
+        *counts.entry(default).or_default() += missing;
+    }
     let common = counts.iter().max_by_key(|(s, n)| (**n, **s == default)).map(|(s, _)| *s).unwrap_or(default);
     if counts.len() == 1 {
         return Some(format!("{indent}expected: {common}\n"));
