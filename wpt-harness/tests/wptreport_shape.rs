@@ -212,11 +212,18 @@ fn chromium_reports_plain_and_diff_are_valid_wptreports() {
         let json = dir.path().join(format!("chromium-{diff}.json"));
         let mut args = vec![suite.to_str().unwrap(), "--target", "chromium", "--json", json.to_str().unwrap()];
         args.extend(["--chromium", binary.as_str()]);
+        let html = dir.path().join(format!("chromium-{diff}.html"));
+        args.extend(["--html", html.to_str().unwrap()]);
         if diff {
             args.push("--diff");
         }
         let (code, stdout, stderr) = common::run(&args);
         assert!(code == 0 || code == 1, "{stdout}\n{stderr}");
+        // --html applies with --diff too: the page carries the console's counts.
+        let page = std::fs::read_to_string(&html).unwrap();
+        let summary = common::last_line(&stdout);
+        let counts = summary.split(", ").take(2).collect::<Vec<_>>().join(", ");
+        assert!(page.contains(&counts), "{counts} not in the HTML");
         let report = check_report(&json);
         assert_eq!(report["run_info"]["product"], "chromium");
         assert_eq!(report["run_info"]["diff"], diff);
