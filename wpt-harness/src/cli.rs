@@ -2,11 +2,11 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 use sync_policy::{PolicyConfig, Profile};
-use wpt_harness::expectations::Expectations;
+use wpt_harness::expectations::{Expectations, RunKeys};
 use wpt_harness::policy::RunProfile;
 use wpt_harness::report::{RunInfo, html_report, wptreport};
 use wpt_harness::suite::{self, RunOptions};
@@ -28,6 +28,18 @@ enum Command {
     Run(RunArgs),
     /// Compare policies over a simulated world (a week of a device and its sites).
     Simulate(wpt_harness::simulate::cli::SimulateArgs),
+    /// Write wptrunner metadata (`.ini` expectations) from wptreport.json files, as `wpt update-expectations` does.
+    UpdateExpectations(UpdateArgs),
+}
+
+#[derive(Debug, Args)]
+struct UpdateArgs {
+    /// wptreport.json files written by `wpt-harness run --json` (several: conditions on what tells the runs apart)
+    #[arg(required = true)]
+    reports: Vec<PathBuf>,
+    /// The metadata directory to write (`<dir>/<test path>.ini`); pass it to `run --expectations`
+    #[arg(long, value_name = "DIR", default_value = "metadata")]
+    metadata: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -41,26 +53,32 @@ struct RunArgs {
     #[arg(long, value_name = "TEXT")]
     filter: Option<String>,
     /// Write wptreport.json (wpt.fyi's format) to PATH
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", alias = "log-wptreport")]
     json: Option<PathBuf>,
     /// Write the HTML report (one self-contained file) to PATH
     #[arg(long, value_name = "PATH")]
     html: Option<PathBuf>,
-    /// Expectations file (TOML; repeatable) [default: the bundled known-engine-bugs.toml]
+    /// Expectations: a wptrunner metadata directory, an .ini file, or a TOML file (repeatable) [default: the bundled expectations/]
     #[arg(long, value_name = "PATH")]
     expectations: Vec<PathBuf>,
-    /// What to run the scenarios against (chromium: /usr/bin/chromium, headless; exec: an adapter process, see PROTOCOL.md)
+    /// What to run the scenarios against (chromium: headless, see --chromium; exec: an adapter process, see PROTOCOL.md)
     #[arg(long, value_name = "TARGET", default_value = "engine", value_parser = ["engine", "chromium", "exec"])]
     target: String,
+    /// With --target chromium: the browser binary [default: $CHROMIUM_PATH, else /usr/bin/chromium]
+    #[arg(long, value_name = "PATH")]
+    chromium: Option<PathBuf>,
     /// With --target exec: the adapter's command line, started with `sh -c` for every subtest
     #[arg(long, value_name = "COMMAND")]
     adapter: Option<String>,
     /// With --target exec: seconds to wait for each adapter answer before the subtest is TIMEOUT
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     adapter_timeout: f64,
-    /// With --target chromium: compare every observable subtest with the engine (chromium profile)
+    /// With --target chromium: compare every observable subtest with the engine (chromium profile); a difference is FAIL unless expected
     #[arg(long)]
     diff: bool,
+    /// With --diff: write the differential report (both traces of every subtest) as JSON to PATH
+    #[arg(long, value_name = "PATH")]
+    diff_json: Option<PathBuf>,
 }
 
 fn now_ms() -> u64 {
@@ -81,12 +99,13 @@ fn profile(arg: &str) -> Result<RunProfile, String> {
 
 fn expectations(paths: &[PathBuf]) -> Result<Expectations, String> {
     if paths.is_empty() {
-        let bundled = suite::bundled_expectations();
-        return if bundled.exists() {
-            Expectations::load(&bundled).map_err(|e| e.to_string())
-        } else {
-            Ok(Expectations::none())
-        };
+        let mut all = Expectations::none();
+        for bundled in [suite::bundled_expectations(), suite::bundled_metadata()] {
+            if bundled.exists() {
+                all.extend(Expectations::load(&bundled).map_err(|e| e.to_string())?);
+            }
+        }
+        return Ok(all);
     }
     let mut all = Expectations::none();
     for p in paths {
@@ -95,67 +114,176 @@ fn expectations(paths: &[PathBuf]) -> Result<Expectations, String> {
     Ok(all)
 }
 
-fn write_file(path: &PathBuf, text: &str) -> Result<(), String> {
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn run(args: RunArgs) -> Result<bool, String> {
-    let profile = profile(&args.profile)?;
-    let expectations = expectations(&args.expectations)?;
-    let paths = if args.paths.is_empty() { vec![suite::bundled_scenarios()] } else { args.paths.clone() };
-    let files = suite::discover(&paths).map_err(|e| e.to_string())?;
-    if args.target == "chromium" {
-        return run_chromium(&args, &files, &profile);
-    } else if args.diff {
+/// Refuses flag combinations that cannot apply, before anything runs.
+fn check_flags(args: &RunArgs) -> Result<(), String> {
+    if args.diff && args.target != "chromium" {
         return Err("--diff needs --target chromium".into());
+    }
+    if args.diff_json.is_some() && !args.diff {
+        return Err("--diff-json needs --diff (without it, --json writes wptreport.json)".into());
     }
     if args.adapter.is_some() && args.target != "exec" {
         return Err("--adapter needs --target exec".into());
     }
-    let mut target: Box<dyn Target> = match args.target.as_str() {
-        "engine" => Box::new(EngineTarget::new()),
-        "exec" => {
-            let command = args.adapter.clone().ok_or("--target exec needs --adapter \"<command line>\"")?;
-            if !(args.adapter_timeout > 0.0 && args.adapter_timeout.is_finite()) {
-                return Err(format!("--adapter-timeout {}: not a positive number of seconds", args.adapter_timeout));
-            }
-            Box::new(ExecTarget::new(command, std::time::Duration::from_secs_f64(args.adapter_timeout)))
-        }
-        other => return Err(format!("unknown target {other:?}")),
-    };
-    let options = RunOptions { profile: profile.clone(), filter: args.filter.clone() };
-    let terminal = std::io::stdout().is_terminal();
-    let time_start = now_ms();
-    let mut progress = |i: usize, n: usize, test: &str| {
-        if terminal {
-            let mut out = std::io::stdout();
-            let _ = write!(out, "\r\x1b[K[{}/{n}] {test}", i + 1);
-            let _ = out.flush();
-        }
-    };
-    let results = suite::run(&files, &options, target.as_mut(), &mut progress);
-    let time_end = now_ms();
-    if terminal {
-        print!("\r\x1b[K");
+    if args.chromium.is_some() && args.target != "chromium" {
+        return Err("--chromium needs --target chromium".into());
     }
-    let verdict = suite::judge(&results, &expectations);
+    for path in [&args.json, &args.html, &args.diff_json].into_iter().flatten() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(format!("cannot write {}: no directory {}", path.display(), dir.display()));
+        }
+    }
+    Ok(())
+}
+
+/// The browser: `--chromium`, else `$CHROMIUM_PATH`, else the default.
+fn chromium_binary(flag: Option<&Path>) -> PathBuf {
+    use wpt_harness::targets::chromium::DEFAULT_BINARY;
+    flag.map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CHROMIUM_PATH").filter(|v| !v.is_empty()).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_BINARY))
+}
+
+/// Progress on stderr: a line that rewrites itself on a terminal, one line
+/// per test otherwise (CI logs).
+fn progress_printer() -> impl FnMut(usize, usize, &str) {
+    let terminal = std::io::stderr().is_terminal();
+    move |i: usize, n: usize, test: &str| {
+        let mut err = std::io::stderr();
+        if terminal {
+            let _ = write!(err, "\r\x1b[K[{}/{n}] {test}", i + 1);
+        } else {
+            let _ = writeln!(err, "[{}/{n}] {test}", i + 1);
+        }
+        let _ = err.flush();
+    }
+}
+
+fn clear_progress() {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[K");
+    }
+}
+
+/// What a run produced, whatever the target.
+struct Ran {
+    results: Vec<suite::TestResult>,
+    product: (String, String),
+    target: String,
+    /// Lines printed before the summary (the diff counts).
+    notes: Vec<String>,
+}
+
+fn run(args: RunArgs) -> Result<bool, String> {
+    check_flags(&args)?;
+    let profile = profile(&args.profile)?;
+    let raw_expectations = expectations(&args.expectations)?;
+    let paths = if args.paths.is_empty() { vec![suite::bundled_scenarios()] } else { args.paths.clone() };
+    let files = suite::discover(&paths).map_err(|e| e.to_string())?;
+    let revision = suite_revision(&args.paths);
+    // The keys expectation conditions see; the profile is the one asked for
+    // (a --diff run always compares under the chromium profile).
+    let profile_name = if args.diff { "chromium".to_string() } else { profile.to_string() };
+    let time_start = now_ms();
+    let mut progress = progress_printer();
+    let ran = match args.target.as_str() {
+        "chromium" => {
+            use wpt_harness::targets::chromium::{ChromiumTarget, suite_run};
+            let mut target = ChromiumTarget::new(&chromium_binary(args.chromium.as_deref()))?;
+            let keys = RunKeys::for_run("chromium", "chromium", &profile_name, args.diff);
+            let exp = raw_expectations.clone().for_run(keys);
+            if args.diff {
+                let started = std::time::Instant::now();
+                let (entries, target) = suite_run::run_diff(&files, args.filter.as_deref(), target, &mut progress);
+                let c = suite_run::counts(&entries);
+                let seconds = started.elapsed().as_secs();
+                if let Some(path) = &args.diff_json {
+                    let report = suite_run::diff_json(&entries, &target.product(), seconds);
+                    write_file(path, &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
+                }
+                let note = format!(
+                    "chromium diff: {} observable, {} agree, {} differ, {} not observable, {} errors ({seconds} s)",
+                    c.observable, c.agree, c.differ, c.not_observable, c.errors
+                );
+                Ran {
+                    results: suite_run::diff_results(&entries),
+                    product: target.product(),
+                    target: "chromium".into(),
+                    notes: vec![note],
+                }
+            } else {
+                let results =
+                    suite_run::run_tests(&files, &profile, args.filter.as_deref(), &exp, &mut target, &mut progress);
+                Ran { results, product: target.product(), target: "chromium".into(), notes: vec![] }
+            }
+        }
+        name => {
+            let mut target: Box<dyn Target> = match name {
+                "engine" => Box::new(EngineTarget::new()),
+                "exec" => {
+                    let command = args.adapter.clone().ok_or("--target exec needs --adapter \"<command line>\"")?;
+                    if !(args.adapter_timeout > 0.0 && args.adapter_timeout.is_finite()) {
+                        return Err(format!(
+                            "--adapter-timeout {}: not a positive number of seconds",
+                            args.adapter_timeout
+                        ));
+                    }
+                    Box::new(ExecTarget::new(command, std::time::Duration::from_secs_f64(args.adapter_timeout)))
+                }
+                other => return Err(format!("unknown target {other:?}")),
+            };
+            let keys = RunKeys::for_run(&target.product().0, name, &profile_name, false);
+            let options = RunOptions {
+                profile: profile.clone(),
+                filter: args.filter.clone(),
+                expectations: raw_expectations.clone().for_run(keys),
+            };
+            let results = suite::run(&files, &options, target.as_mut(), &mut progress);
+            Ran { results, product: target.product(), target: target.name().to_string(), notes: vec![] }
+        }
+    };
+    let time_end = now_ms();
+    clear_progress();
+    // Judge with the product the run reported (an adapter names itself).
+    let keys = RunKeys::for_run(&ran.product.0, &ran.target, &profile_name, args.diff);
+    let expectations = raw_expectations.for_run(keys);
+    let mut verdict = suite::judge(&ran.results, &expectations);
+    // Entries are checked against the tests of the paths given; the bundled
+    // expectations only when the bundled suite runs.
+    if !args.expectations.is_empty() || args.paths.is_empty() {
+        verdict.stale = expectations.unmatched(&suite::catalog(&files));
+    }
     for u in &verdict.unexpected {
         println!("{}", u.line);
     }
     for s in &verdict.stale {
         eprintln!("warning: {s}");
     }
-    let (product, version) = target.product();
-    let info = RunInfo { product, version, target: target.name().to_string(), profile: profile.to_string() };
+    let info = RunInfo {
+        product: ran.product.0.clone(),
+        version: ran.product.1.clone(),
+        target: ran.target.clone(),
+        profile: profile_name,
+        revision,
+        diff: args.diff,
+    };
     if let Some(path) = &args.json {
-        let report = wptreport(&results, &expectations, &info, time_start, time_end);
-        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-        write_file(path, &text)?;
+        let report = wptreport(&ran.results, &verdict, &info, time_start, time_end);
+        write_file(path, &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
     }
     if let Some(path) = &args.html {
-        write_file(path, &html_report(&results, &verdict, &expectations, &info))?;
+        write_file(path, &html_report(&ran.results, &verdict, &expectations, &info))?;
     }
-    if verdict.subtests == 0 {
+    for note in &ran.notes {
+        println!("{note}");
+    }
+    if verdict.passed == 0 && verdict.failed == 0 {
         println!("no subtests ran: a run with zero tests fails");
     }
     if verdict.expected_failures > 0 {
@@ -164,35 +292,42 @@ fn run(args: RunArgs) -> Result<bool, String> {
             verdict.expected_failures
         );
     }
-    println!("{} passed, {} failed", verdict.passed, verdict.failed);
+    println!("{}", verdict.summary());
     Ok(verdict.ok())
 }
 
-fn run_chromium(args: &RunArgs, files: &[suite::SuiteFile], profile: &RunProfile) -> Result<bool, String> {
-    use wpt_harness::targets::chromium::{DEFAULT_BINARY, suite_run};
-    let request = suite_run::CliRequest {
-        files,
-        profile,
-        filter: args.filter.as_deref(),
-        diff: args.diff,
-        json: args.json.as_deref(),
-        html: args.html.as_deref(),
-    };
-    let terminal = std::io::stdout().is_terminal();
-    let mut progress = |i: usize, n: usize, test: &str| {
-        if terminal {
-            print!("\r\x1b[K[{}/{n}] {test}", i + 1);
-            let _ = std::io::stdout().flush();
-        }
-    };
-    let (lines, ok) = suite_run::execute(&request, std::path::Path::new(DEFAULT_BINARY), &mut progress)?;
-    if terminal {
-        print!("\r\x1b[K");
+/// `run_info.revision`: the git commit of the scenarios given on the
+/// command line when they are in a git checkout, else the revision the
+/// binary was built from (which is the bundled suite's).
+fn suite_revision(paths: &[PathBuf]) -> String {
+    let from_git = paths.first().and_then(|p| {
+        let dir = if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf)? };
+        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        let out = std::process::Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let sha = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        (out.status.success() && !sha.is_empty()).then_some(sha)
+    });
+    from_git.unwrap_or_else(|| wpt_harness::bundled::REVISION.to_string())
+}
+
+/// `wpt-harness update-expectations`.
+fn update_expectations(args: &UpdateArgs) -> Result<(), String> {
+    use wpt_harness::expectations::update;
+    let reports = args.reports.iter().map(|p| update::read_report(p)).collect::<Result<Vec<_>, _>>()?;
+    let (written, removed) = update::write_metadata(&reports, &args.metadata)?;
+    for f in &written {
+        println!("wrote {}", f.display());
     }
-    for line in lines {
-        println!("{line}");
+    for f in &removed {
+        println!("removed {} (its tests now pass)", f.display());
     }
-    Ok(ok)
+    println!("{} metadata files written, {} removed, under {}", written.len(), removed.len(), args.metadata.display());
+    Ok(())
 }
 
 /// `wpt-harness simulate`: prints the comparison table, or the error (exit code 2).
@@ -215,6 +350,15 @@ pub fn main() -> ExitCode {
     let args = match cli.command {
         Some(Command::Run(args)) => args,
         Some(Command::Simulate(args)) => return simulate(&args),
+        Some(Command::UpdateExpectations(args)) => {
+            return match update_expectations(&args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("wpt-harness update-expectations: {e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         None => cli.run,
     };
     match run(args) {

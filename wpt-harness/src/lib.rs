@@ -95,13 +95,16 @@
 //!
 //! # Expectations
 //!
-//! `expectations/known-engine-bugs.toml` (used unless `--expectations` is
-//! given): absence means PASS, every entry has a reason, an unexpected pass
-//! fails the run, and so does a run in which no subtest ran.
+//! [`expectations`] reads wptrunner metadata (`.ini`, with `if` conditions on
+//! the run's keys) and TOML; the bundled `expectations/` is used unless
+//! `--expectations` is given. Absence means PASS, an unexpected pass fails
+//! the run, and so does a run in which nothing passed. [`verdict`] judges a
+//! run once for the console and both reports.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bundled;
 pub mod expectations;
 pub mod policy;
 pub mod protocol;
@@ -113,5 +116,6 @@ pub mod simulate;
 pub mod suite;
 pub mod targets;
 pub mod timeline;
+pub mod verdict;
 pub mod vocabulary;
 pub mod yaml;

@@ -1,22 +1,28 @@
 //! Finding scenario files, running them, and judging the results against
 //! expectations.
 
-use crate::expectations::Expectations;
 use crate::policy::{RunProfile, resolve};
-use crate::runner::{Status, SubtestOutcome, run_subtest};
+use crate::runner::{SubtestOutcome, run_subtest};
 use crate::scenario::{Scenario, ScenarioError, Source, load};
 use crate::targets::Target;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-/// The scenarios shipped with the crate.
+/// The scenarios shipped with the crate
+/// (built into the binary; see [`crate::bundled`]).
 pub fn bundled_scenarios() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+    crate::bundled::root().join("scenarios")
 }
 
 /// The expectations shipped with the crate (known engine bugs).
 pub fn bundled_expectations() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("expectations").join("known-engine-bugs.toml")
+    crate::bundled::root().join("expectations").join("known-engine-bugs.toml")
+}
+
+/// The wptrunner metadata shipped with the crate (triaged `--diff` differences).
+pub fn bundled_metadata() -> PathBuf {
+    crate::bundled::root().join("expectations").join("metadata")
 }
 
 /// One scenario file to run, with the id it is reported under unless it names one.
@@ -76,7 +82,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
 /// recursively for `*.yaml`). Ids are relative to the bundled suite for files
 /// inside it, otherwise to the directory given (a lone file: its name).
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<SuiteFile>, DiscoverError> {
-    let bundled = bundled_scenarios().canonicalize().ok();
+    // The unpacked copy and, when it is there, the source tree.
+    let roots: Vec<PathBuf> = [bundled_scenarios(), PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")]
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for arg in paths {
@@ -91,10 +101,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<SuiteFile>, DiscoverError> {
             canonical.parent().map(Path::to_path_buf).unwrap_or_default()
         };
         for f in files {
-            let root = match &bundled {
-                Some(b) if f.starts_with(b) => b.as_path(),
-                _ => base.as_path(),
-            };
+            let root = roots.iter().find(|b| f.starts_with(b)).map_or(base.as_path(), PathBuf::as_path);
             let rel = f.strip_prefix(root).unwrap_or(&f);
             if seen.insert(f.clone()) {
                 out.push(SuiteFile { default_test: test_id(rel), path: f });
@@ -121,6 +128,10 @@ pub struct TestResult {
     pub error: Option<String>,
     /// Its subtests.
     pub subtests: Vec<SubtestOutcome>,
+    /// Wall-clock milliseconds the test took.
+    pub duration_ms: u64,
+    /// Why it was not run (`disabled:` in its expectations).
+    pub disabled: Option<String>,
 }
 
 impl TestResult {
@@ -134,12 +145,29 @@ impl TestResult {
             description: scenario.description.clone(),
             error: None,
             subtests: Vec::new(),
+            duration_ms: 0,
+            disabled: None,
         }
     }
 
-    /// The wptreport test status.
+    /// A result for a file that could not be used.
+    pub fn unreadable(file: &SuiteFile, error: String) -> TestResult {
+        TestResult {
+            test: file.default_test.clone(),
+            file: file.path.clone(),
+            source: None,
+            profile: String::new(),
+            description: None,
+            error: Some(error),
+            subtests: Vec::new(),
+            duration_ms: 0,
+            disabled: None,
+        }
+    }
+
+    /// The wptreport test status (see [`crate::verdict::classify`]).
     pub fn status(&self) -> &'static str {
-        if self.error.is_some() { "ERROR" } else { "OK" }
+        crate::verdict::classify(self).status.name()
     }
 }
 
@@ -150,18 +178,12 @@ pub struct RunOptions {
     pub profile: RunProfile,
     /// Run only subtests whose `"<test> <subtest>"` contains this text.
     pub filter: Option<String>,
+    /// Expectations for this run: tests they disable are not run.
+    pub expectations: crate::expectations::Expectations,
 }
 
 fn error_result(file: &SuiteFile, error: &ScenarioError) -> TestResult {
-    TestResult {
-        test: file.default_test.clone(),
-        file: file.path.clone(),
-        source: None,
-        profile: String::new(),
-        description: None,
-        error: Some(error.to_string()),
-        subtests: Vec::new(),
-    }
+    TestResult::unreadable(file, error.to_string())
 }
 
 /// Runs every file against `target`. `progress` is called before each test
@@ -203,6 +225,12 @@ pub fn run(
             continue;
         }
         let mut result = TestResult::for_scenario(&scenario, &file.path);
+        if let Some(reason) = options.expectations.disabled(&scenario.test) {
+            result.disabled = Some(reason.to_string());
+            results.push(result);
+            continue;
+        }
+        let started = Instant::now();
         match resolve(&scenario.policy, &options.profile) {
             Ok((config, name)) => {
                 result.profile = name;
@@ -215,97 +243,20 @@ pub fn run(
                 result.error = Some(e.to_string());
             }
         }
+        result.duration_ms = started.elapsed().as_millis() as u64;
         results.push(result);
     }
     results
 }
 
-/// One result that did not match its expectation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unexpected {
-    /// The console line.
-    pub line: String,
-}
+pub use crate::verdict::{Unexpected, Verdict, judge};
 
-/// The judged run.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Verdict {
-    /// Results that matched their expectation.
-    pub passed: usize,
-    /// Results that did not.
-    pub failed: usize,
-    /// Of `passed`, those expected not to pass (listed in expectations).
-    pub expected_failures: usize,
-    /// Subtests run.
-    pub subtests: usize,
-    /// One line per unexpected result.
-    pub unexpected: Vec<Unexpected>,
-    /// Expectation entries that named a test that ran but a subtest that did not.
-    pub stale: Vec<String>,
-}
-
-impl Verdict {
-    /// Whether the run succeeded: something ran and everything matched.
-    pub fn ok(&self) -> bool {
-        self.failed == 0 && self.subtests > 0
-    }
-}
-
-/// Compares results with expectations. Counts are of subtests, plus one per
-/// test that could not run.
-pub fn judge(results: &[TestResult], expectations: &Expectations) -> Verdict {
-    let mut v = Verdict::default();
-    for r in results {
-        let expected_test = expectations.expected(&r.test, None);
-        if let Some(err) = &r.error {
-            if expected_test == "ERROR" {
-                v.passed += 1;
-                v.expected_failures += 1;
-            } else {
-                v.failed += 1;
-                v.unexpected.push(Unexpected { line: format!("ERROR {err}") });
-            }
-            continue;
-        }
-        if expected_test == "ERROR" {
-            v.failed += 1;
-            v.unexpected.push(Unexpected { line: format!("UNEXPECTED-OK {} (expected ERROR)", r.test) });
-        }
-        for s in &r.subtests {
-            v.subtests += 1;
-            let expected = expectations.expected(&r.test, Some(&s.name));
-            let got = s.status.name();
-            if got == expected {
-                v.passed += 1;
-                if s.status != Status::Pass {
-                    v.expected_failures += 1;
-                }
-                continue;
-            }
-            v.failed += 1;
-            let line = if s.status == Status::Pass {
-                let reason = expectations.entry(&r.test, Some(&s.name)).map(|e| e.reason.as_str()).unwrap_or("");
-                format!("UNEXPECTED-PASS {} :: {} (expected {expected}: {reason})", r.test, s.name)
-            } else {
-                format!(
-                    "{got} {} :: {} [{}] — {}{}",
-                    r.test,
-                    s.name,
-                    r.profile,
-                    s.message.as_deref().unwrap_or(""),
-                    if expected == "PASS" { String::new() } else { format!(" (expected {expected})") }
-                )
-            };
-            v.unexpected.push(Unexpected { line });
-        }
-    }
-    for e in expectations.entries() {
-        let ran = results.iter().find(|r| r.test == e.test && r.error.is_none());
-        if let (Some(sub), Some(r)) = (&e.subtest, ran)
-            && !r.subtests.iter().any(|s| &s.name == sub)
-        {
-            v.stale.push(format!("expectation for {} :: {sub} matches no subtest that ran", e.test));
-        }
-    }
-    v
+/// Every test id in `files` with all its subtest names (before any
+/// `--filter`): what expectation entries are checked against.
+pub fn catalog(files: &[SuiteFile]) -> BTreeMap<String, Vec<String>> {
+    files
+        .iter()
+        .filter_map(|f| load(&f.path, &f.default_test).ok())
+        .map(|s| (s.test.clone(), s.subtests.iter().map(|t| t.name.clone()).collect()))
+        .collect()
 }

@@ -10,7 +10,7 @@ use wpt_harness::targets::EngineTarget;
 fn run(profile: Profile) -> (Vec<suite::TestResult>, suite::Verdict, usize) {
     let files = suite::discover(&[suite::bundled_scenarios()]).unwrap();
     let expectations = Expectations::load(&suite::bundled_expectations()).unwrap();
-    let options = RunOptions { profile: RunProfile::Builtin(profile), filter: None };
+    let options = RunOptions { profile: RunProfile::Builtin(profile), filter: None, ..Default::default() };
     let results = suite::run(&files, &options, &mut EngineTarget::new(), &mut |_, _, _| {});
     let verdict = suite::judge(&results, &expectations);
     (results, verdict, files.len())

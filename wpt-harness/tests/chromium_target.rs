@@ -101,7 +101,14 @@ fn screened_out_subtests_are_notrun_without_starting_a_browser() {
     let path = dir.path().join("power.yaml");
     std::fs::write(&path, "source: extension\nsteps:\n  - power.set: {battery_saver: true}\n").unwrap();
     let files = vec![SuiteFile { path, default_test: "/power".into() }];
-    let results = run_tests(&files, &RunProfile::default(), None, &mut target, &mut |_, _, _| {});
+    let results = run_tests(
+        &files,
+        &RunProfile::default(),
+        None,
+        &wpt_harness::expectations::Expectations::none(),
+        &mut target,
+        &mut |_, _, _| {},
+    );
     let outcome = &results[0].subtests[0];
     assert_eq!(outcome.status, Status::NotRun, "{:?}", outcome.message);
     assert!(outcome.message.as_deref().unwrap_or_default().contains("power"));

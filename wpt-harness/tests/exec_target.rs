@@ -33,7 +33,8 @@ fn faulty(mode: &str, subtest: &str, caps: Option<&str>) -> String {
 
 fn run(paths: &[PathBuf], target: &mut dyn Target) -> Vec<TestResult> {
     let files = suite::discover(paths).expect("the scenarios are found");
-    let options = RunOptions { profile: RunProfile::Builtin(sync_policy::Profile::Chromium), filter: None };
+    let options =
+        RunOptions { profile: RunProfile::Builtin(sync_policy::Profile::Chromium), filter: None, ..Default::default() };
     suite::run(&files, &options, target, &mut |_, _, _| {})
 }
 

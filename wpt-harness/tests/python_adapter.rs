@@ -38,7 +38,8 @@ fn the_bundled_suite_passes_through_the_python_adapter_on_the_c_abi() {
     let command = format!("BGSYNC_LIB='{}' python3 '{}'", lib.display(), script.display());
     let mut target = ExecTarget::new(command, Duration::from_secs(30));
     let files = suite::discover(&[suite::bundled_scenarios()]).expect("the bundled suite");
-    let options = RunOptions { profile: RunProfile::Builtin(sync_policy::Profile::Chromium), filter: None };
+    let options =
+        RunOptions { profile: RunProfile::Builtin(sync_policy::Profile::Chromium), filter: None, ..Default::default() };
     let results = suite::run(&files, &options, &mut target, &mut |_, _, _| {});
     let (mut passed, mut notrun) = (0, 0);
     for r in &results {

@@ -289,7 +289,11 @@ fn legend() -> String {
 
 fn subtest_html(out: &mut String, test: &TestResult, s: &SubtestOutcome, expectations: &Expectations) {
     let expected = expectations.expected(&test.test, Some(&s.name));
-    let badge = if s.status != Status::Pass && expected == s.status.name() { "XFAIL" } else { s.status.name() };
+    let badge = if s.status != Status::Pass && s.status != Status::NotRun && expected == s.status.name() {
+        "XFAIL"
+    } else {
+        s.status.name()
+    };
     let _ = write!(out, "<div class='subtest'><h3><span class='badge {badge}'>{badge}</span> {}</h3>", esc(&s.name));
     if let Some(m) = &s.message {
         let _ = write!(out, "<div class='message'>{}</div>", esc(m));
@@ -313,16 +317,21 @@ fn subtest_html(out: &mut String, test: &TestResult, s: &SubtestOutcome, expecta
     out.push_str("</table></details></div>");
 }
 
-fn test_badge(r: &TestResult, expectations: &Expectations) -> &'static str {
-    if r.error.is_some() {
+fn test_badge(r: &TestResult, verdict: &Verdict) -> &'static str {
+    use crate::verdict::Class;
+    let Some(t) = verdict.test(&r.test) else { return "ERROR" };
+    if t.status == crate::verdict::TestStatus::Error && t.class.is_failure() {
         return "ERROR";
     }
-    let unexpected = r.subtests.iter().any(|s| expectations.expected(&r.test, Some(&s.name)) != s.status.name());
-    let xfail = r.subtests.iter().any(|s| s.status != Status::Pass);
-    match (unexpected, xfail) {
-        (true, _) => "FAIL",
-        (false, true) => "XFAIL",
-        (false, false) => "PASS",
+    let classes = || std::iter::once(t.class).chain(t.subtests.iter().map(|s| s.class));
+    if classes().any(Class::is_failure) {
+        "FAIL"
+    } else if classes().any(|c| c == Class::ExpectedFailure) {
+        "XFAIL"
+    } else if classes().any(|c| c == Class::Expected) {
+        "PASS"
+    } else {
+        "NOTRUN"
     }
 }
 
@@ -350,7 +359,7 @@ pub fn html_report(results: &[TestResult], verdict: &Verdict, expectations: &Exp
     );
     out.push_str("<table class='index'><tr><th>status</th><th>test</th><th>policy</th><th>subtests</th></tr>");
     for (i, r) in results.iter().enumerate() {
-        let badge = test_badge(r, expectations);
+        let badge = test_badge(r, verdict);
         let passed = r.subtests.iter().filter(|s| s.status == Status::Pass).count();
         let _ = write!(
             out,
@@ -362,7 +371,7 @@ pub fn html_report(results: &[TestResult], verdict: &Verdict, expectations: &Exp
     }
     out.push_str("</table>");
     for (i, r) in results.iter().enumerate() {
-        let badge = test_badge(r, expectations);
+        let badge = test_badge(r, verdict);
         let _ = write!(
             out,
             "<section class='test' id='t{i}'><details open><summary><span class='badge {badge}'>{badge}</span> {}<span class='profile'>{} · {}</span></summary>",

@@ -7,20 +7,20 @@
 //! each subtest the screen lets through runs on Chromium and then on the
 //! engine under the `chromium` profile, both without their internal checks
 //! (`explain`, `assert: invariants`, which only the engine has), and the two
-//! traces are compared; `--json` writes the differential report.
+//! traces are compared: [`diff_results`] turns the comparison into test
+//! results that expectations and the usual reports apply to, and
+//! `--diff-json` writes the differential report ([`diff_json`]).
 
 use super::ChromiumTarget;
 use super::diff::{Difference, Recorder, compare, render};
 use super::screen;
 use crate::expectations::Expectations;
 use crate::policy::{RunProfile, resolve};
-use crate::report::{RunInfo, html_report, wptreport};
 use crate::runner::{EPOCH, Status, SubtestOutcome, run_subtest};
 use crate::scenario::{Scenario, Subtest, load};
-use crate::suite::{SuiteFile, TestResult, judge};
-use crate::targets::{EngineTarget, Target};
+use crate::suite::{SuiteFile, TestResult};
+use crate::targets::EngineTarget;
 use serde_json::{Value, json};
-use std::path::Path;
 use std::time::Instant;
 use sync_policy::{Millis, PolicyConfig, Profile};
 
@@ -104,11 +104,13 @@ fn selected<'a>(scenario: &'a Scenario, filter: Option<&str>) -> Vec<&'a Subtest
         .collect()
 }
 
-/// Runs the files on Chromium as written (the plain run).
+/// Runs the files on Chromium as written (the plain run); tests the
+/// expectations disable are not run.
 pub fn run_tests(
     files: &[SuiteFile],
     profile: &RunProfile,
     filter: Option<&str>,
+    expectations: &Expectations,
     target: &mut ChromiumTarget,
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Vec<TestResult> {
@@ -118,15 +120,7 @@ pub fn run_tests(
         let scenario = match load(&file.path, &file.default_test) {
             Ok(s) => s,
             Err(e) => {
-                results.push(TestResult {
-                    test: file.default_test.clone(),
-                    file: file.path.clone(),
-                    source: None,
-                    profile: String::new(),
-                    description: None,
-                    error: Some(e.to_string()),
-                    subtests: vec![],
-                });
+                results.push(TestResult::unreadable(file, e.to_string()));
                 continue;
             }
         };
@@ -135,6 +129,12 @@ pub fn run_tests(
             continue;
         }
         let mut result = TestResult::for_scenario(&scenario, &file.path);
+        if let Some(reason) = expectations.disabled(&scenario.test) {
+            result.disabled = Some(reason.to_string());
+            results.push(result);
+            continue;
+        }
+        let started = Instant::now();
         match resolve(&scenario.policy, profile) {
             Ok((config, name)) => {
                 result.profile = name;
@@ -151,6 +151,7 @@ pub fn run_tests(
             }
             Err(message) => result.error = Some(message),
         }
+        result.duration_ms = started.elapsed().as_millis() as u64;
         results.push(result);
     }
     results
@@ -269,102 +270,45 @@ pub fn diff_json(entries: &[DiffEntry], product: &(String, String), seconds: u64
     })
 }
 
-/// What the command line asked for.
-pub struct CliRequest<'a> {
-    /// The scenario files.
-    pub files: &'a [SuiteFile],
-    /// `--profile`.
-    pub profile: &'a RunProfile,
-    /// `--filter`.
-    pub filter: Option<&'a str>,
-    /// `--diff`.
-    pub diff: bool,
-    /// `--json`.
-    pub json: Option<&'a Path>,
-    /// `--html` (plain runs).
-    pub html: Option<&'a Path>,
-}
-
-/// Runs a request; returns the lines to print and whether the run succeeded
-/// (plain: no FAIL or ERROR; diff: no difference and no error).
-pub fn execute(
-    request: &CliRequest<'_>,
-    binary: &Path,
-    progress: &mut dyn FnMut(usize, usize, &str),
-) -> Result<(Vec<String>, bool), String> {
-    let target = ChromiumTarget::new(binary)?;
-    let started = Instant::now();
-    let time_start = now_ms();
-    let write = |path: &Path, text: &str| std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()));
-    if request.diff {
-        let (entries, target) = run_diff(request.files, request.filter, target, progress);
-        let seconds = started.elapsed().as_secs();
-        let mut lines = Vec::new();
-        for e in &entries {
-            match &e.verdict {
-                Verdict::Differ(d) => lines.push(format!(
-                    "DIFFER {} :: {} — input #{} {}: Chromium {}; engine {}",
-                    e.test, e.subtest, d.index, d.label, d.chromium, d.engine
-                )),
-                Verdict::Error(m) => lines.push(format!("ERROR {} :: {} — {m}", e.test, e.subtest)),
-                _ => {}
-            }
+/// The differential run as test results: a subtest that agrees is `PASS`,
+/// one that differs `FAIL` (the message names the first difference), one
+/// Chromium cannot show `NOTRUN`, and one whose Chromium run broke makes its
+/// test `ERROR`. Expectations then say which differences are triaged.
+pub fn diff_results(entries: &[DiffEntry]) -> Vec<TestResult> {
+    let mut results: Vec<TestResult> = Vec::new();
+    for e in entries {
+        if results.last().is_none_or(|r| r.test != e.test) {
+            results.push(TestResult {
+                test: e.test.clone(),
+                file: e.test.clone().into(),
+                source: None,
+                profile: "chromium".into(),
+                description: None,
+                error: None,
+                subtests: Vec::new(),
+                duration_ms: 0,
+                disabled: None,
+            });
         }
-        let c = counts(&entries);
-        lines.push(format!(
-            "chromium diff: {} observable, {} agree, {} differ, {} not observable, {} errors ({} s)",
-            c.observable, c.agree, c.differ, c.not_observable, c.errors, seconds
-        ));
-        if let Some(path) = request.json {
-            let report = diff_json(&entries, &target.product(), seconds);
-            write(path, &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
-        }
-        return Ok((lines, c.differ == 0 && c.errors == 0));
-    }
-    let mut target = target;
-    let results = run_tests(request.files, request.profile, request.filter, &mut target, progress);
-    let none = Expectations::none();
-    let verdict = judge(&results, &none);
-    let (product, version) = target.product();
-    let info = RunInfo { product, version, target: "chromium".into(), profile: request.profile.to_string() };
-    if let Some(path) = request.json {
-        let report = wptreport(&results, &none, &info, time_start, now_ms());
-        write(path, &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
-    }
-    if let Some(path) = request.html {
-        write(path, &html_report(&results, &verdict, &none, &info))?;
-    }
-    let mut lines = Vec::new();
-    let (mut pass, mut fail, mut notrun, mut error) = (0, 0, 0, 0);
-    for r in &results {
-        if let Some(e) = &r.error {
-            error += 1;
-            lines.push(format!("ERROR {e}"));
-        }
-        for s in &r.subtests {
-            match s.status {
-                Status::Pass => pass += 1,
-                Status::NotRun => notrun += 1,
-                Status::Fail | Status::Error | Status::Timeout => {
-                    if s.status == Status::Fail {
-                        fail += 1
-                    } else {
-                        error += 1
-                    }
-                    let m = s.message.as_deref().unwrap_or("");
-                    lines.push(format!("{} {} :: {} [{}] — {m}", s.status.name(), r.test, s.name, r.profile));
-                }
-            }
+        let (status, message) = match &e.verdict {
+            Verdict::Agree => (Status::Pass, None),
+            Verdict::Differ(d) => (
+                Status::Fail,
+                Some(format!("DIFFER input #{} {}: Chromium {}; engine {}", d.index, d.label, d.chromium, d.engine)),
+            ),
+            Verdict::NotObservable(r) => (Status::NotRun, Some(r.clone())),
+            Verdict::Error(m) => (Status::Error, Some(m.clone())),
+        };
+        if let Some(r) = results.last_mut() {
+            r.duration_ms += e.real_ms;
+            r.subtests.push(SubtestOutcome {
+                name: e.subtest.clone(),
+                status,
+                message,
+                timeline: vec![],
+                end: Millis(0),
+            });
         }
     }
-    lines.push(format!(
-        "chromium: {pass} PASS, {fail} FAIL, {error} ERROR, {notrun} NOTRUN (not observable in Chromium) in {} s",
-        started.elapsed().as_secs()
-    ));
-    lines.push(format!("{pass} passed, {} failed", fail + error));
-    Ok((lines, fail + error == 0 && pass > 0))
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    results
 }
