@@ -38,6 +38,7 @@ pub mod compression;
 pub mod diff;
 mod js;
 mod launch;
+pub mod page_view;
 pub mod records;
 pub mod screen;
 mod server;

@@ -54,6 +54,10 @@ pub struct DiffEntry {
     pub real_ms: u64,
     /// Both traces, when both ran.
     pub traces: Option<(String, String)>,
+    /// The scenario file.
+    pub file: std::path::PathBuf,
+    /// The engine's run, with Chromium's step-through beside it, when both ran.
+    pub outcome: Option<SubtestOutcome>,
 }
 
 /// The counts of a differential run (subtests).
@@ -93,6 +97,7 @@ fn not_run(name: &str, message: String) -> SubtestOutcome {
         message: Some(message),
         timeline: vec![],
         end: Millis(0),
+        steps: Default::default(),
     }
 }
 
@@ -171,6 +176,8 @@ fn diff_subtest(
         scale: None,
         real_ms: 0,
         traces: None,
+        file: scenario.file.clone(),
+        outcome: None,
     };
     let needs = match screen::screen(&scenario.initial, &stripped, config) {
         Ok(n) => n,
@@ -198,6 +205,9 @@ fn diff_subtest(
     }
     let mut engine = Recorder::new(EngineTarget::new(), EPOCH.saturating_add(scenario.initial.clock));
     let on_engine = run_subtest(&mut engine, scenario, &stripped, config);
+    let mut outcome = on_engine.clone();
+    outcome.steps.beside = Some(("chromium".into(), Box::new(on_chromium.steps.clone())));
+    entry.outcome = Some(outcome);
     let chromium_trace = std::mem::take(&mut target.trace);
     let mut difference = compare(&chromium_trace, &engine.trace);
     let lengths_only = difference.as_ref().is_some_and(|d| d.label == super::diff::DIFFERENT_LENGTHS);
@@ -269,6 +279,48 @@ pub fn diff_json(entries: &[DiffEntry], product: &(String, String), seconds: u64
     })
 }
 
+/// The differential run as report results: a subtest passes when Chromium
+/// and the engine agree, fails at the first difference, and is NOTRUN when
+/// Chromium cannot show it. Each keeps the engine's timeline and step-through
+/// with Chromium's observations beside it.
+pub fn diff_results(entries: &[DiffEntry]) -> (Vec<TestResult>, crate::suite::Verdict) {
+    let mut results: Vec<TestResult> = Vec::new();
+    for e in entries {
+        let (status, message) = match &e.verdict {
+            Verdict::Agree => (Status::Pass, None),
+            Verdict::Differ(d) => (
+                Status::Fail,
+                Some(format!("input #{} {}: Chromium {}; engine {}", d.index, d.label, d.chromium, d.engine)),
+            ),
+            Verdict::NotObservable(r) => (Status::NotRun, Some(r.clone())),
+            Verdict::Error(m) => (Status::Error, Some(m.clone())),
+        };
+        let mut outcome = e.outcome.clone().unwrap_or_else(|| not_run(&e.subtest, String::new()));
+        outcome.status = status;
+        outcome.message = message;
+        match results.last_mut() {
+            Some(r) if r.test == e.test => r.subtests.push(outcome),
+            _ => results.push(TestResult {
+                test: e.test.clone(),
+                file: e.file.clone(),
+                source: None,
+                profile: "chromium".into(),
+                description: None,
+                error: None,
+                subtests: vec![outcome],
+            }),
+        }
+    }
+    let c = counts(entries);
+    let verdict = crate::suite::Verdict {
+        passed: c.agree,
+        failed: c.differ + c.errors,
+        subtests: entries.len(),
+        ..Default::default()
+    };
+    (results, verdict)
+}
+
 /// What the command line asked for.
 pub struct CliRequest<'a> {
     /// The scenario files.
@@ -281,7 +333,7 @@ pub struct CliRequest<'a> {
     pub diff: bool,
     /// `--json`.
     pub json: Option<&'a Path>,
-    /// `--html` (plain runs).
+    /// `--html` (plain runs; with `--diff`, the engine's step-through with Chromium's beside it).
     pub html: Option<&'a Path>,
 }
 
@@ -318,6 +370,12 @@ pub fn execute(
         if let Some(path) = request.json {
             let report = diff_json(&entries, &target.product(), seconds);
             write(path, &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
+        }
+        if let Some(path) = request.html {
+            let (results, verdict) = diff_results(&entries);
+            let (product, version) = target.product();
+            let info = RunInfo { product, version, target: "chromium --diff".into(), profile: "chromium".into() };
+            write(path, &html_report(&results, &verdict, &Expectations::none(), &info))?;
         }
         return Ok((lines, c.differ == 0 && c.errors == 0));
     }
