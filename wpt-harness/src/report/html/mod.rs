@@ -88,7 +88,7 @@ fn badge(class: Class, status: &str) -> String {
 }
 
 fn subtest_class(test: &TestResult, s: &SubtestOutcome, expectations: &Expectations) -> Class {
-    Class::of(s.status, &expectations.expected(&test.test, Some(&s.name)))
+    Class::of(s.status, expectations.expected(&test.test, Some(&s.name)))
 }
 
 /// A test's class: the worst of its subtests (or its own error).
@@ -314,9 +314,9 @@ pub fn html_report(results: &[TestResult], verdict: &Verdict, expectations: &Exp
         }
         out.push_str("</details></section>");
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "</main><script type='application/json' id='steps-data'>{}</script><script>{SCRIPT}</script></body></html>\n",
+        "</main><script type='application/json' id='steps-data'>{}</script><script>{SCRIPT}</script></body></html>",
         step_through::embed(&serde_json::Value::Object(data))
     );
     out
