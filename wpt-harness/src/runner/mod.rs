@@ -388,6 +388,10 @@ impl Run<'_> {
 
     /// Records the state after a step; `first_entry` is where its timeline entries begin.
     fn snapshot(&mut self, index: usize, keyword: &str, line: u64, first_entry: usize, stopped: Option<String>) {
+        // Long generated scenarios keep the first steps and the one that stopped.
+        if self.through.steps.len() >= snapshot::MAX_STEPS && stopped.is_none() {
+            return;
+        }
         let names: BTreeMap<SwRegId, String> = self.workers.iter().map(|(n, (sw, _))| (*sw, n.clone())).collect();
         let registrations = match snapshot::capture(self.target, &names) {
             Ok(list) => Some(list),

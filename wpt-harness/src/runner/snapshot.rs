@@ -9,6 +9,12 @@ use std::collections::BTreeMap;
 use sync_core::{Explanation, RegistrationInfo, RegistrationState, SwRegId};
 use sync_policy::{Millis, SyncKind};
 
+/// Most steps one subtest records (then only the step that stopped it).
+pub(crate) const MAX_STEPS: usize = 200;
+
+/// Most registrations one snapshot lists.
+pub(crate) const MAX_REGISTRATIONS: usize = 40;
+
 /// One registration as the target listed it after a step.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RegistrationSnapshot {
@@ -69,7 +75,7 @@ pub(crate) fn capture(
         }
         Err(e) => return Err(e.to_string()),
     };
-    Ok(infos.into_iter().map(|info| snapshot(info, now, names)).collect())
+    Ok(infos.into_iter().take(MAX_REGISTRATIONS).map(|info| snapshot(info, now, names)).collect())
 }
 
 fn snapshot(
