@@ -46,6 +46,68 @@ pub struct Entry {
     pub label: String,
 }
 
+/// A condition the report shades for as long as it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Condition {
+    /// The user agent is offline.
+    Offline,
+    /// Battery saver is on.
+    BatterySaver,
+}
+
+impl Condition {
+    /// Every condition, in the order the report draws them.
+    pub const ALL: [Condition; 2] = [Condition::Offline, Condition::BatterySaver];
+
+    /// Its name in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Condition::Offline => "offline",
+            Condition::BatterySaver => "battery saver",
+        }
+    }
+}
+
+impl Entry {
+    /// The condition this entry starts (`true`) or ends (`false`), if any.
+    pub fn condition(&self) -> Option<(Condition, bool)> {
+        if self.lane.is_some() {
+            return None;
+        }
+        match self.mark {
+            Mark::Network if self.label.starts_with("offline") => Some((Condition::Offline, true)),
+            Mark::Network if self.label.starts_with("online") => Some((Condition::Offline, false)),
+            Mark::Power if self.label.starts_with("battery saver on") => Some((Condition::BatterySaver, true)),
+            Mark::Power if self.label.starts_with("battery saver off") => Some((Condition::BatterySaver, false)),
+            _ => None,
+        }
+    }
+}
+
+/// The spans (start, end) of virtual time during which `condition` held,
+/// from the entries' changes; a span still open ends at `end`.
+pub fn condition_spans(entries: &[Entry], condition: Condition, end: Millis) -> Vec<(Millis, Millis)> {
+    let mut spans = Vec::new();
+    let mut from: Option<Millis> = None;
+    for e in entries {
+        match e.condition() {
+            Some((c, true)) if c == condition => {
+                from.get_or_insert(e.at);
+            }
+            Some((c, false)) if c == condition => {
+                if let Some(start) = from.take() {
+                    spans.push((start, e.at));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = from {
+        spans.push((start, end.max(start)));
+    }
+    spans
+}
+
 /// Formats a virtual time compactly: `0`, `5m`, `12h`, `1d2h`, `20m30s`, `1500ms`.
 pub fn format_time(t: Millis) -> String {
     if t.0 == 0 {
@@ -91,6 +153,22 @@ mod tests {
         assert_eq!(format_time(Millis(1_230_000)), "20m30s");
         assert_eq!(format_time(Millis::from_hours(26)), "1d2h");
         assert_eq!(format_time(Millis(1500)), "1s500ms");
+    }
+
+    #[test]
+    fn conditions_are_spans_from_their_changes() {
+        let e = |at: u64, mark: Mark, label: &str| Entry { at: Millis(at), lane: None, mark, label: label.into() };
+        let entries = [
+            e(0, Mark::Network, "offline (initial)"),
+            e(0, Mark::Power, "battery saver on, on battery (initial)"),
+            e(10, Mark::Network, "online"),
+            e(20, Mark::Network, "offline"),
+        ];
+        assert_eq!(
+            condition_spans(&entries, Condition::Offline, Millis(30)),
+            [(Millis(0), Millis(10)), (Millis(20), Millis(30))]
+        );
+        assert_eq!(condition_spans(&entries, Condition::BatterySaver, Millis(30)), [(Millis(0), Millis(30))]);
     }
 
     #[test]

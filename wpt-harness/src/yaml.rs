@@ -173,7 +173,11 @@ impl<'a> Map<'a> {
             if !allowed.contains(&k.as_str()) {
                 return Err(NodeError::at(
                     *pos,
-                    format!("unknown key `{k}` (expected one of: {})", allowed.join(", ")),
+                    format!(
+                        "unknown key `{k}`{} (expected one of: {})",
+                        crate::scenario::suggest::did_you_mean(k, allowed.iter().copied()),
+                        allowed.join(", ")
+                    ),
                 ));
             }
         }

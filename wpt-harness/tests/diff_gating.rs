@@ -17,6 +17,8 @@ fn entry(test: &str, subtest: &str, verdict: Verdict) -> DiffEntry {
         scale: None,
         real_ms: 5,
         traces: None,
+        file: format!("scenarios{test}.yaml").into(),
+        outcome: None,
     }
 }
 

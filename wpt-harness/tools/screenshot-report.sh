@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Renders the HTML report in headless Chromium and writes a PNG, to check by
-# eye that the report renders. Not part of CI (CI does not need Chromium).
+# Renders any HTML report in headless Chromium and writes a PNG, to check by
+# eye how it renders. The README's screenshot (wpt-harness/docs/report.png)
+# comes from tests/html_report_browser.rs (WPT_HARNESS_SCREENSHOT=PATH).
 #
 #   wpt-harness/tools/screenshot-report.sh [REPORT.html] [OUT.png] [WIDTH,HEIGHT] [-- wpt-harness args]
 #

@@ -12,6 +12,9 @@
 
 mod checks;
 mod env_steps;
+mod snapshot;
+
+pub use snapshot::{RegistrationSnapshot, StepSnapshot};
 
 use env_steps::Lifecycle;
 
@@ -69,6 +72,20 @@ pub struct SubtestOutcome {
     pub timeline: Vec<Entry>,
     /// Virtual time at the end.
     pub end: Millis,
+    /// The state after each step, for the report's step-through.
+    pub steps: StepThrough,
+}
+
+/// The state after each step of a subtest.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepThrough {
+    /// One snapshot for the initial state, then one per step that ran.
+    pub steps: Vec<StepSnapshot>,
+    /// Why the target could not list its registrations, if it could not.
+    pub unavailable: Option<String>,
+    /// Another target's snapshots of the same steps, shown beside these
+    /// (a `--diff` run: Chromium's), with that target's name.
+    pub beside: Option<(String, Box<StepThrough>)>,
 }
 
 /// Why a step stopped the subtest.
@@ -86,6 +103,14 @@ impl From<TargetError> for Stop {
             TargetError::NotObservable(m) => Stop::NotRun(format!("not observable on this target: {m}")),
             TargetError::TimedOut(m) => Stop::Timeout(m),
             other => Stop::Error(other.to_string()),
+        }
+    }
+}
+
+impl Stop {
+    fn message(&self) -> String {
+        match self {
+            Stop::Fail(m) | Stop::NotRun(m) | Stop::Error(m) | Stop::Timeout(m) => m.clone(),
         }
     }
 }
@@ -113,6 +138,9 @@ pub(crate) struct Run<'a> {
     policy: PolicyConfig,
     /// The user agent is shut down (`ua.shutdown`, until `ua.start`).
     down: bool,
+    /// The scenario file as messages name it.
+    file: String,
+    through: StepThrough,
 }
 
 /// Runs one subtest of `scenario` under `policy` on a fresh target world.
@@ -139,13 +167,18 @@ pub fn run_subtest(
         timeline: Vec::new(),
         policy: policy.clone(),
         down: false,
+        file: display_path(&scenario.file),
+        through: StepThrough::default(),
     };
     let result = run
         .target
         .begin(&Setup { policy: policy.clone(), start, name: format!("{}: {}", scenario.test, subtest.name) })
         .map_err(Stop::from)
         .and_then(|()| run.set_up(&scenario.initial))
-        .and_then(|()| run.steps(&subtest.steps));
+        .and_then(|()| {
+            run.snapshot(0, "initial", 0, 0, None);
+            run.steps(&subtest.steps)
+        });
     run.collect();
     let end = run.virtual_now();
     let (status, message) = match result {
@@ -158,7 +191,13 @@ pub fn run_subtest(
     if let Some(m) = &message {
         run.timeline.push(Entry { at: end, lane: None, mark: Mark::CheckFailed, label: m.clone() });
     }
-    SubtestOutcome { name: subtest.name.clone(), status, message, timeline: run.timeline, end }
+    SubtestOutcome { name: subtest.name.clone(), status, message, timeline: run.timeline, end, steps: run.through }
+}
+
+/// A path as messages show it: relative to the working directory when it is below it.
+pub fn display_path(path: &std::path::Path) -> String {
+    let relative = std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()));
+    relative.as_deref().unwrap_or(path).display().to_string()
 }
 
 impl Run<'_> {
@@ -273,8 +312,30 @@ impl Run<'_> {
             let sw = self.known_worker(w)?;
             self.input(Input::EmulateOffline { sw, offline: true })?;
         }
+        self.mark_initial(initial);
         self.collect();
         Ok(())
+    }
+
+    /// Marks the initial conditions that differ from the defaults, so the
+    /// report shades them from the start rather than from the first change.
+    fn mark_initial(&mut self, initial: &Initial) {
+        let network = initial.network;
+        if !network.online {
+            self.mark(None, Mark::Network, "offline (initial)");
+        } else if network.metered {
+            self.mark(None, Mark::Network, "online (metered) (initial)");
+        }
+        let p = initial.power;
+        if p != PowerState::default() {
+            let level = p.battery_percent.map(|l| format!(", {l}%")).unwrap_or_default();
+            let saver = if p.battery_saver { "on" } else { "off" };
+            let charging = if p.charging { "charging" } else { "on battery" };
+            self.mark(None, Mark::Power, format!("battery saver {saver}, {charging}{level} (initial)"));
+        }
+        for w in &initial.offline_workers {
+            self.mark(None, Mark::Network, format!("{w} emulated offline (initial)"));
+        }
     }
 
     fn fresh_worker(&mut self, name: &str, origin: &str) -> SwRegId {
@@ -331,15 +392,40 @@ impl Run<'_> {
         Ok((caller, sw))
     }
 
+    /// Records the state after a step; `first_entry` is where its timeline entries begin.
+    fn snapshot(&mut self, index: usize, keyword: &str, line: u64, first_entry: usize, stopped: Option<String>) {
+        // Long generated scenarios keep the first steps and the one that stopped.
+        if self.through.steps.len() >= snapshot::MAX_STEPS && stopped.is_none() {
+            return;
+        }
+        let names: BTreeMap<SwRegId, String> = self.workers.iter().map(|(n, (sw, _))| (*sw, n.clone())).collect();
+        let registrations = match snapshot::capture(self.target, &names) {
+            Ok(list) => Some(list),
+            Err(why) => {
+                self.through.unavailable.get_or_insert(why);
+                None
+            }
+        };
+        let happened = snapshot::happened(self.timeline.get(first_entry..).unwrap_or_default());
+        let at_ms = self.virtual_now().0;
+        let at = format_time(Millis(at_ms));
+        let keyword = keyword.to_string();
+        self.through.steps.push(StepSnapshot { index, keyword, line, at, at_ms, happened, registrations, stopped });
+    }
+
     fn steps(&mut self, steps: &[Step]) -> StepResult {
         for (i, step) in steps.iter().enumerate() {
+            let first_entry = self.timeline.len();
             let result = self.step(&step.action);
             self.collect();
+            let stopped = result.as_ref().err().map(Stop::message);
+            self.snapshot(i + 1, step.action.keyword(), step.pos.line, first_entry, stopped);
             result.map_err(|stop| {
                 let at = format!(
-                    "step {} `{}` (line {}, t={})",
+                    "step {} `{}` ({}:{}, t={})",
                     i + 1,
                     step.action.keyword(),
+                    self.file,
                     step.pos.line,
                     format_time(self.virtual_now())
                 );

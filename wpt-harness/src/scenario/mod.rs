@@ -9,6 +9,7 @@ mod expect;
 mod parse;
 mod parse_initial;
 mod steps;
+pub(crate) mod suggest;
 mod values;
 
 pub use crate::policy::PolicySpec;
@@ -420,16 +421,16 @@ impl Action {
             },
             Action::ClientOpen(_) => "client.open",
             Action::ClientClose(_) => "client.close",
-            Action::Network(_) => "network",
+            Action::Network(_) => "network.set",
             Action::Power(_) => "power.set",
             Action::PermissionSet { .. } => "permission.set",
             Action::PermissionQuery { .. } => "permission.query",
             Action::EngagementSet { .. } => "engagement.set",
-            Action::EmulateOffline { .. } => "emulate_offline",
+            Action::EmulateOffline { .. } => "devtools.emulate_offline",
             Action::Advance(_) => "clock.advance",
             Action::AdvanceTo(_) => "clock.advance_to",
             Action::Events { .. } => "events",
-            Action::Settle { .. } => "settle",
+            Action::Settle { .. } => "events.settle",
             Action::SwActivate(_) => "sw.activate",
             Action::SwUnregister(_) => "sw.unregister",
             Action::SwTerminate(_) => "sw.terminate",
@@ -443,12 +444,12 @@ impl Action {
             Action::StorageWiped => "sw.storage_wiped",
             Action::Switch(_) => "embedder.switch",
             Action::DispatchSynthetic { .. } => "devtools.dispatch",
-            Action::DispatchNow { .. } => "dispatch_now",
+            Action::DispatchNow { .. } => "devtools.dispatch_now",
             Action::Explain { .. } => "explain",
             Action::Logs { .. } => "logs",
             Action::Note(_) => "note",
             Action::AssertInvariants => "assert",
-            Action::ExpectSequence(_) => "expect_sequence",
+            Action::ExpectSequence(_) => "events.sequence",
             Action::BindShape(_) => "bind.shape",
             Action::BindConstruct { .. } => "bind.construct",
         }

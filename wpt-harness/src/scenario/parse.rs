@@ -2,7 +2,7 @@
 
 use super::expansion::Budget;
 use super::parse_initial::initial;
-use super::steps::steps;
+use super::steps::all_steps;
 use super::{PolicySpec, Scenario, ScenarioError, Source, Subtest};
 use crate::policy::{RunProfile, resolve};
 use crate::yaml::{self, Node, NodeError, Pos, Value};
@@ -26,16 +26,115 @@ pub fn load(file: &Path, default_test: &str) -> Result<Scenario, ScenarioError> 
 pub fn load_str(text: &str, file: &Path, default_test: &str) -> Result<Scenario, ScenarioError> {
     let wrap = |e: NodeError| ScenarioError { file: file.to_path_buf(), pos: e.pos, message: e.message };
     let doc = yaml::parse(text).map_err(wrap)?;
-    scenario(&doc, file, default_test).map_err(wrap)
+    scenario(&doc, file, default_test).map_err(|errors| all_errors(file, errors))
 }
 
-fn scenario(doc: &Node, file: &Path, default_test: &str) -> Result<Scenario, NodeError> {
-    if doc.value == Value::Null {
-        return Err(doc.error("empty scenario file"));
+/// One error for the whole file: the first error's position and message,
+/// then every further error on its own line as `file:line:column: message`.
+fn all_errors(file: &Path, mut errors: Vec<NodeError>) -> ScenarioError {
+    // In the order found: unknown top-level keys, then each part in file order.
+    errors.dedup_by(|a, b| a.pos == b.pos && a.message == b.message);
+    let mut rest = errors.split_off(1.min(errors.len()));
+    let first = errors.pop().unwrap_or_else(|| NodeError::at(Default::default(), "invalid scenario".to_string()));
+    let mut message = first.message;
+    if !rest.is_empty() {
+        message.push_str(&format!(" ({} more errors in this file follow)", rest.len()));
+        for e in rest.drain(..) {
+            message.push_str(&format!("\n  {}:{}:{}: {}", file.display(), e.pos.line, e.pos.column, e.message));
+        }
     }
-    let map = doc.as_map()?;
-    map.only(TOP_LEVEL_KEYS)?;
-    let test = match map.get("test") {
+    ScenarioError { file: file.to_path_buf(), pos: first.pos, message }
+}
+
+/// Parses a scenario, collecting every error it can find: each top-level
+/// part and each step is checked even when an earlier one was wrong.
+fn scenario(doc: &Node, file: &Path, default_test: &str) -> Result<Scenario, Vec<NodeError>> {
+    if doc.value == Value::Null {
+        return Err(vec![doc.error("empty scenario file")]);
+    }
+    let map = doc.as_map().map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    if let Err(e) = map.only(TOP_LEVEL_KEYS) {
+        errors.push(e);
+    }
+    let test = keep(test_id(&map, default_test), &mut errors);
+    let source = keep(map.require("source").and_then(source), &mut errors);
+    let policy = keep(map.get("policy").map(policy).transpose(), &mut errors);
+    let description = keep(map.get("description").map(|n| n.as_text()).transpose(), &mut errors);
+    let initial = keep(initial(map.get("initial")), &mut errors);
+    let subtests = subtests(doc, &map, test.as_deref().unwrap_or(default_test), &mut errors);
+    match (test, source, policy, description, initial, subtests) {
+        (Some(test), Some(source), Some(policy), Some(description), Some(initial), Some(subtests))
+            if errors.is_empty() =>
+        {
+            let policy = policy.unwrap_or_default();
+            Ok(Scenario { file: file.to_path_buf(), test, source, policy, description, initial, subtests })
+        }
+        _ => Err(errors),
+    }
+}
+
+fn subtests(doc: &Node, map: &yaml::Map<'_>, test: &str, errors: &mut Vec<NodeError>) -> Option<Vec<Subtest>> {
+    let mut budget = Budget::default();
+    let parse = |body: &Node, errors: &mut Vec<NodeError>| {
+        let (list, mut errs) = all_steps(body);
+        let ok = errs.is_empty();
+        errors.append(&mut errs);
+        ok.then_some(list)
+    };
+    match (map.get("steps"), map.get("subtests")) {
+        (Some(_), Some(n)) => fail(errors, n.error("give either `steps` (one subtest) or `subtests`, not both")),
+        (Some(n), None) => {
+            if let Err(e) = budget.add_steps(n) {
+                return fail(errors, e);
+            }
+            let steps = parse(n, errors)?;
+            Some(vec![Subtest { name: subtest_name_for(test), pos: n.pos, steps }])
+        }
+        (None, Some(n)) => {
+            let named = match n.as_map() {
+                Ok(m) => m,
+                Err(e) => return fail(errors, e),
+            };
+            if named.entries.is_empty() {
+                return fail(errors, n.error("`subtests` is empty"));
+            }
+            for (_, _, body) in &named.entries {
+                if let Err(e) = budget.add_steps(body) {
+                    return fail(errors, e);
+                }
+            }
+            let mut out: Vec<Subtest> = Vec::new();
+            let mut ok = true;
+            for (name, pos, body) in named.entries {
+                if out.iter().any(|s| s.name == name) {
+                    errors.push(NodeError::at(pos, format!("duplicate subtest {name:?}")));
+                    ok = false;
+                    continue;
+                }
+                match parse(body, errors) {
+                    Some(steps) => out.push(Subtest { name, pos, steps }),
+                    None => ok = false,
+                }
+            }
+            ok.then_some(out)
+        }
+        (None, None) => fail(errors, doc.error("a scenario needs `steps` or `subtests`")),
+    }
+}
+
+/// The value, or `None` with its error kept.
+fn keep<T>(r: Result<T, NodeError>, errors: &mut Vec<NodeError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+fn fail<T>(errors: &mut Vec<NodeError>, e: NodeError) -> Option<T> {
+    errors.push(e);
+    None
+}
+
+fn test_id(map: &yaml::Map<'_>, default_test: &str) -> Result<String, NodeError> {
+    Ok(match map.get("test") {
         Some(n) => {
             let t = n.as_str()?;
             if !t.starts_with('/') {
@@ -44,41 +143,7 @@ fn scenario(doc: &Node, file: &Path, default_test: &str) -> Result<Scenario, Nod
             t.to_string()
         }
         None => default_test.to_string(),
-    };
-    let source = source(map.require("source")?)?;
-    let policy = match map.get("policy") {
-        Some(n) => policy(n)?,
-        None => PolicySpec::default(),
-    };
-    let description = map.get("description").map(|n| n.as_text()).transpose()?;
-    let initial = initial(map.get("initial"))?;
-    let mut budget = Budget::default();
-    let subtests = match (map.get("steps"), map.get("subtests")) {
-        (Some(_), Some(n)) => return Err(n.error("give either `steps` (one subtest) or `subtests`, not both")),
-        (Some(n), None) => {
-            budget.add_steps(n)?;
-            vec![Subtest { name: subtest_name_for(&test), pos: n.pos, steps: steps(n)? }]
-        }
-        (None, Some(n)) => {
-            let named = n.as_map()?;
-            if named.entries.is_empty() {
-                return Err(n.error("`subtests` is empty"));
-            }
-            for (_, _, body) in &named.entries {
-                budget.add_steps(body)?;
-            }
-            let mut out: Vec<Subtest> = Vec::new();
-            for (name, pos, body) in named.entries {
-                if out.iter().any(|s| s.name == name) {
-                    return Err(NodeError::at(pos, format!("duplicate subtest {name:?}")));
-                }
-                out.push(Subtest { name, pos, steps: steps(body)? });
-            }
-            out
-        }
-        (None, None) => return Err(doc.error("a scenario needs `steps` or `subtests`")),
-    };
-    Ok(Scenario { file: file.to_path_buf(), test, source, policy, description, initial, subtests })
+    })
 }
 
 /// A scenario with a plain `steps:` list is one subtest named after the test.

@@ -23,8 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use sync_core::commit::{CommitQueue, Effect};
 use sync_core::store::{Store, StoreError};
 use sync_core::{
-    Caller, ClientId, DispatchKind, Engine, EventId, Explanation, Handled, Input, RegistrationKey, ReplyValue,
-    RequestId, SwRegId, SyncError,
+    Caller, ClientId, DispatchKind, Engine, EventId, Explanation, Handled, Input, RegistrationInfo, RegistrationKey,
+    ReplyValue, RequestId, SwRegId, SyncError,
 };
 use sync_policy::{
     ConfigurablePolicy, Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState,
@@ -440,6 +440,11 @@ impl Target for EngineTarget {
     fn explain(&mut self, key: &RegistrationKey) -> Result<Explanation, TargetError> {
         self.drain();
         Ok(self.engine.explain(key))
+    }
+
+    fn registrations(&mut self) -> Result<Vec<RegistrationInfo>, TargetError> {
+        self.drain();
+        Ok(self.engine.workers().into_iter().flat_map(|sw| self.engine.registrations(sw)).collect())
     }
 
     fn api_surface(&self, interface: &str) -> Result<InterfaceShape, TargetError> {

@@ -26,7 +26,7 @@ pub use engine::EngineTarget;
 pub use exec::ExecTarget;
 
 use crate::scenario::JsValue;
-use sync_core::{Caller, EventId, Explanation, Input, RegistrationKey, SwRegId};
+use sync_core::{Caller, EventId, Explanation, Input, RegistrationInfo, RegistrationKey, SwRegId};
 use sync_policy::{PermissionName, PermissionState, PolicyConfig, SyncKind, Timestamp};
 
 /// What a subtest starts from.
@@ -264,6 +264,13 @@ pub trait Target {
     /// Why a registration has not fired.
     fn explain(&mut self, _key: &RegistrationKey) -> Result<Explanation, TargetError> {
         not_observable("explain")
+    }
+
+    /// Every registration the target holds, with its phase, attempts and
+    /// `explain` reason (the HTML report's step-through shows it after each
+    /// step). Targets without such a listing keep the default.
+    fn registrations(&mut self) -> Result<Vec<RegistrationInfo>, TargetError> {
+        not_observable("the registration listing")
     }
 
     /// The shape of one API interface.

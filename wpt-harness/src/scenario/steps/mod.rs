@@ -7,6 +7,7 @@ mod devtools;
 mod environment;
 mod events;
 mod lifecycle;
+pub(crate) mod names;
 mod page;
 
 use super::Step;
@@ -30,14 +31,30 @@ struct StepCx<'a> {
 }
 
 pub(in crate::scenario) fn steps(node: &Node) -> Result<Vec<Step>, NodeError> {
+    let (out, mut errors) = all_steps(node);
+    if errors.is_empty() { Ok(out) } else { Err(errors.remove(0)) }
+}
+
+/// Every step of a list, and every error in it (not only the first): each
+/// item is parsed even when an earlier one was wrong.
+pub(in crate::scenario) fn all_steps(node: &Node) -> (Vec<Step>, Vec<NodeError>) {
     let mut out = Vec::new();
-    for item in node.as_seq()? {
-        match item.as_map()?.get("repeat") {
-            Some(body) => out.extend(repeat(body)?),
-            None => out.push(step(item)?),
+    let mut errors = Vec::new();
+    let items = match node.as_seq() {
+        Ok(items) => items,
+        Err(e) => return (out, vec![e]),
+    };
+    for item in items {
+        let parsed = item.as_map().and_then(|m| match m.get("repeat") {
+            Some(body) => repeat(body),
+            None => step(item).map(|s| vec![s]),
+        });
+        match parsed {
+            Ok(steps) => out.extend(steps),
+            Err(e) => errors.push(e),
         }
     }
-    Ok(out)
+    (out, errors)
 }
 
 /// `repeat: {times: N, steps: [...]}`: the steps N times, with `{i}` in
@@ -100,10 +117,16 @@ fn step(node: &Node) -> Result<Step, NodeError> {
     let Some((keyword, args)) = keyword else {
         return Err(node.error("a step needs a keyword such as sync.register or clock.advance"));
     };
+    // An unknown name is the error, not the `expect` under it.
+    if !names::is_known(keyword) {
+        let pos = m.entries.iter().find(|(k, _, _)| k == keyword).map_or(node.pos, |(_, pos, _)| *pos);
+        return Err(NodeError::at(pos, names::unknown(keyword)));
+    }
+    let keyword = names::internal(keyword);
     let allowed = modifiers(keyword);
     for (k, pos, _) in &m.entries {
         if MODIFIERS.contains(&k.as_str()) && !allowed.contains(&k.as_str()) {
-            return Err(NodeError::at(*pos, format!("`{k}` does not apply to `{keyword}`")));
+            return Err(NodeError::at(*pos, format!("`{k}` does not apply to `{}`", names::documented(keyword))));
         }
     }
     let strict = match m.get("order") {
@@ -121,7 +144,7 @@ fn step(node: &Node) -> Result<Step, NodeError> {
         .or_else(|| events::parse(&cx))
         .or_else(|| devtools::parse(&cx))
         .or_else(|| checks::parse(&cx))
-        .unwrap_or_else(|| Err(node.error(format!("unknown step `{keyword}`"))))?;
+        .unwrap_or_else(|| Err(node.error(names::unknown(keyword))))?;
     Ok(Step { pos: node.pos, action })
 }
 

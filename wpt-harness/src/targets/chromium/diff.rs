@@ -201,6 +201,9 @@ impl<T: Target> Target for Recorder<T> {
         let r = self.inner.query_permission(origin, name);
         self.open(format!("query permission {name:?} on {origin}"), r)
     }
+    fn registrations(&mut self) -> Result<Vec<sync_core::RegistrationInfo>, TargetError> {
+        self.inner.registrations()
+    }
     fn api_surface(&self, interface: &str) -> Result<InterfaceShape, TargetError> {
         self.inner.api_surface(interface)
     }

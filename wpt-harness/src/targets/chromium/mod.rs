@@ -40,6 +40,7 @@ pub mod compression;
 pub mod diff;
 mod js;
 mod launch;
+pub mod page_view;
 pub mod records;
 mod restart;
 pub mod screen;

@@ -54,6 +54,10 @@ pub struct DiffEntry {
     pub real_ms: u64,
     /// Both traces, when both ran.
     pub traces: Option<(String, String)>,
+    /// The scenario file.
+    pub file: std::path::PathBuf,
+    /// The engine's run, with Chromium's step-through beside it, when both ran.
+    pub outcome: Option<SubtestOutcome>,
 }
 
 /// The counts of a differential run (subtests).
@@ -93,6 +97,7 @@ fn not_run(name: &str, message: String) -> SubtestOutcome {
         message: Some(message),
         timeline: vec![],
         end: Millis(0),
+        steps: Default::default(),
     }
 }
 
@@ -172,6 +177,8 @@ fn diff_subtest(
         scale: None,
         real_ms: 0,
         traces: None,
+        file: scenario.file.clone(),
+        outcome: None,
     };
     let needs = match screen::screen(&scenario.initial, &stripped, config) {
         Ok(n) => n,
@@ -199,6 +206,9 @@ fn diff_subtest(
     }
     let mut engine = Recorder::new(EngineTarget::new(), EPOCH.saturating_add(scenario.initial.clock));
     let on_engine = run_subtest(&mut engine, scenario, &stripped, config);
+    let mut outcome = on_engine.clone();
+    outcome.steps.beside = Some(("chromium".into(), Box::new(on_chromium.steps.clone())));
+    entry.outcome = Some(outcome);
     let chromium_trace = std::mem::take(&mut target.trace);
     let mut difference = compare(&chromium_trace, &engine.trace);
     let lengths_only = difference.as_ref().is_some_and(|d| d.label == super::diff::DIFFERENT_LENGTHS);
@@ -273,14 +283,16 @@ pub fn diff_json(entries: &[DiffEntry], product: &(String, String), seconds: u64
 /// The differential run as test results: a subtest that agrees is `PASS`,
 /// one that differs `FAIL` (the message names the first difference), one
 /// Chromium cannot show `NOTRUN`, and one whose Chromium run broke makes its
-/// test `ERROR`. Expectations then say which differences are triaged.
+/// test `ERROR`. Expectations then say which differences are triaged. Each
+/// subtest keeps the engine's timeline and step-through, with Chromium's
+/// observations beside it, for the HTML report.
 pub fn diff_results(entries: &[DiffEntry]) -> Vec<TestResult> {
     let mut results: Vec<TestResult> = Vec::new();
     for e in entries {
         if results.last().is_none_or(|r| r.test != e.test) {
             results.push(TestResult {
                 test: e.test.clone(),
-                file: e.test.clone().into(),
+                file: e.file.clone(),
                 source: None,
                 profile: "chromium".into(),
                 description: None,
@@ -299,15 +311,12 @@ pub fn diff_results(entries: &[DiffEntry]) -> Vec<TestResult> {
             Verdict::NotObservable(r) => (Status::NotRun, Some(r.clone())),
             Verdict::Error(m) => (Status::Error, Some(m.clone())),
         };
+        let mut outcome = e.outcome.clone().unwrap_or_else(|| not_run(&e.subtest, String::new()));
+        outcome.status = status;
+        outcome.message = message;
         if let Some(r) = results.last_mut() {
             r.duration_ms += e.real_ms;
-            r.subtests.push(SubtestOutcome {
-                name: e.subtest.clone(),
-                status,
-                message,
-                timeline: vec![],
-                end: Millis(0),
-            });
+            r.subtests.push(outcome);
         }
     }
     results
