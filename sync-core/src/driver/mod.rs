@@ -106,6 +106,7 @@
 //!   back with a [`WakeupHint`]. When every handle is dropped the task stops
 //!   the same way.
 
+mod across;
 mod clock;
 mod command;
 mod deadlines;
@@ -117,6 +118,7 @@ mod handle;
 mod task;
 mod wakeup;
 
+pub use across::{earliest_wakeup, wakeup_across};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use command::Answer;
 pub use delegate::{DefaultDelegate, Delegate};
