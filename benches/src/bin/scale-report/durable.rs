@@ -179,6 +179,7 @@ fn breakdown(before: StoreTimings, after: StoreTimings, acks: &Acks, wall_secs: 
         folds: after.folds.saturating_sub(before.folds),
         checkpoints: after.checkpoints.saturating_sub(before.checkpoints),
         wal_frames_per_commit: after.wal_frames.saturating_sub(before.wal_frames) as f64 / commits,
+        fsync_share: if wall_us > 0.0 { commit_us / wall_us } else { 0.0 },
     }
 }
 
