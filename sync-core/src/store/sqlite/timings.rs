@@ -27,7 +27,9 @@ use std::time::{Duration, Instant};
 /// (SQLite's own `wal_autocheckpoint` default).
 pub const CHECKPOINT_PAGES: u64 = 1000;
 
-/// Cumulative time and counts of a store's commits (see the [module docs](self)).
+/// Cumulative time and counts of a store's commits, in parts that do not overlap:
+/// the statements, `COMMIT` (WAL write and fsync), folds, and the WAL checkpoints
+/// that follow SQLite's automatic-checkpoint rule ([`CHECKPOINT_PAGES`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StoreTimings {
     /// Batches committed.
