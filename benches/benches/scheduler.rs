@@ -173,7 +173,7 @@ fn scheduler(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().without_plots();
+    config = Criterion::default();
     targets = scheduler
 }
 criterion_main!(benches);

@@ -2,6 +2,7 @@
 
 use super::command::{Answer, Command, Query};
 use super::error::{DriverError, SHUT_DOWN};
+use super::log_stream::LogStream;
 use super::wakeup::WakeupHint;
 use crate::action::{DomError, DomErrorName, ReplyValue};
 use crate::engine::{Explanation, RegistrationInfo};
@@ -27,7 +28,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 #[derive(Clone, Debug)]
 pub struct Handle {
     pub(crate) tx: mpsc::Sender<Command>,
-    pub(crate) logs: broadcast::Sender<LogRecord>,
+    pub(crate) logs: LogStream,
 }
 
 impl Handle {

@@ -106,6 +106,7 @@
 //!   back with a [`WakeupHint`]. When every handle is dropped the task stops
 //!   the same way.
 
+mod across;
 mod clock;
 mod command;
 mod deadlines;
@@ -114,9 +115,11 @@ mod dispatcher;
 mod environment;
 mod error;
 mod handle;
+mod log_stream;
 mod task;
 mod wakeup;
 
+pub use across::{earliest_wakeup, wakeup_across};
 pub use clock::{Clock, SystemClock, TokioClock};
 pub use command::Answer;
 pub use delegate::{DefaultDelegate, Delegate};
@@ -134,7 +137,7 @@ use command::Command;
 use std::sync::Arc;
 use std::time::Duration;
 use sync_policy::Policy;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// Tuning of a driver. The defaults suit a browser profile.
@@ -295,7 +298,7 @@ where
     /// soon as the task runs). Must be called inside a tokio runtime.
     pub fn spawn<P: Policy + 'static>(self, engine: Engine<P>) -> Driver<S> {
         let (tx, rx) = mpsc::channel(self.config.channel_capacity.max(1));
-        let (logs, _) = broadcast::channel(self.config.log_capacity.max(1));
+        let logs = log_stream::LogStream::new(self.config.log_capacity);
         let handle = Handle { tx, logs: logs.clone() };
         let driver_task = task::Task {
             engine,

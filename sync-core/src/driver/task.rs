@@ -10,6 +10,7 @@ use super::deadlines::Deadlines;
 use super::delegate::{self, Delegate};
 use super::dispatcher::Dispatcher;
 use super::error::DriverError;
+use super::log_stream::LogStream;
 use super::wakeup::{self, WakeupHint};
 use super::{DriverConfig, Stopped};
 use crate::action::{Action, Dispatch};
@@ -17,14 +18,13 @@ use crate::commit::{Batch, CommitFailed, CommitQueue, Effect};
 use crate::engine::Engine;
 use crate::ids::{EventId, RequestId};
 use crate::input::{Handled, Input};
-use crate::log::LogRecord;
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use sync_policy::{EventOutcome, Policy, Timestamp};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, Id, JoinError, JoinHandle, JoinSet};
 use tokio::time::Instant;
 
@@ -49,7 +49,7 @@ pub(crate) struct Task<P: Policy, S: Store, D: Dispatcher> {
     pub(crate) delegate: Arc<dyn Delegate>,
     pub(crate) config: DriverConfig,
     pub(crate) rx: mpsc::Receiver<Command>,
-    pub(crate) logs: broadcast::Sender<LogRecord>,
+    pub(crate) logs: LogStream,
     pub(crate) state: State<S>,
 }
 
@@ -358,8 +358,7 @@ where
             Effect::Dispatch(d) => self.spawn_dispatch(d),
             Effect::Log(record) => {
                 delegate::notify(self.delegate.as_ref(), &record);
-                // No subscriber is fine.
-                let _ = self.logs.send(record);
+                self.logs.send(record);
             }
         }
     }

@@ -17,16 +17,19 @@
 
 use crate::ReportError;
 use crate::in_memory::Limit;
+use crate::report::{Breakdown, RestartParts};
 use std::future::Future;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use sync_benches::baseline::backend::SqliteBackend;
 use sync_benches::baseline::proto;
 use sync_benches::fixture::{BaselineScheduler, EngineScheduler, baseline_groups};
 use sync_benches::workload::{OFFLINE, SCRATCH, client, origin_name, policy_config, sw};
 use sync_core::driver::{Clock, Driver, SystemClock};
-use sync_core::store::{Mutation, SqliteStore, Store};
-use sync_core::{Caller, Dispatch, Engine};
+use sync_core::store::sqlite::StoreTimings;
+use sync_core::store::{Mutation, Snapshot, SqliteStore, Store, StoreError};
+use sync_core::{Caller, Dispatch, Engine, Input};
 use sync_policy::{ConfigurablePolicy, EventOutcome, PolicyConfig};
 use tokio::sync::oneshot;
 
@@ -67,6 +70,12 @@ pub struct DiskFigures {
     pub acks_many: Acks,
     /// Calls that did not resolve.
     pub failures: u64,
+    /// Engine only: the restart in parts.
+    pub restart_parts: Option<RestartParts>,
+    /// Engine only: one commit's time in parts, 1 caller.
+    pub breakdown_1: Option<Breakdown>,
+    /// Engine only: the same with [`CALLERS`] callers.
+    pub breakdown_many: Option<Breakdown>,
 }
 
 /// One durable figure: [`ROUNDS`] timed rounds.
@@ -80,13 +89,97 @@ pub struct Acks {
     pub acks: u64,
     /// Calls that did not resolve, over all rounds.
     pub failures: u64,
+    /// Wall time of all rounds, seconds.
+    pub wall_secs: f64,
+    /// Median fsync latency (µs) of the probe before each round and after
+    /// the last (empty when not probed).
+    pub fsync_us: Vec<f64>,
+}
+
+impl Acks {
+    /// Each round's rate as a fraction of `callers` ÷ fsync, the fsync being
+    /// the mean of the probes on either side of the round.
+    pub fn fractions(&self, callers: u64) -> Vec<f64> {
+        self.rounds
+            .iter()
+            .zip(self.fsync_us.windows(2))
+            .map(|(rate, p)| {
+                let fsync = (p[0] + p[1]) / 2.0;
+                if fsync > 0.0 { rate * fsync / (callers as f64 * 1e6) } else { 0.0 }
+            })
+            .collect()
+    }
 }
 
 impl DiskFigures {
     /// The figures from the restart time, the fill rate and the two ack figures.
     fn new(restart_secs: f64, fill_per_sec: f64, one: Acks, many: Acks) -> DiskFigures {
         let failures = one.failures + many.failures;
-        DiskFigures { restart_secs, fill_per_sec, acks_1: one, acks_many: many, failures }
+        DiskFigures {
+            restart_secs,
+            fill_per_sec,
+            acks_1: one,
+            acks_many: many,
+            failures,
+            restart_parts: None,
+            breakdown_1: None,
+            breakdown_many: None,
+        }
+    }
+}
+
+/// A [`SqliteStore`] that publishes its [`StoreTimings`] after every commit,
+/// so the report can read them while the driver owns the store.
+struct TimedStore {
+    inner: SqliteStore,
+    shared: Arc<Mutex<StoreTimings>>,
+}
+
+impl Store for TimedStore {
+    fn load(&mut self) -> Result<Snapshot, StoreError> {
+        self.inner.load()
+    }
+
+    fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
+        let result = self.inner.apply(batch);
+        if let Ok(mut t) = self.shared.lock() {
+            *t = self.inner.timings();
+        }
+        result
+    }
+}
+
+fn read(shared: &Mutex<StoreTimings>) -> StoreTimings {
+    shared.lock().map(|t| *t).unwrap_or_default()
+}
+
+/// One commit's time in parts over a stretch of rounds: the store's timings
+/// between `before` and `after`, the engine's work estimated from its
+/// in-memory cost per registration, and the rest (the driver's turnaround).
+fn breakdown(before: StoreTimings, after: StoreTimings, acks: &Acks, wall_secs: f64, engine_ns: f64) -> Breakdown {
+    let commits = after.commits.saturating_sub(before.commits).max(1) as f64;
+    let us = |a: Duration, b: Duration| a.saturating_sub(b).as_secs_f64() * 1e6 / commits;
+    let acks_per_commit = acks.acks as f64 / commits;
+    let wall_us = wall_secs * 1e6 / commits;
+    let statements_us = us(after.statements, before.statements);
+    let commit_us = us(after.commit, before.commit);
+    let fold_us = us(after.fold, before.fold);
+    let checkpoint_us = us(after.checkpoint, before.checkpoint);
+    let engine_us = engine_ns * acks_per_commit / 1e3;
+    Breakdown {
+        commits: after.commits.saturating_sub(before.commits),
+        acks_per_commit,
+        wall_us,
+        engine_us,
+        statements_us,
+        commit_fsync_us: commit_us,
+        fold_us,
+        checkpoint_us,
+        turnaround_us: (wall_us - engine_us - statements_us - commit_us - fold_us - checkpoint_us).max(0.0),
+        folds: after.folds.saturating_sub(before.folds),
+        checkpoints: after.checkpoints.saturating_sub(before.checkpoints),
+        wal_frames_per_commit: after.wal_frames.saturating_sub(before.wal_frames) as f64 / commits,
+        fsync_share: if wall_us > 0.0 { commit_us / wall_us } else { 0.0 },
     }
 }
 
@@ -128,14 +221,29 @@ where
     (if secs > 0.0 { ok as f64 / secs } else { 0.0 }, ok, failed)
 }
 
-/// [`ROUNDS`] rounds of [`acks`], each with its own tags (rounds `first..`).
-async fn rounds<F, Fut>(callers: u64, limit: Limit, first: u64, register: F) -> Acks
+/// [`ROUNDS`] rounds of [`acks`], each with its own tags (rounds `first..`),
+/// with an fsync probe in `probe` (a directory on the same disk) before each
+/// round and after the last. Probe time is not counted in `wall_secs`.
+pub async fn rounds<F, Fut>(callers: u64, limit: Limit, first: u64, probe: Option<&Path>, register: F) -> Acks
 where
     F: Fn(u64, String) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = bool> + Send,
 {
     let mut out = Acks::default();
+    let mut probed = Duration::ZERO;
+    let mut run_probe = |out: &mut Acks| {
+        if let Some(dir) = probe {
+            let t = Instant::now();
+            // A failed probe leaves the fractions unset; the rates stand.
+            if let Ok(us) = crate::limit::probe(dir) {
+                out.fsync_us.push(us);
+            }
+            probed += t.elapsed();
+        }
+    };
+    let start = Instant::now();
     for round in first..first + ROUNDS {
+        run_probe(&mut out);
         let (per_sec, ok, failed) = acks(callers, limit, round, register.clone()).await;
         out.rounds.push(per_sec);
         out.acks += ok;
@@ -144,6 +252,11 @@ where
     let mut sorted = out.rounds.clone();
     sorted.sort_by(f64::total_cmp);
     out.per_sec = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    run_probe(&mut out);
+    if out.fsync_us.len() != out.rounds.len() + 1 {
+        out.fsync_us.clear();
+    }
+    out.wall_secs = start.elapsed().saturating_sub(probed).as_secs_f64();
     out
 }
 
@@ -152,7 +265,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, ReportError> {
 }
 
 /// The engine's restart and durable figures at size `n`, with files in `dir`.
-pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFigures, ReportError> {
+///
+/// `engine_ns` is the engine's in-memory cost of one `register()` at this
+/// size, used to estimate its share of each commit's time.
+pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit, engine_ns: f64) -> Result<DiskFigures, ReportError> {
     let path = dir.join(format!("engine-{n}.db"));
     let fill_start = Instant::now();
     {
@@ -169,16 +285,23 @@ pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFigur
 
     let start = Instant::now();
     let mut store = SqliteStore::open(&path)?;
+    let opened = Instant::now();
     let snapshot = store.load()?;
+    let loaded = Instant::now();
     let now = SystemClock.now();
     let mut engine = Engine::restore(ConfigurablePolicy::new(durable_config()), now, snapshot)?;
     let restart_secs = start.elapsed().as_secs_f64();
+    let parts = RestartParts {
+        open_secs: (opened - start).as_secs_f64(),
+        load_secs: (loaded - opened).as_secs_f64(),
+        restore_secs: loaded.elapsed().as_secs_f64(),
+    };
     if engine.len() != n {
         return Err(ReportError::Check(format!("restored {} of {n} registrations", engine.len())));
     }
 
     engine.set_log_recording(false);
-    engine.set_network(now, OFFLINE);
+    engine.handle(now, Input::Network(OFFLINE))?;
     let mut stray = 0;
     while let Some(action) = engine.poll_action() {
         if matches!(action, sync_core::Action::Persist(_) | sync_core::Action::Dispatch(_)) {
@@ -188,7 +311,9 @@ pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFigur
     if stray > 0 {
         return Err(ReportError::Check(format!("{stray} persists or dispatches after restoring offline")));
     }
-    let (acks_1, acks_many) = runtime()?.block_on(async move {
+    let shared = Arc::new(Mutex::new(store.timings()));
+    let store = TimedStore { inner: store, shared: Arc::clone(&shared) };
+    let (acks_1, acks_many, b1, bm) = runtime()?.block_on(async move {
         let dispatcher = |_event: Dispatch| async { EventOutcome::Fulfilled };
         let driver = Driver::builder(store, dispatcher).spawn(engine);
         let handle = driver.handle();
@@ -204,12 +329,21 @@ pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFigur
                 handle.register(Caller::Client(client(o)), sw(o), &tag).await.is_ok()
             }
         };
-        let a1 = rounds(1, one, 0, register.clone()).await;
-        let am = rounds(CALLERS, many, ROUNDS, register).await;
+        let t0 = read(&shared);
+        let a1 = rounds(1, one, 0, Some(dir), register.clone()).await;
+        let t1 = read(&shared);
+        let am = rounds(CALLERS, many, ROUNDS, Some(dir), register).await;
+        let t2 = read(&shared);
         driver.shutdown().await?;
-        Ok::<_, ReportError>((a1, am))
+        let b1 = breakdown(t0, t1, &a1, a1.wall_secs, engine_ns);
+        let bm = breakdown(t1, t2, &am, am.wall_secs, engine_ns);
+        Ok::<_, ReportError>((a1, am, b1, bm))
     })?;
-    Ok(DiskFigures::new(restart_secs, fill_per_sec, acks_1, acks_many))
+    let mut figures = DiskFigures::new(restart_secs, fill_per_sec, acks_1, acks_many);
+    figures.restart_parts = Some(parts);
+    figures.breakdown_1 = Some(b1);
+    figures.breakdown_many = Some(bm);
+    Ok(figures)
 }
 
 /// The baseline's restart and durable figures at size `n`, with files in `dir`.
@@ -258,8 +392,8 @@ pub fn baseline(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFig
         }
     };
     let (acks_1, acks_many) = runtime()?.block_on(async move {
-        let a1 = rounds(1, one, 0, register.clone()).await;
-        let am = rounds(CALLERS, many, ROUNDS, register).await;
+        let a1 = rounds(1, one, 0, Some(dir), register.clone()).await;
+        let am = rounds(CALLERS, many, ROUNDS, Some(dir), register).await;
         (a1, am)
     });
     queue.join().map_err(|_| ReportError::Check("the baseline op queue panicked".into()))?;

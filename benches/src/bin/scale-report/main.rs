@@ -12,14 +12,19 @@
 // The counting allocator is the one `unsafe` outside the C ABI: it forwards to `System`.
 #[allow(unsafe_code)]
 mod alloc;
+mod apalis;
 mod durable;
 mod in_memory;
+mod limit;
 mod machine;
+mod plots;
+mod profiles;
 mod report;
+mod tables;
 
 use clap::Parser;
 use in_memory::Limit;
-use report::{Figures, Ratios, Report, SizeReport, Workload};
+use report::{Figures, LimitFigures, Ratios, Report, SizeReport, Workload};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use sync_benches::fixture::{BaselineScheduler, EngineScheduler, Scheduler};
@@ -76,6 +81,12 @@ struct Args {
     /// Skip the SQLite and driver figures (they are null in the JSON).
     #[arg(long)]
     no_disk: bool,
+    /// Largest profile count of the many-profiles figure (1, 10, 100, 1000 up to it; 0 skips it).
+    #[arg(long, default_value_t = 1000)]
+    max_profiles: usize,
+    /// Skip the apalis comparison.
+    #[arg(long)]
+    no_apalis: bool,
 }
 
 fn sizes(max: usize) -> Vec<usize> {
@@ -141,6 +152,10 @@ fn disk(
 ) {
     match run() {
         Ok(d) => {
+            f.durable_fraction_1_rounds = d.acks_1.fractions(1);
+            f.durable_fsync_us_1 = d.acks_1.fsync_us.clone();
+            f.durable_fraction_64_rounds = d.acks_many.fractions(durable::CALLERS);
+            f.durable_fsync_us_64 = d.acks_many.fsync_us.clone();
             f.restart_load_secs = Some(d.restart_secs);
             f.restart_fill_rows_per_sec = Some(d.fill_per_sec);
             f.durable_acks_per_sec_1 = Some(d.acks_1.per_sec);
@@ -149,6 +164,9 @@ fn disk(
             f.durable_acks_per_sec_64 = Some(d.acks_many.per_sec);
             f.durable_acks_64 = d.acks_many.acks;
             f.durable_acks_per_sec_64_rounds = d.acks_many.rounds;
+            f.restart_parts = d.restart_parts;
+            f.durable_breakdown_1 = d.breakdown_1;
+            f.durable_breakdown_64 = d.breakdown_many;
             if d.failures > 0 {
                 notes.push(format!("{who} at {n}: {} durable registrations did not resolve", d.failures));
             }
@@ -157,21 +175,43 @@ fn disk(
     }
 }
 
-fn measure_size(n: usize, dir: Option<&Path>, notes: &mut Vec<String>) -> Result<SizeReport, ReportError> {
+fn measure_size(
+    n: usize,
+    dir: Option<&Path>,
+    apalis: bool,
+    notes: &mut Vec<String>,
+) -> Result<SizeReport, ReportError> {
     eprintln!("[{n}] engine in memory");
     let mut engine = in_memory(n, || EngineScheduler::build_offline(n).map_err(ReportError::from))?;
     eprintln!("[{n}] baseline in memory");
     let mut baseline = in_memory(n, || BaselineScheduler::offline_pending(n).map_err(ReportError::from))?;
+    let (mut limit, mut apalis_figures) = (None, None);
     if let Some(dir) = dir {
         // Per round; each figure is the median of `durable::ROUNDS` rounds.
         let one = durable::limit(10_000, 0.5);
         let many = durable::limit(200_000, 1.0);
+        eprintln!("[{n}] fsync latency");
+        let fsync = limit::measure(dir)?;
         eprintln!("[{n}] engine on disk");
-        disk("engine", &mut engine, notes, n, || durable::engine(n, dir, one, many));
+        let engine_ns = engine.register_ns_per_op;
+        disk("engine", &mut engine, notes, n, || durable::engine(n, dir, one, many, engine_ns));
         eprintln!("[{n}] baseline on disk");
         disk("baseline", &mut baseline, notes, n, || durable::baseline(n, dir, one, many));
+        limit = Some(LimitFigures::of(fsync, &engine, &baseline));
+        if apalis {
+            eprintln!("[{n}] apalis on disk");
+            match apalis::measure(dir, one, durable::limit(20_000, 1.0)) {
+                Ok(mut a) => {
+                    let over = |e: Option<f64>, a: f64| e.filter(|_| a > 0.0).map(|e| e / a);
+                    a.engine_over_apalis_1 = over(engine.durable_acks_per_sec_1, a.jobs_per_sec_1);
+                    a.engine_over_apalis_64 = over(engine.durable_acks_per_sec_64, a.jobs_per_sec_64);
+                    apalis_figures = Some(a);
+                }
+                Err(e) => notes.push(format!("apalis at {n}: not measured: {e}")),
+            }
+        }
     }
-    Ok(SizeReport { n, ratio: Ratios::of(&engine, &baseline), engine, baseline })
+    Ok(SizeReport { n, ratio: Ratios::of(&engine, &baseline), engine, baseline, limit, apalis: apalis_figures })
 }
 
 fn method_notes() -> Vec<String> {
@@ -184,6 +224,12 @@ fn method_notes() -> Vec<String> {
         "restart: SQLite file with n rows (engine) or n/100 per-worker blobs (baseline) on the --dir disk; open + load + rebuild, seconds.",
         "durable acks: engine through the tokio driver (2-thread runtime) with a SqliteStore (WAL, synchronous=FULL, group commit); baseline through one op-queue thread writing each worker's blob in its own FULL transaction. Each figure is the median of 3 rounds (each round in `*_rounds`): 1 caller for up to 0.5 s or 10k acks per round, 64 callers for up to 1 s or 200k acks per round; per-origin quota off; device offline so nothing fires.",
         "Ratios are baseline cost / engine cost: how many times faster (or smaller) the engine is.",
+        "limit: the disk's fsync latency is measured at each size just before the durable figures (median of 300 rewrites of one WAL-sized frame in a laid-out file, each followed by fdatasync), and by a short probe before each durable round and after the last; 1 caller can be acknowledged at most 1/fsync times a second, 64 callers at most 64/fsync (one fsync per group commit). Each round is set against the mean of the probes on either side of it; the fraction is the median of the rounds'.",
+        "breakdown: per commit over one durable figure's rounds; statements, COMMIT (WAL write + fsync), fold and checkpoint are timed inside SqliteStore; engine is its in-memory register() cost at that size times acks per commit (an estimate); turnaround is the rest of the wall time.",
+        "apalis: apalis-sqlite 1.0 (sqlx 0.9), schema from SqliteStorage::setup, every pooled connection WAL + synchronous=FULL; one job per registration pushed with TaskSink::push; measured once, at the largest size; same round rules as the durable figures (64 callers: up to 1 s or 20k jobs per round).",
+        "profiles: N profiles (1, 10, 100, 1000), each its own SQLite file, SqliteStore and driver, on one 2-worker tokio runtime (at most 4 blocking threads), 100 offline registrations each; threads, resident KB per profile (VmRSS with them minus before, / N) and context switches per second of all but the main thread over 2 s of idle time.",
+        "A durable fraction is graded only when every round is at most 1: above 1, the fsync probes between rounds saw a slower disk than the commits did (other work on the disk), and the target says \"not measured\"; the breakdown's `fsync_share` (COMMIT time / wall time, measured with the acks) still stands.",
+        "Targets are graded only at the size they name (1e6 registrations, 1000 profiles); a run that stops short says \"not measured\".",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -209,7 +255,9 @@ fn run(args: &Args) -> Result<Report, ReportError> {
     let mut notes = method_notes();
     let mut reports: Vec<SizeReport> = Vec::new();
     for n in sizes(max) {
-        let mut s = measure_size(n, dir.as_deref(), &mut notes)?;
+        // apalis's queue does not grow with n: it is measured once, at the largest size.
+        let apalis = !args.no_apalis && n == max;
+        let mut s = measure_size(n, dir.as_deref(), apalis, &mut notes)?;
         if let Some(first) = reports.first() {
             for (f, base) in [(&mut s.engine, &first.engine), (&mut s.baseline, &first.baseline)] {
                 f.register_growth_vs_1e3 = Some(f.register_ns_per_op / base.register_ns_per_op);
@@ -223,13 +271,21 @@ fn run(args: &Args) -> Result<Report, ReportError> {
         }
         reports.push(s);
     }
+    let mut profile_figures = Vec::new();
+    if let Some(d) = &dir {
+        let counts: Vec<usize> = [1, 10, 100, 1000].into_iter().filter(|&c| c <= args.max_profiles).collect();
+        if !counts.is_empty() {
+            eprintln!("profiles {counts:?}");
+            profile_figures = profiles::measure(d, &counts)?;
+        }
+    }
     if let (Some(d), None) = (&dir, &temp) {
         // A kept directory under --dir: remove the files, they are large.
         let _ = std::fs::remove_dir_all(d);
     }
-    let targets = report::targets(&reports);
+    let targets = report::targets(&reports, &profile_figures);
     Ok(Report {
-        schema: 1,
+        schema: 2,
         machine,
         max,
         run_seconds: started.elapsed().as_secs_f64(),
@@ -242,6 +298,7 @@ fn run(args: &Args) -> Result<Report, ReportError> {
             sqlite_dir: dir.map(|d| d.display().to_string()),
         },
         sizes: reports,
+        profiles: profile_figures,
         targets,
         notes,
     })
@@ -262,6 +319,17 @@ fn main() -> std::process::ExitCode {
                     return std::process::ExitCode::FAILURE;
                 }
                 println!("JSON: {}", path.display());
+                match plots::write(&report, path) {
+                    Ok(written) => {
+                        for p in written {
+                            println!("plot: {}", p.display());
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("scale-report: writing the plots beside {}: {e}", path.display());
+                        return std::process::ExitCode::FAILURE;
+                    }
+                }
             }
             std::process::ExitCode::SUCCESS
         }

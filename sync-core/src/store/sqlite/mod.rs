@@ -82,9 +82,11 @@ mod journal;
 mod lock;
 pub mod salvage;
 mod schema;
+mod timings;
 
 pub use lock::lock_path;
 pub use schema::SCHEMA_VERSION;
+pub use timings::{CHECKPOINT_PAGES, StoreTimings};
 
 use super::{Mutation, Snapshot, Store, StoreError};
 use error_map::{io_error, store_error};
@@ -92,6 +94,9 @@ use journal::FoldError;
 use rusqlite::{CachedStatement, Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use schema::{APPLICATION_ID, MIGRATIONS};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use timings::WalCounters;
 
 /// Journal rows at which a batch also folds the journal into `registrations`.
 ///
@@ -119,6 +124,10 @@ pub struct SqliteStore {
     index: Option<erase::JournalIndex>,
     /// Journal folds this store has completed (in batches and in `compact`).
     folds: u64,
+    /// Where the commits' time went.
+    timings: StoreTimings,
+    /// WAL frames and checkpoints, counted by the connection's WAL hook.
+    wal: Arc<WalCounters>,
     /// Exclusive ownership of the file. Declared last, so it is released
     /// only after the connection has closed (and checkpointed).
     _lock: lock::FileLock,
@@ -153,6 +162,8 @@ impl SqliteStore {
         }
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| store_error(&shown, "opening", &e))?;
         configure(&conn, &shown)?;
+        let wal =
+            timings::install_wal_hook(&mut conn).map_err(|e| store_error(&shown, "installing the WAL hook", &e))?;
         migrate(&mut conn, &shown)?;
         let journal_rows = journal::count(&conn).map_err(|e| store_error(&shown, "counting the journal", &e))?;
         Ok(SqliteStore {
@@ -164,6 +175,8 @@ impl SqliteStore {
             fold_at: DEFAULT_FOLD_THRESHOLD,
             index: None,
             folds: 0,
+            timings: StoreTimings::default(),
+            wal,
             _lock: owner,
         })
     }
@@ -188,6 +201,12 @@ impl SqliteStore {
         self.folds
     }
 
+    /// Where this store's commits spent their time since it was opened (see
+    /// [`StoreTimings`]).
+    pub fn timings(&self) -> StoreTimings {
+        self.wal.add_to(self.timings)
+    }
+
     /// Folds the journal into `registrations` now, in its own transaction, and
     /// returns how many journal rows it folded (0: nothing to do, nothing
     /// written). On error (a journal row that does not decode, a full disk)
@@ -203,7 +222,7 @@ impl SqliteStore {
         tx.commit().map_err(|e| store_error(shown, doing, &e))?;
         self.journal_rows = 0;
         self.fold_at = self.fold_threshold;
-        self.index = Some(erase::JournalIndex::default());
+        self.index = None;
         if folded > 0 {
             self.folds += 1;
         }
@@ -386,16 +405,20 @@ enum BatchError {
 /// Commits `batch` in one transaction, folding the journal in it when `fold`.
 /// On error the transaction is rolled back and `index` forgotten (it may
 /// hold ids of rows that did not land).
+/// After a fold the index is dropped rather than kept empty: it is rebuilt
+/// (from at most one threshold of journal rows) only when a delete needs it,
+/// so a commit of puts alone never maintains it.
 fn commit_batch(
     conn: &mut Connection,
     shown: &str,
     batch: &[Mutation],
     fold: bool,
     index: &mut Option<erase::JournalIndex>,
+    timings: &mut StoreTimings,
 ) -> Result<Written, BatchError> {
-    let result = commit_batch_once(conn, shown, batch, fold, index);
+    let result = commit_batch_once(conn, shown, batch, fold, index, timings);
     match &result {
-        Ok(_) if fold => *index = Some(erase::JournalIndex::default()),
+        Ok(_) if fold => *index = None,
         Ok(_) => {}
         Err(_) => *index = None,
     }
@@ -408,13 +431,16 @@ fn commit_batch_once(
     batch: &[Mutation],
     fold: bool,
     index: &mut Option<erase::JournalIndex>,
+    timings: &mut StoreTimings,
 ) -> Result<Written, BatchError> {
     let other = |doing: &str, e: rusqlite::Error| BatchError::Other(store_error(shown, doing, &e));
+    let start = Instant::now();
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| other("beginning a transaction", e))?;
     // On any error the transaction is dropped, which rolls it back: nothing of the batch lands.
     let written = write_batch(&tx, batch, index).map_err(|e| other("writing a batch", e))?;
+    let written_at = Instant::now();
     if fold {
         match journal::fold(&tx) {
             Ok(_) => {}
@@ -424,7 +450,16 @@ fn commit_batch_once(
             Err(e) => return Err(BatchError::Other(fold_error(shown, "folding the journal", e))),
         }
     }
+    let folded_at = Instant::now();
     tx.commit().map_err(|e| other("committing a batch", e))?;
+    // The WAL hook's checkpoint (inside COMMIT) is counted apart, by the hook.
+    timings.commits += 1;
+    timings.statements += written_at - start;
+    if fold {
+        timings.folds += 1;
+        timings.fold += folded_at - written_at;
+    }
+    timings.commit += folded_at.elapsed();
     Ok(written)
 }
 
@@ -503,7 +538,7 @@ impl Store for SqliteStore {
         check_batch(batch)?;
         let appending = journaled(batch);
         let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= self.fold_at;
-        let written = match commit_batch(&mut self.conn, &self.shown, batch, fold, &mut self.index) {
+        let written = match commit_batch(&mut self.conn, &self.shown, batch, fold, &mut self.index, &mut self.timings) {
             Ok(written) if fold => {
                 tracing::debug!(rows = self.journal_rows.saturating_add(written.appended), "journal folded");
                 self.journal_rows = 0;
@@ -519,9 +554,10 @@ impl Store for SqliteStore {
                 // Nothing landed. Put the fold off and write the batch alone.
                 tracing::warn!(%error, "the journal fold does not fit on the disk; it is put off");
                 let written =
-                    commit_batch(&mut self.conn, &self.shown, batch, false, &mut self.index).map_err(|e| match e {
-                        BatchError::FoldFull(e) | BatchError::Other(e) => e,
-                    })?;
+                    commit_batch(&mut self.conn, &self.shown, batch, false, &mut self.index, &mut self.timings)
+                        .map_err(|e| match e {
+                            BatchError::FoldFull(e) | BatchError::Other(e) => e,
+                        })?;
                 self.journal_rows = self.journal_rows.saturating_add(written.appended).saturating_sub(written.erased);
                 self.fold_at = self.journal_rows.saturating_add(self.fold_threshold);
                 written
