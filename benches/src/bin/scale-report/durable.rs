@@ -24,6 +24,7 @@ use sync_benches::baseline::backend::SqliteBackend;
 use sync_benches::baseline::proto;
 use sync_benches::fixture::{BaselineScheduler, EngineScheduler, baseline_groups};
 use sync_benches::workload::{OFFLINE, SCRATCH, client, origin_name, policy_config, sw};
+use sync_core::Input;
 use sync_core::driver::{Clock, Driver, SystemClock};
 use sync_core::store::{Mutation, SqliteStore, Store};
 use sync_core::{Caller, Dispatch, Engine};
@@ -178,7 +179,7 @@ pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFigur
     }
 
     engine.set_log_recording(false);
-    engine.set_network(now, OFFLINE);
+    engine.handle(now, Input::Network(OFFLINE)).unwrap();
     let mut stray = 0;
     while let Some(action) = engine.poll_action() {
         if matches!(action, sync_core::Action::Persist(_) | sync_core::Action::Dispatch(_)) {
