@@ -68,7 +68,8 @@ fn offline_benches<S: Scheduler>(c: &mut Criterion, n: usize) {
         })
     });
 
-    let existing: Vec<(usize, String)> = picks(n, 4096, 7).into_iter().map(|i| (i, tag(i as u64))).collect();
+    let existing: Vec<(usize, sync_core::Tag)> =
+        picks(n, 4096, 7).into_iter().map(|i| (i, tag(i as u64).into())).collect();
     let mut cursor = 0;
     group(c, "register_coalesced", slow::<S>(n)).bench_function(id.clone(), |b| {
         b.iter_custom(|iters| {

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sync_benches::baseline::Baseline;
 use sync_benches::baseline::backend::DiscardBackend;
 use sync_benches::workload::{OFFLINE, ONLINE, T0, client, origin_name, policy_config, sw};
+use sync_core::Input;
 use sync_core::{Action, Caller, DispatchKind, Engine, EventId, ReplyValue};
 use sync_policy::{ConfigurablePolicy, EventOutcome, FrameType, Millis, SyncKind, Timestamp};
 
@@ -27,8 +28,13 @@ impl Both {
         let mut baseline = Baseline::new(ConfigurablePolicy::new(policy_config()), T0, DiscardBackend::default());
         for o in 0..origins {
             let name = origin_name(o);
-            engine.add_worker(T0, sw(o), &name, true).unwrap();
-            engine.client_opened(T0, client(o), &name, FrameType::TopLevel).unwrap();
+            engine.handle(T0, Input::AddWorker { sw: sw(o), origin: name.to_string(), active: true }).unwrap();
+            engine
+                .handle(
+                    T0,
+                    Input::ClientOpened { client: client(o), origin: name.to_string(), frame: FrameType::TopLevel },
+                )
+                .unwrap();
             baseline.add_worker(T0, sw(o), &name, true);
             baseline.client_opened(T0, client(o), &name, FrameType::TopLevel);
         }
@@ -58,14 +64,16 @@ impl Both {
     }
 
     fn register(&mut self, o: u64, tag: &str) -> (Fired, Fired) {
-        self.engine.register(self.now, Caller::Client(client(o)), sw(o), tag);
+        self.engine
+            .handle(self.now, Input::Register { caller: Caller::Client(client(o)), sw: sw(o), tag: tag.into() })
+            .unwrap();
         self.baseline.register(self.now, client(o), sw(o), tag).unwrap();
         self.drain()
     }
 
     fn network(&mut self, online: bool) -> (Fired, Fired) {
         let state = if online { ONLINE } else { OFFLINE };
-        self.engine.set_network(self.now, state);
+        self.engine.handle(self.now, Input::Network(state)).unwrap();
         self.baseline.set_network(self.now, state);
         self.drain()
     }
@@ -74,7 +82,7 @@ impl Both {
         let key = (sw(o).0, tag.to_owned());
         let e = self.engine_events.remove(&key).expect("engine dispatched it");
         let b = self.baseline_events.remove(&key).expect("baseline dispatched it");
-        self.engine.event_finished(self.now, e, outcome).unwrap();
+        self.engine.handle(self.now, Input::EventFinished { event: e, outcome }).unwrap();
         self.baseline.event_finished(self.now, b, outcome).unwrap();
         self.drain()
     }
@@ -108,7 +116,12 @@ impl Both {
     }
 
     fn tags(&mut self, o: u64) -> (Vec<String>, Vec<String>) {
-        let request = self.engine.get_tags(self.now, Caller::Client(client(o)), sw(o), SyncKind::OneOff);
+        let request = self
+            .engine
+            .handle(self.now, Input::GetTags { caller: Caller::Client(client(o)), sw: sw(o), kind: SyncKind::OneOff })
+            .unwrap()
+            .request()
+            .unwrap();
         let mut e = Vec::new();
         while let Some(action) = self.engine.poll_action() {
             if let Action::Reply { request: r, result: Ok(ReplyValue::Tags(t)) } = action {

@@ -16,7 +16,7 @@ fn offline_operations<S: Scheduler>() {
     assert_eq!(s.len(), N + PER_ORIGIN, "{} holds the new tags", S::NAME);
     s.recycle_scratch();
     assert_eq!(s.len(), N);
-    s.register_existing(17, &tag(17));
+    s.register_existing(17, &tag(17).into());
     assert_eq!(s.len(), N, "{}: a coalesced registration adds nothing", S::NAME);
     assert_eq!(s.get_tags(3), PER_ORIGIN);
     let key = s.key(5);

@@ -9,7 +9,7 @@
 //! here, its arm in `engine/handle.rs`, and the scenario step that spells it
 //! (see `spec-notes/architecture.md`).
 
-use crate::ids::{Caller, ClientId, EventId, RegistrationKey, RequestId, SwRegId};
+use crate::ids::{Caller, ClientId, EventId, RegistrationKey, RequestId, SwRegId, Tag};
 use serde::{Deserialize, Serialize};
 use sync_policy::{
     Engagement, EventOutcome, FrameType, NetworkState, PermissionName, PermissionState, PowerState, SyncKind,
@@ -33,8 +33,9 @@ pub enum Input {
         caller: Caller,
         /// The service worker registration.
         sw: SwRegId,
-        /// The tag, as the page passed it.
-        tag: String,
+        /// The tag, as the page passed it (shared: a new registration keeps
+        /// this very string, so handing a tag over costs no copy).
+        tag: Tag,
     },
     /// `registration.sync.getTags()` or `registration.periodicSync.getTags()`.
     GetTags {
@@ -53,7 +54,7 @@ pub enum Input {
         /// The service worker registration.
         sw: SwRegId,
         /// The tag.
-        tag: String,
+        tag: Tag,
         /// `minInterval` in milliseconds; above 2^53 - 1 rejects with `TypeError`.
         min_interval: u64,
     },
@@ -64,7 +65,7 @@ pub enum Input {
         /// The service worker registration.
         sw: SwRegId,
         /// The tag.
-        tag: String,
+        tag: Tag,
     },
 
     // ----- environment -----

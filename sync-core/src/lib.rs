@@ -10,25 +10,30 @@
 //!   in memory, and `store::sqlite::SqliteStore` (feature `sqlite`) on disk.
 //!
 //! ```
-//! use sync_core::{Action, Caller, ClientId, Engine, SwRegId};
-//! use sync_policy::{ConfigurablePolicy, FrameType, Timestamp};
+//! use sync_core::{Action, Caller, ClientId, Engine, Input, SwRegId};
+//! use sync_policy::{ConfigurablePolicy, EventOutcome, FrameType, Timestamp};
 //!
 //! let t0 = Timestamp(1_700_000_000_000);
 //! let mut engine = Engine::new(ConfigurablePolicy::default(), t0);
-//! engine.add_worker(t0, SwRegId(1), "https://example.com", true).unwrap();
-//! engine.client_opened(t0, ClientId(1), "https://example.com", FrameType::TopLevel).unwrap();
-//! let request = engine.register(t0, Caller::Client(ClientId(1)), SwRegId(1), "outbox");
+//! let origin = "https://example.com";
+//! engine.handle(t0, Input::AddWorker { sw: SwRegId(1), origin: origin.into(), active: true })?;
+//! engine.handle(t0, Input::ClientOpened { client: ClientId(1), origin: origin.into(), frame: FrameType::TopLevel })?;
+//! let page = Caller::Client(ClientId(1));
+//! let handled = engine.handle(t0, Input::Register { caller: page, sw: SwRegId(1), tag: "outbox".into() })?;
+//! let request = handled.request().expect("a page call is answered later");
 //! let mut dispatched = None;
 //! while let Some(action) = engine.poll_action() {
 //!     match action {
 //!         Action::Persist(_) => { /* write to the store before releasing later replies */ }
 //!         Action::Reply { request: r, result } => assert!(r == request && result.is_ok()),
 //!         Action::Dispatch(d) => dispatched = Some(d.event),
-//!         Action::Log(_) => {}
+//!         _ => {}
 //!     }
 //! }
 //! // Online: the sync event was dispatched at once; report its outcome.
-//! engine.event_finished(t0, dispatched.unwrap(), sync_policy::EventOutcome::Fulfilled).unwrap();
+//! let event = dispatched.expect("dispatched while online");
+//! engine.handle(t0, Input::EventFinished { event, outcome: EventOutcome::Fulfilled })?;
+//! # Ok::<(), sync_core::SyncError>(())
 //! ```
 
 #![forbid(unsafe_code)]

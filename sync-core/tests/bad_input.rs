@@ -3,6 +3,7 @@
 //! panic, and loses nothing already accepted.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{Caller, ClientId, DomErrorName, EventId, RegistrationKey, SwRegId, SyncError};
 use sync_policy::{EventOutcome, FrameType, Profile, SyncKind};
 
@@ -55,21 +56,42 @@ fn min_interval_edges() {
 fn unknown_ids_are_typed_errors() {
     let mut k = Kit::chromium();
     let ghost = SwRegId(404);
-    assert_eq!(k.engine.worker_activated(k.now, ghost), Err(SyncError::UnknownWorker(ghost)));
-    assert_eq!(k.engine.emulate_offline(k.now, ghost, true), Err(SyncError::UnknownWorker(ghost)));
-    assert_eq!(k.engine.client_closed(k.now, ClientId(404)), Err(SyncError::UnknownClient(ClientId(404))));
-    assert_eq!(k.engine.client_opened(k.now, W1, A, FrameType::TopLevel), Err(SyncError::DuplicateClient(W1)));
+    assert_eq!(k.engine.handle(k.now, Input::WorkerActivated(ghost)).map(drop), Err(SyncError::UnknownWorker(ghost)));
     assert_eq!(
-        k.engine.dispatch_now(k.now, &RegistrationKey::new(R1, SyncKind::OneOff, "none")),
+        k.engine.handle(k.now, Input::EmulateOffline { sw: ghost, offline: true }).map(drop),
+        Err(SyncError::UnknownWorker(ghost))
+    );
+    assert_eq!(
+        k.engine.handle(k.now, Input::ClientClosed(ClientId(404))).map(drop),
+        Err(SyncError::UnknownClient(ClientId(404)))
+    );
+    assert_eq!(
+        k.engine
+            .handle(k.now, Input::ClientOpened { client: W1, origin: A.to_string(), frame: FrameType::TopLevel })
+            .map(drop),
+        Err(SyncError::DuplicateClient(W1))
+    );
+    assert_eq!(
+        k.engine.handle(k.now, Input::DispatchNow(RegistrationKey::new(R1, SyncKind::OneOff, "none"))),
         Err(SyncError::UnknownRegistration)
     );
     assert_eq!(
-        k.engine.event_finished(k.now, EventId(0), EventOutcome::Fulfilled),
+        k.engine.handle(k.now, Input::EventFinished { event: EventId(0), outcome: EventOutcome::Fulfilled }).map(drop),
         Err(SyncError::UnknownEvent(EventId(0)))
     );
-    let r = k.engine.register(k.now, Caller::Client(W1), ghost, "a");
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(W1), sw: ghost, tag: "a".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert_eq!(k.drain().rejected(r), DomErrorName::InvalidStateError);
-    let r = k.engine.get_tags(k.now, Caller::Client(W1), ghost, SyncKind::OneOff);
+    let r = k
+        .engine
+        .handle(k.now, Input::GetTags { caller: Caller::Client(W1), sw: ghost, kind: SyncKind::OneOff })
+        .unwrap()
+        .request()
+        .unwrap();
     assert!(k.drain().tags(r).is_empty(), "getTags has no error conditions in the spec");
 }
 
@@ -79,16 +101,21 @@ fn calls_after_the_worker_registration_was_unregistered() {
     k.grant_periodic();
     k.offline();
     k.register("a");
-    k.engine.worker_unregistered(k.now, R1).unwrap();
+    k.engine.handle(k.now, Input::WorkerUnregistered(R1)).unwrap();
     k.drain();
     let (r, d) = k.register("b");
     assert_eq!(d.rejected(r), DomErrorName::InvalidStateError);
     let (r, d) = k.register_periodic("p", 0);
     assert_eq!(d.rejected(r), DomErrorName::InvalidStateError);
-    let r = k.engine.unregister_periodic(k.now, Caller::Client(W1), R1, "p");
+    let r = k
+        .engine
+        .handle(k.now, Input::UnregisterPeriodic { caller: Caller::Client(W1), sw: R1, tag: "p".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert!(k.drain().resolved(r), "unregister succeeds silently");
     assert!(k.tags(SyncKind::OneOff).is_empty());
-    assert_eq!(k.engine.worker_unregistered(k.now, R1), Err(SyncError::UnknownWorker(R1)));
+    assert_eq!(k.engine.handle(k.now, Input::WorkerUnregistered(R1)).map(drop), Err(SyncError::UnknownWorker(R1)));
 }
 
 #[test]
@@ -96,12 +123,12 @@ fn dispatch_now_refuses_firing_and_offline_registrations() {
     let mut k = Kit::chromium();
     let (_, d) = k.register("a");
     let key = k.key(SyncKind::OneOff, "a");
-    assert_eq!(k.engine.dispatch_now(k.now, &key), Err(SyncError::AlreadyFiring));
+    assert_eq!(k.engine.handle(k.now, Input::DispatchNow(key.clone())), Err(SyncError::AlreadyFiring));
     k.settle(&d.dispatches()[0], EventOutcome::Rejected);
     k.offline();
-    assert_eq!(k.engine.dispatch_now(k.now, &key), Err(SyncError::Offline));
+    assert_eq!(k.engine.handle(k.now, Input::DispatchNow(key.clone())), Err(SyncError::Offline));
     k.online();
-    let event = k.engine.dispatch_now(k.now, &key).unwrap();
+    let event = k.engine.handle(k.now, Input::DispatchNow(key)).unwrap().event().unwrap();
     let d = k.drain();
     assert_eq!(d.dispatches()[0].event, event, "manual dispatch ignores the back-off");
 }
@@ -111,14 +138,22 @@ fn storage_failure_disables_the_engine_and_rejects_later_calls() {
     let mut k = Kit::chromium();
     k.offline();
     k.register("a");
-    let r = k.engine.register(k.now, Caller::Client(W1), R1, "b");
-    k.engine.storage_failed(k.now, "disk full");
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(W1), sw: R1, tag: "b".into() })
+        .unwrap()
+        .request()
+        .unwrap();
+    k.engine.handle(k.now, Input::StorageFailed { reason: "disk full".into() }).unwrap();
     let d = k.drain();
     assert_eq!(d.rejected(r), DomErrorName::UnknownError, "a reply queued before the failure is not acknowledged");
     assert!(d.persists().is_empty());
     let (r, d) = k.register("c");
     assert_eq!(d.rejected(r), DomErrorName::UnknownError);
-    assert_eq!(k.engine.event_finished(k.now, EventId(1), EventOutcome::Fulfilled), Err(SyncError::Disabled));
+    assert_eq!(
+        k.engine.handle(k.now, Input::EventFinished { event: EventId(1), outcome: EventOutcome::Fulfilled }).map(drop),
+        Err(SyncError::Disabled)
+    );
     assert!(k.online().dispatches().is_empty(), "nothing is dispatched once disabled");
     assert_eq!(k.engine.poll_timeout(), None);
     assert_eq!(k.store.len(), 1, "what was acknowledged stays in the store");

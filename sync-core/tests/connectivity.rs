@@ -1,6 +1,7 @@
 //! spec: register, steps 8.4 / 9.6 (fire if online), and the online transition.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{Caller, Explanation};
 use sync_policy::{Blocker, EventOutcome, SyncKind};
 
@@ -35,7 +36,7 @@ fn pending_registration_fires_with_no_window_open() {
     let mut k = Kit::chromium();
     k.offline();
     k.register("a");
-    k.engine.client_closed(k.now, W1).unwrap();
+    k.engine.handle(k.now, Input::ClientClosed(W1)).unwrap();
     let d = k.online();
     assert_eq!(d.dispatches().len(), 1, "firing does not need a window");
 }
@@ -59,7 +60,7 @@ fn going_offline_after_queueing_does_not_dispatch() {
     k.offline();
     k.register("a");
     // Online then offline again before the actions are drained.
-    k.engine.set_network(k.now, sync_policy::NetworkState { online: true, metered: false });
+    k.engine.handle(k.now, Input::Network(sync_policy::NetworkState { online: true, metered: false })).unwrap();
     k.offline();
     assert!(k.drain().dispatches().is_empty());
     assert!(k.online().dispatches().len() == 1);
@@ -68,25 +69,30 @@ fn going_offline_after_queueing_does_not_dispatch() {
 #[test]
 fn emulated_offline_worker_is_deferred_and_reference_counted() {
     let mut k = Kit::chromium();
-    k.engine.emulate_offline(k.now, R1, true).unwrap();
-    k.engine.emulate_offline(k.now, R1, true).unwrap();
+    k.engine.handle(k.now, Input::EmulateOffline { sw: R1, offline: true }).unwrap();
+    k.engine.handle(k.now, Input::EmulateOffline { sw: R1, offline: true }).unwrap();
     let (r, d) = k.register("a");
     assert!(d.resolved(r));
     assert!(d.dispatches().is_empty());
     assert_eq!(k.engine.explain(&k.key(SyncKind::OneOff, "a")), Explanation::Blocked(Blocker::WorkerOffline));
-    k.engine.emulate_offline(k.now, R1, false).unwrap();
+    k.engine.handle(k.now, Input::EmulateOffline { sw: R1, offline: false }).unwrap();
     assert!(k.drain().dispatches().is_empty(), "one DevTools session still emulates offline");
-    k.engine.emulate_offline(k.now, R1, false).unwrap();
+    k.engine.handle(k.now, Input::EmulateOffline { sw: R1, offline: false }).unwrap();
     assert_eq!(k.drain().dispatches().len(), 1);
 }
 
 #[test]
 fn emulated_offline_affects_only_that_worker() {
     let mut k = Kit::chromium();
-    k.engine.add_worker(k.now, R2, A, true).unwrap();
-    k.engine.emulate_offline(k.now, R1, true).unwrap();
+    k.engine.handle(k.now, Input::AddWorker { sw: R2, origin: A.to_string(), active: true }).unwrap();
+    k.engine.handle(k.now, Input::EmulateOffline { sw: R1, offline: true }).unwrap();
     k.register("a");
-    let r = k.engine.register(k.now, Caller::Client(W1), R2, "b");
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(W1), sw: R2, tag: "b".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     let d = k.drain();
     assert!(d.resolved(r));
     assert_eq!(d.dispatches().len(), 1);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use sync_core::Engine;
+use sync_core::Input;
 use sync_core::driver::{Clock, Driver, TokioClock};
 use sync_policy::{ConfigurablePolicy, FrameType, Millis, PolicyConfig, Timestamp};
 use tokio::time::Instant;
@@ -39,8 +40,8 @@ fn hanging_driver(
     let mut config = PolicyConfig::chromium();
     config.oneshot.max_event_duration = Millis(1000);
     let mut engine = Engine::new(ConfigurablePolicy::new(config), T0);
-    engine.add_worker(T0, R1, A, true).unwrap();
-    engine.client_opened(T0, W1, A, FrameType::TopLevel).unwrap();
+    engine.handle(T0, Input::AddWorker { sw: R1, origin: A.to_string(), active: true }).unwrap();
+    engine.handle(T0, Input::ClientOpened { client: W1, origin: A.to_string(), frame: FrameType::TopLevel }).unwrap();
     let (dispatcher, seen) = Scripted::new();
     dispatcher.script(A, &[Script::Hang]);
     let driver = Driver::builder(SharedStore::new(), dispatcher.clone()).clock(clock).spawn(engine);

@@ -5,6 +5,7 @@ mod driver_kit;
 use driver_kit::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use sync_core::Input;
 use sync_core::driver::{Delegate, Driver, TokioClock};
 use sync_core::{LogRecord, RegistrationKey, ReplyValue};
 use sync_policy::NetworkState;
@@ -25,7 +26,7 @@ async fn a_panicking_delegate_does_not_stop_the_driver() {
     let (dispatcher, _seen) = Scripted::new();
     let delegate = Panicky::default();
     let mut e = engine();
-    e.set_network(T0, NetworkState { online: false, metered: false });
+    e.handle(T0, Input::Network(NetworkState { online: false, metered: false })).unwrap();
     let driver =
         Driver::builder(store.clone(), dispatcher).clock(TokioClock::new(T0)).delegate(delegate.clone()).spawn(e);
     let sync = driver.handle();

@@ -7,6 +7,7 @@ use driver_kit::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use sync_core::Input;
 use sync_core::driver::{Clock, Driver, Environment};
 use sync_core::store::StoredPhase;
 use sync_policy::{ConfigurablePolicy, EventOutcome, NetworkState, PolicyConfig, PowerState, Timestamp};
@@ -35,7 +36,7 @@ async fn offline_restarts_keep_every_registration_and_going_online_fires_each_on
     let store = SharedStore::new();
     // Run 0: five registrations made offline.
     let mut first = engine();
-    first.set_network(T0, OFFLINE);
+    first.handle(T0, Input::Network(OFFLINE)).unwrap();
     let (dispatcher, _seen) = Scripted::new();
     let driver = Driver::builder(store.clone(), dispatcher).clock(clock.clone()).spawn(first);
     let sync = driver.handle();

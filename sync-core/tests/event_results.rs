@@ -2,6 +2,7 @@
 //! that change nothing.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{EventId, SyncError};
 use sync_policy::{EventOutcome, SyncKind};
 
@@ -9,7 +10,7 @@ use sync_policy::{EventOutcome, SyncKind};
 fn unknown_event_is_refused() {
     let mut k = Kit::chromium();
     assert_eq!(
-        k.engine.event_finished(k.now, EventId(42), EventOutcome::Fulfilled),
+        k.engine.handle(k.now, Input::EventFinished { event: EventId(42), outcome: EventOutcome::Fulfilled }).map(drop),
         Err(SyncError::UnknownEvent(EventId(42)))
     );
 }
@@ -21,7 +22,7 @@ fn a_second_result_is_refused_and_changes_nothing() {
     let e = d.dispatches()[0].clone();
     k.settle(&e, EventOutcome::Rejected);
     assert_eq!(
-        k.engine.event_finished(k.now, e.event, EventOutcome::Fulfilled),
+        k.engine.handle(k.now, Input::EventFinished { event: e.event, outcome: EventOutcome::Fulfilled }).map(drop),
         Err(SyncError::EventAlreadySettled(e.event))
     );
     assert!(k.drain().actions.is_empty());

@@ -2,6 +2,7 @@
 //! and its late result is ignored.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{Explanation, SyncError, WakeReason};
 use sync_policy::{EventOutcome, Profile, SyncKind};
 
@@ -19,7 +20,7 @@ fn hung_event_times_out_and_is_retried_after_the_back_off() {
     let d = k.advance(mins(5));
     assert_eq!(d.dispatches().len(), 1);
     assert_eq!(
-        k.engine.event_finished(k.now, e1.event, EventOutcome::Fulfilled),
+        k.engine.handle(k.now, Input::EventFinished { event: e1.event, outcome: EventOutcome::Fulfilled }).map(drop),
         Err(SyncError::EventExpired(e1.event))
     );
     assert!(matches!(k.engine.explain(&k.key(SyncKind::OneOff, "h")), Explanation::Firing { .. }));

@@ -8,6 +8,7 @@
 mod sqlite_kit;
 use sqlite_kit::*;
 use std::collections::{BTreeMap, HashMap};
+use sync_core::Input;
 use sync_core::store::{Fault, FaultyStore, MemoryStore, Mutation, Snapshot, SqliteStore, Store, StoreError};
 use sync_core::{Action, DomErrorName, EventId, RegistrationKey, ReplyValue, RequestId, SwRegId};
 use sync_policy::{EventOutcome, Millis, SyncKind};
@@ -82,7 +83,7 @@ impl Run {
     fn finish(&mut self, tag: &str, outcome: EventOutcome) {
         if let Some(event) = self.events.remove(tag) {
             // Refused once the engine is disabled; that is part of what is tested elsewhere.
-            let _ = self.rig.engine.event_finished(self.rig.now, event, outcome);
+            let _ = self.rig.engine.handle(self.rig.now, Input::EventFinished { event, outcome }).map(drop);
         }
         self.drain();
     }
@@ -126,7 +127,13 @@ fn workload(run: &mut Run) {
     run.register(1, "b");
     run.drain();
     run.finish("x", EventOutcome::Rejected);
-    let r = run.rig.engine.unregister_periodic(run.rig.now, window(1), SwRegId(1), "p");
+    let r = run
+        .rig
+        .engine
+        .handle(run.rig.now, Input::UnregisterPeriodic { caller: window(1), sw: SwRegId(1), tag: "p".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     run.requests.insert(r, RegistrationKey::new(SwRegId(1), SyncKind::Periodic, "p"));
     run.drain();
     run.register(2, "y");
@@ -136,7 +143,7 @@ fn workload(run: &mut Run) {
     run.advance(Millis::from_hours(24));
     run.finish("q", EventOutcome::Fulfilled);
     run.finish("y", EventOutcome::Rejected);
-    let _ = run.rig.engine.worker_unregistered(run.rig.now, SwRegId(2));
+    let _ = run.rig.engine.handle(run.rig.now, Input::WorkerUnregistered(SwRegId(2))).map(drop);
     run.drain();
     run.register(1, "z");
     run.drain();

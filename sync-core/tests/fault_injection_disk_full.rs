@@ -5,6 +5,7 @@
 
 mod sqlite_kit;
 use sqlite_kit::*;
+use sync_core::Input;
 use sync_core::store::{SqliteStore, StoreError};
 use sync_core::{Action, DomErrorName, ReplyValue};
 use sync_policy::{NetworkState, SyncKind};
@@ -16,7 +17,7 @@ fn a_full_disk_disables_the_engine_and_keeps_the_acknowledged_file() {
     let mut store = SqliteStore::open(&path).unwrap();
     store.set_size_limit(64 * 1024).unwrap();
     let mut rig = Rig::new(store);
-    rig.engine.set_network(T0, NetworkState { online: false, metered: false });
+    rig.engine.handle(T0, Input::Network(NetworkState { online: false, metered: false })).unwrap();
     let big = "t".repeat(3000);
     let mut acknowledged = engine_view(&rig.engine);
     let mut acked_tags = 0;
@@ -44,7 +45,12 @@ fn a_full_disk_disables_the_engine_and_keeps_the_acknowledged_file() {
     // Disabled: every later page call rejects, nothing is written.
     assert!(rig.engine.is_disabled());
     let later = rig.register(1, "later");
-    let tags = rig.engine.get_tags(rig.now, window(1), sync_core::SwRegId(1), SyncKind::OneOff);
+    let tags = rig
+        .engine
+        .handle(rig.now, Input::GetTags { caller: window(1), sw: sync_core::SwRegId(1), kind: SyncKind::OneOff })
+        .unwrap()
+        .request()
+        .unwrap();
     rig.drain();
     for r in [later, tags] {
         assert!(matches!(rig.reply(r), Some(Err(e)) if e.name == DomErrorName::UnknownError));

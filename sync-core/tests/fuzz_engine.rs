@@ -99,10 +99,10 @@ fn input() -> impl Strategy<Value = Input> {
         1 => origin().prop_map(Input::OriginCleared),
         2 => (0u64..6, origin(), frame()).prop_map(|(c, origin, frame)| Input::ClientOpened { client: ClientId(c), origin, frame }),
         1 => (0u64..6).prop_map(|c| Input::ClientClosed(ClientId(c))),
-        6 => (sw.clone(), caller(), tag()).prop_map(|(sw, caller, tag)| Input::Register { caller, sw, tag }),
+        6 => (sw.clone(), caller(), tag()).prop_map(|(sw, caller, tag)| Input::Register { caller, sw, tag: tag.into() }),
         3 => (sw.clone(), caller(), tag(), prop_oneof![Just(0u64), Just(1000), Just(1 << 53), Just(u64::MAX), any::<u64>()])
-            .prop_map(|(sw, caller, tag, min_interval)| Input::RegisterPeriodic { caller, sw, tag, min_interval }),
-        1 => (sw.clone(), caller(), tag()).prop_map(|(sw, caller, tag)| Input::UnregisterPeriodic { caller, sw, tag }),
+            .prop_map(|(sw, caller, tag, min_interval)| Input::RegisterPeriodic { caller, sw, tag: tag.into(), min_interval }),
+        1 => (sw.clone(), caller(), tag()).prop_map(|(sw, caller, tag)| Input::UnregisterPeriodic { caller, sw, tag: tag.into() }),
         2 => (sw.clone(), caller(), kind()).prop_map(|(sw, caller, kind)| Input::GetTags { caller, sw, kind }),
         2 => (any::<bool>(), any::<bool>()).prop_map(|(online, metered)| Input::Network(NetworkState { online, metered })),
         1 => (any::<bool>(), any::<bool>(), prop::option::of(0u8..=100)).prop_map(|(battery_saver, charging, battery_percent)| {

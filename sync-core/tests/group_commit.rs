@@ -5,6 +5,7 @@
 //! the engine's order; a failed write disables the engine, turns the held
 //! replies into `UnknownError` rejections and drops held dispatches and logs.
 
+use sync_core::Input;
 use sync_core::commit::{CommitQueue, Effect, drain_committed};
 use sync_core::store::{Fault, FaultyStore, MemoryStore, Mutation, Store};
 use sync_core::{Caller, ClientId, DomError, DomErrorName, Engine, ReplyValue, RequestId, SwRegId};
@@ -16,9 +17,13 @@ const SW: SwRegId = SwRegId(1);
 
 fn engine(online: bool) -> Engine {
     let mut e = Engine::new(ConfigurablePolicy::default(), T0);
-    e.add_worker(T0, SW, "https://a.test", true).unwrap();
-    e.client_opened(T0, ClientId(1), "https://a.test", FrameType::TopLevel).unwrap();
-    e.set_network(T0, NetworkState { online, metered: false });
+    e.handle(T0, Input::AddWorker { sw: SW, origin: "https://a.test".into(), active: true }).unwrap();
+    e.handle(
+        T0,
+        Input::ClientOpened { client: ClientId(1), origin: "https://a.test".into(), frame: FrameType::TopLevel },
+    )
+    .unwrap();
+    e.handle(T0, Input::Network(NetworkState { online, metered: false })).unwrap();
     while e.poll_action().is_some() {}
     e
 }
@@ -52,7 +57,11 @@ impl Store for Recording {
 #[test]
 fn sixty_four_registrations_share_one_write_and_are_acknowledged_in_order() {
     let mut e = engine(false);
-    let requests: Vec<_> = (0..64).map(|i| e.register(T0, W, SW, &format!("t{i}"))).collect();
+    let requests: Vec<_> = (0..64)
+        .map(|i| {
+            e.handle(T0, Input::Register { caller: W, sw: SW, tag: format!("t{i}").into() }).unwrap().request().unwrap()
+        })
+        .collect();
     let mut store = Recording { inner: MemoryStore::new(), batches: Vec::new() };
     let effects = drain_committed(&mut e, &mut store).unwrap();
     assert_eq!(store.batches, vec![64], "one write holding all 64 persists");
@@ -69,8 +78,8 @@ fn sixty_four_registrations_share_one_write_and_are_acknowledged_in_order() {
 fn an_effect_before_any_persist_goes_out_at_once_and_one_after_waits_for_the_commit() {
     let mut e = engine(true);
     let mut q = CommitQueue::new();
-    let tags = e.get_tags(T0, W, SW, SyncKind::OneOff);
-    let r = e.register(T0, W, SW, "a");
+    let tags = e.handle(T0, Input::GetTags { caller: W, sw: SW, kind: SyncKind::OneOff }).unwrap().request().unwrap();
+    let r = e.handle(T0, Input::Register { caller: W, sw: SW, tag: "a".into() }).unwrap().request().unwrap();
     let now = q.absorb(&mut e);
     assert_eq!(replies(&now), vec![(tags, Ok(ReplyValue::Tags(vec![])))], "getTags depended on nothing");
     assert!(q.has_held(), "the registration's reply and dispatch wait");
@@ -88,10 +97,10 @@ fn an_effect_before_any_persist_goes_out_at_once_and_one_after_waits_for_the_com
 fn persists_queued_while_a_batch_is_in_flight_form_the_next_batch_and_hold_only_their_own_effects() {
     let mut e = engine(false);
     let mut q = CommitQueue::new();
-    let a = e.register(T0, W, SW, "a");
+    let a = e.handle(T0, Input::Register { caller: W, sw: SW, tag: "a".into() }).unwrap().request().unwrap();
     assert!(q.absorb(&mut e).is_empty());
     let first = q.next_batch().expect("first batch");
-    let b = e.register(T0, W, SW, "b");
+    let b = e.handle(T0, Input::Register { caller: W, sw: SW, tag: "b".into() }).unwrap().request().unwrap();
     assert!(q.absorb(&mut e).is_empty());
     assert!(q.next_batch().is_none(), "one batch in flight at a time");
     let mut store = MemoryStore::new();
@@ -109,7 +118,7 @@ fn persists_queued_while_a_batch_is_in_flight_form_the_next_batch_and_hold_only_
 #[test]
 fn a_drain_with_nothing_to_persist_does_not_write() {
     let mut e = engine(false);
-    let r = e.get_tags(T0, W, SW, SyncKind::OneOff);
+    let r = e.handle(T0, Input::GetTags { caller: W, sw: SW, kind: SyncKind::OneOff }).unwrap().request().unwrap();
     let mut store = FaultyStore::passthrough(MemoryStore::new());
     let effects = drain_committed(&mut e, &mut store).unwrap();
     assert_eq!(store.writes(), 0);
@@ -121,13 +130,14 @@ fn a_failed_write_rejects_what_depended_on_it_and_disables_the_engine() {
     for fault in [Fault::Io, Fault::DiskFull] {
         let mut e = engine(true);
         let mut store = FaultyStore::failing_at(MemoryStore::new(), 2, fault);
-        let first = e.register(T0, W, SW, "kept");
+        let first = e.handle(T0, Input::Register { caller: W, sw: SW, tag: "kept".into() }).unwrap().request().unwrap();
         let effects = drain_committed(&mut e, &mut store).unwrap();
         let event = effects.iter().find_map(|a| if let Effect::Dispatch(d) = a { Some(d.event) } else { None });
         assert!(event.is_some());
         // Next drain: a reply that depends on nothing, then a registration whose write fails.
-        let tags = e.get_tags(T0, W, SW, SyncKind::OneOff);
-        let lost = e.register(T0, W, SW, "lost");
+        let tags =
+            e.handle(T0, Input::GetTags { caller: W, sw: SW, kind: SyncKind::OneOff }).unwrap().request().unwrap();
+        let lost = e.handle(T0, Input::Register { caller: W, sw: SW, tag: "lost".into() }).unwrap().request().unwrap();
         let failed = drain_committed(&mut e, &mut store).unwrap_err();
         assert!(failed.error.to_string().contains("injected"), "{}", failed.error);
         assert_eq!(
@@ -145,11 +155,15 @@ fn a_failed_write_rejects_what_depended_on_it_and_disables_the_engine() {
         assert_eq!(store.inner().len(), 1);
         assert!(replies(&effects).contains(&(first, Ok(ReplyValue::Registered))));
         // Later calls are rejected without touching the store.
-        let later = e.register(T0, W, SW, "later");
+        let later =
+            e.handle(T0, Input::Register { caller: W, sw: SW, tag: "later".into() }).unwrap().request().unwrap();
         let effects = drain_committed(&mut e, &mut store).unwrap();
         assert_eq!(replies(&effects), vec![(later, Err(DomErrorName::UnknownError))]);
         assert_eq!(store.writes(), 2);
-        assert!(e.event_finished(T0, event.unwrap(), sync_policy::EventOutcome::Fulfilled).is_err());
+        assert!(
+            e.handle(T0, Input::EventFinished { event: event.unwrap(), outcome: sync_policy::EventOutcome::Fulfilled })
+                .is_err()
+        );
     }
 }
 
@@ -157,10 +171,10 @@ fn a_failed_write_rejects_what_depended_on_it_and_disables_the_engine() {
 fn a_failed_batch_also_rejects_the_replies_held_behind_the_next_batch() {
     let mut e = engine(false);
     let mut q = CommitQueue::new();
-    let a = e.register(T0, W, SW, "a");
+    let a = e.handle(T0, Input::Register { caller: W, sw: SW, tag: "a".into() }).unwrap().request().unwrap();
     q.absorb(&mut e);
     let first = q.next_batch().expect("first batch");
-    let b = e.register(T0, W, SW, "b");
+    let b = e.handle(T0, Input::Register { caller: W, sw: SW, tag: "b".into() }).unwrap().request().unwrap();
     q.absorb(&mut e);
     let mut store = FaultyStore::failing_at(MemoryStore::new(), 1, Fault::Io);
     let outcome = first.write(&mut store);
@@ -175,7 +189,7 @@ fn a_failed_batch_also_rejects_the_replies_held_behind_the_next_batch() {
     assert!(!q.has_batch() && q.next_batch().is_none(), "the batch behind the failed one is never written");
     assert!(e.is_disabled());
     // From now on only rejections come out, at once.
-    let c = e.register(T0, W, SW, "c");
+    let c = e.handle(T0, Input::Register { caller: W, sw: SW, tag: "c".into() }).unwrap().request().unwrap();
     assert_eq!(replies(&q.absorb(&mut e)), vec![(c, Err(DomErrorName::UnknownError))]);
 }
 
@@ -183,13 +197,21 @@ fn a_failed_batch_also_rejects_the_replies_held_behind_the_next_batch() {
 fn a_log_record_waits_for_the_change_it_describes() {
     use sync_policy::{Engagement, PermissionName, PermissionState};
     let mut e = engine(false);
-    e.set_permission(T0, "https://a.test", PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
-    e.set_engagement(T0, "https://a.test", Engagement::High);
+    e.handle(
+        T0,
+        Input::Permission {
+            origin: "https://a.test".into(),
+            name: PermissionName::PeriodicBackgroundSync,
+            state: PermissionState::Granted,
+        },
+    )
+    .unwrap();
+    e.handle(T0, Input::Engagement { origin: "https://a.test".into(), level: Engagement::High }).unwrap();
     let mut store = MemoryStore::new();
-    e.register_periodic(T0, W, SW, "p", 12 * 3_600_000);
+    e.handle(T0, Input::RegisterPeriodic { caller: W, sw: SW, tag: "p".into(), min_interval: 12 * 3_600_000 }).unwrap();
     drain_committed(&mut e, &mut store).unwrap();
     let mut q = CommitQueue::new();
-    e.unregister_periodic(T0, W, SW, "p");
+    e.handle(T0, Input::UnregisterPeriodic { caller: W, sw: SW, tag: "p".into() }).unwrap();
     let at_once = q.absorb(&mut e);
     assert!(
         !at_once.iter().any(|f| matches!(f, Effect::Log(_))),

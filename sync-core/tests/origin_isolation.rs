@@ -2,14 +2,17 @@
 //! another's registrations.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{Caller, SwRegId};
 use sync_policy::{EventOutcome, FrameType, Profile, SyncKind};
 
 const RB: SwRegId = SwRegId(20);
 
 fn two_origins(k: &mut Kit) {
-    k.engine.add_worker(k.now, RB, B, true).unwrap();
-    k.engine.client_opened(k.now, W2, B, FrameType::TopLevel).unwrap();
+    k.engine.handle(k.now, Input::AddWorker { sw: RB, origin: B.to_string(), active: true }).unwrap();
+    k.engine
+        .handle(k.now, Input::ClientOpened { client: W2, origin: B.to_string(), frame: FrameType::TopLevel })
+        .unwrap();
 }
 
 #[test]
@@ -18,10 +21,15 @@ fn same_tag_in_two_origins_is_two_registrations() {
     two_origins(&mut k);
     k.offline();
     k.register("x");
-    k.engine.register(k.now, Caller::Client(W2), RB, "x");
+    k.engine.handle(k.now, Input::Register { caller: Caller::Client(W2), sw: RB, tag: "x".into() }).unwrap();
     k.drain();
-    k.engine.worker_unregistered(k.now, R1).unwrap();
-    let r = k.engine.get_tags(k.now, Caller::Client(W2), RB, SyncKind::OneOff);
+    k.engine.handle(k.now, Input::WorkerUnregistered(R1)).unwrap();
+    let r = k
+        .engine
+        .handle(k.now, Input::GetTags { caller: Caller::Client(W2), sw: RB, kind: SyncKind::OneOff })
+        .unwrap()
+        .request()
+        .unwrap();
     assert_eq!(k.drain().tags(r), vec!["x"]);
     let d = k.online();
     assert_eq!(d.dispatches().len(), 1);
@@ -39,7 +47,7 @@ fn a_busy_origin_does_not_delay_another_origins_event() {
     for i in 0..1000 {
         k.register(&format!("a{i}"));
     }
-    k.engine.register(k.now, Caller::Client(W2), RB, "b");
+    k.engine.handle(k.now, Input::Register { caller: Caller::Client(W2), sw: RB, tag: "b".into() }).unwrap();
     k.drain();
     let d = k.online();
     let origins: Vec<String> = d.dispatches().iter().map(|e| e.origin.to_string()).collect();
@@ -54,7 +62,7 @@ fn per_origin_cap_holds_an_origin_back_without_holding_others() {
     k.offline();
     k.register("a1");
     k.register("a2");
-    k.engine.register(k.now, Caller::Client(W2), RB, "b");
+    k.engine.handle(k.now, Input::Register { caller: Caller::Client(W2), sw: RB, tag: "b".into() }).unwrap();
     k.drain();
     let d = k.online();
     let mut got: Vec<String> = d.dispatches().iter().map(|e| format!("{}:{}", e.origin, e.tag)).collect();
@@ -76,10 +84,12 @@ fn an_origin_with_a_hundred_thousand_pending_does_not_delay_another_origins_even
     two_origins(&mut k);
     k.offline();
     for i in 0..100_000 {
-        k.engine.register(k.now, Caller::Client(W1), R1, &format!("a{i}"));
+        k.engine
+            .handle(k.now, Input::Register { caller: Caller::Client(W1), sw: R1, tag: format!("a{i}").into() })
+            .unwrap();
         while k.engine.poll_action().is_some() {}
     }
-    k.engine.register(k.now, Caller::Client(W2), RB, "b");
+    k.engine.handle(k.now, Input::Register { caller: Caller::Client(W2), sw: RB, tag: "b".into() }).unwrap();
     k.drain();
     let d = k.online();
     assert_eq!(d.dispatches().len(), 8);

@@ -2,6 +2,7 @@
 //! across-origins round gate.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{Caller, SwRegId};
 use sync_policy::{EventOutcome, FrameType, PermissionName, PermissionState, Profile};
 
@@ -34,10 +35,15 @@ fn tags_of_one_origin_due_together_fire_in_one_round() {
 fn the_origin_gap_holds_across_tags_and_workers() {
     for profile in [Profile::Chromium, Profile::Spec] {
         let mut k = kit(profile);
-        k.engine.add_worker(k.now, R2, A, true).unwrap();
+        k.engine.handle(k.now, Input::AddWorker { sw: R2, origin: A.to_string(), active: true }).unwrap();
         k.register_periodic("p", 0);
         k.advance(hours(1));
-        k.engine.register_periodic(k.now, Caller::Client(W1), R2, "q", 0);
+        k.engine
+            .handle(
+                k.now,
+                Input::RegisterPeriodic { caller: Caller::Client(W1), sw: R2, tag: "q".into(), min_interval: 0 },
+            )
+            .unwrap();
         k.drain();
         let d = k.advance(hours(11));
         assert_eq!(d.dispatches().len(), 1, "p at 12h");
@@ -57,12 +63,28 @@ fn other_origins_are_not_held_by_the_origin_gap_in_chromium_but_are_by_the_spec_
     for (profile, b_at) in [(Profile::Chromium, 13), (Profile::Spec, 24)] {
         let mut k = kit(profile);
         let rb = SwRegId(20);
-        k.engine.add_worker(k.now, rb, B, true).unwrap();
-        k.engine.client_opened(k.now, W2, B, FrameType::TopLevel).unwrap();
-        k.engine.set_permission(k.now, B, PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
+        k.engine.handle(k.now, Input::AddWorker { sw: rb, origin: B.to_string(), active: true }).unwrap();
+        k.engine
+            .handle(k.now, Input::ClientOpened { client: W2, origin: B.to_string(), frame: FrameType::TopLevel })
+            .unwrap();
+        k.engine
+            .handle(
+                k.now,
+                Input::Permission {
+                    origin: B.to_string(),
+                    name: PermissionName::PeriodicBackgroundSync,
+                    state: PermissionState::Granted,
+                },
+            )
+            .unwrap();
         k.register_periodic("a", 0);
         k.advance(hours(1));
-        k.engine.register_periodic(k.now, Caller::Client(W2), rb, "b", 0);
+        k.engine
+            .handle(
+                k.now,
+                Input::RegisterPeriodic { caller: Caller::Client(W2), sw: rb, tag: "b".into(), min_interval: 0 },
+            )
+            .unwrap();
         k.drain();
         let d = k.advance(hours(11));
         assert_eq!(d.dispatches().len(), 1);

@@ -2,6 +2,7 @@
 //! snapping, and engagement scaling.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{Caller, DispatchKind, Explanation};
 use sync_policy::{Blocker, Engagement, EventOutcome, Profile, SyncKind};
 
@@ -71,13 +72,13 @@ fn engagement_scales_the_interval_and_none_suspends() {
         [(Engagement::Medium, 24), (Engagement::Low, 24), (Engagement::Minimal, 36), (Engagement::Max, 12)]
     {
         let mut k = kit(Profile::Chromium);
-        k.engine.set_engagement(k.now, A, level);
+        k.engine.handle(k.now, Input::Engagement { origin: A.to_string(), level }).unwrap();
         k.register_periodic("p", 0);
         assert!(k.advance(sync_policy::Millis(hours(expect).0 - 1)).dispatches().is_empty(), "{level:?}");
         assert_eq!(k.advance(sync_policy::Millis(1)).dispatches().len(), 1, "{level:?}");
     }
     let mut k = kit(Profile::Chromium);
-    k.engine.set_engagement(k.now, A, Engagement::None);
+    k.engine.handle(k.now, Input::Engagement { origin: A.to_string(), level: Engagement::None }).unwrap();
     let (_, d) = k.register_periodic("p", 0);
     let delay = d
         .logs()
@@ -89,7 +90,7 @@ fn engagement_scales_the_interval_and_none_suspends() {
     assert_eq!(delay.as_deref(), Some("infinite"));
     assert!(k.advance(hours(100)).dispatches().is_empty());
     assert_eq!(k.engine.explain(&k.key(SyncKind::Periodic, "p")), Explanation::Blocked(Blocker::NoEngagement));
-    k.engine.set_engagement(k.now, A, Engagement::High);
+    k.engine.handle(k.now, Input::Engagement { origin: A.to_string(), level: Engagement::High }).unwrap();
     // Chromium's RevivePeriodicSyncRegistrations: the next cycle counts from the revival
     // (periodic.revival_restarts_cycle; the spec profile fires the overdue event at once).
     assert!(k.drain().dispatches().is_empty(), "revived: the next cycle counts from now");
@@ -100,10 +101,10 @@ fn engagement_scales_the_interval_and_none_suspends() {
 #[test]
 fn raising_engagement_brings_the_next_event_forward() {
     let mut k = kit(Profile::Chromium);
-    k.engine.set_engagement(k.now, A, Engagement::Minimal);
+    k.engine.handle(k.now, Input::Engagement { origin: A.to_string(), level: Engagement::Minimal }).unwrap();
     k.register_periodic("p", 0);
     k.advance(hours(13));
-    k.engine.set_engagement(k.now, A, Engagement::High);
+    k.engine.handle(k.now, Input::Engagement { origin: A.to_string(), level: Engagement::High }).unwrap();
     assert_eq!(k.drain().dispatches().len(), 1, "due at 12h under high engagement");
 }
 
@@ -133,7 +134,12 @@ fn registration_logs_chromium_records() {
     let done = k.settle(&d.dispatches()[0], EventOutcome::Fulfilled);
     assert_eq!(done.log_names(), vec!["periodicsync event completed"]);
     assert_eq!(done.logs()[0].meta("Next Attempt Delay (ms)"), Some("43200000"));
-    let r = k.engine.unregister_periodic(k.now, Caller::Client(W1), R1, "p");
+    let r = k
+        .engine
+        .handle(k.now, Input::UnregisterPeriodic { caller: Caller::Client(W1), sw: R1, tag: "p".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     let d = k.drain();
     assert!(d.resolved(r));
     assert_eq!(d.log_names(), vec!["Unregistered periodicsync"]);

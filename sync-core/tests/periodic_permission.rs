@@ -2,6 +2,7 @@
 //! "respond to permission revocation" (or the policy's suspension).
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{Caller, DomErrorName, Explanation, MAX_SAFE_INTEGER_MS};
 use sync_policy::{Blocker, EventOutcome, PermissionName, PermissionState, Profile, RevocationAction, SyncKind};
 
@@ -18,8 +19,16 @@ fn periodic_needs_granted_permission_after_the_activation_check() {
             // Chromium refuses only a denied permission.
             Profile::Chromium => assert!(d.resolved(r), "chromium: prompt is not a denial"),
         }
-        k.engine.add_worker(k.now, R2, A, false).unwrap();
-        let r = k.engine.register_periodic(k.now, Caller::Client(W1), R2, "p", 0);
+        k.engine.handle(k.now, Input::AddWorker { sw: R2, origin: A.to_string(), active: false }).unwrap();
+        let r = k
+            .engine
+            .handle(
+                k.now,
+                Input::RegisterPeriodic { caller: Caller::Client(W1), sw: R2, tag: "p".into(), min_interval: 0 },
+            )
+            .unwrap()
+            .request()
+            .unwrap();
         assert_eq!(k.drain().rejected(r), DomErrorName::InvalidStateError, "{profile}");
     }
 }

@@ -2,6 +2,7 @@
 mod common;
 use common::*;
 use sync_core::Caller;
+use sync_core::Input;
 use sync_policy::{EventOutcome, Profile, SyncKind};
 
 #[test]
@@ -31,7 +32,12 @@ fn unregister_while_firing_ignores_the_result_and_stops_the_cadence() {
     k.register_periodic("p", 1000);
     let d = k.advance(hours(12));
     let e = d.dispatches()[0].clone();
-    let r = k.engine.unregister_periodic(k.now, Caller::Client(W1), R1, "p");
+    let r = k
+        .engine
+        .handle(k.now, Input::UnregisterPeriodic { caller: Caller::Client(W1), sw: R1, tag: "p".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert!(k.drain().resolved(r));
     assert!(k.tags(SyncKind::Periodic).is_empty());
     let d = k.settle(&e, EventOutcome::Rejected);
@@ -42,9 +48,19 @@ fn unregister_while_firing_ignores_the_result_and_stops_the_cadence() {
 #[test]
 fn unregister_succeeds_for_unknown_tags_and_unactivated_workers() {
     let mut k = Kit::chromium();
-    let r = k.engine.unregister_periodic(k.now, Caller::Client(W1), R1, "none");
+    let r = k
+        .engine
+        .handle(k.now, Input::UnregisterPeriodic { caller: Caller::Client(W1), sw: R1, tag: "none".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert!(k.drain().resolved(r));
-    k.engine.add_worker(k.now, R2, A, false).unwrap();
-    let r = k.engine.unregister_periodic(k.now, Caller::Client(W1), R2, "x");
+    k.engine.handle(k.now, Input::AddWorker { sw: R2, origin: A.to_string(), active: false }).unwrap();
+    let r = k
+        .engine
+        .handle(k.now, Input::UnregisterPeriodic { caller: Caller::Client(W1), sw: R2, tag: "x".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert!(k.drain().resolved(r));
 }

@@ -2,14 +2,29 @@
 mod common;
 use common::*;
 use sync_core::Engine;
+use sync_core::Input;
 use sync_core::store::Store;
 use sync_policy::{ConfigurablePolicy, EventOutcome, PermissionName, PermissionState, Profile, SyncKind};
 
 fn restart(k: &mut Kit, profile: Profile) {
     let snapshot = k.store.load().unwrap();
     let mut engine = Engine::restore(ConfigurablePolicy::profile(profile), k.now, snapshot).unwrap();
-    engine.client_opened(k.now, W1, A, sync_policy::FrameType::TopLevel).unwrap();
-    engine.set_permission(k.now, A, PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
+    engine
+        .handle(
+            k.now,
+            Input::ClientOpened { client: W1, origin: A.to_string(), frame: sync_policy::FrameType::TopLevel },
+        )
+        .unwrap();
+    engine
+        .handle(
+            k.now,
+            Input::Permission {
+                origin: A.to_string(),
+                name: PermissionName::PeriodicBackgroundSync,
+                state: PermissionState::Granted,
+            },
+        )
+        .unwrap();
     k.engine = engine;
 }
 

@@ -3,6 +3,7 @@
 //! `UnknownError`), and the engagement of an unreported origin is the policy's
 //! own choice, not a constant of the standard policy.
 
+use sync_core::Input;
 use sync_core::{Caller, ClientId, DomErrorName, Engine, Explanation, RegistrationKey, SwRegId};
 use sync_policy::{
     ConfigurablePolicy, DomExceptionName, Engagement, EventOutcome, FireFacts, FrameType, Millis, PeriodicFacts,
@@ -96,10 +97,33 @@ impl Policy for DefaultEngagement {
 fn periodic_explanation(default: Engagement) -> Explanation {
     let policy = DefaultEngagement(ConfigurablePolicy::profile(Profile::Chromium), default);
     let mut engine = Engine::new(policy, T0);
-    engine.add_worker(T0, SW, ORIGIN, true).unwrap();
-    engine.client_opened(T0, ClientId(1), ORIGIN, FrameType::TopLevel).unwrap();
-    engine.set_permission(T0, ORIGIN, PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
-    let _ = engine.register_periodic(T0, Caller::Client(ClientId(1)), SW, "feed", 0);
+    engine.handle(T0, Input::AddWorker { sw: SW, origin: ORIGIN.to_string(), active: true }).unwrap();
+    engine
+        .handle(T0, Input::ClientOpened { client: ClientId(1), origin: ORIGIN.to_string(), frame: FrameType::TopLevel })
+        .unwrap();
+    engine
+        .handle(
+            T0,
+            Input::Permission {
+                origin: ORIGIN.to_string(),
+                name: PermissionName::PeriodicBackgroundSync,
+                state: PermissionState::Granted,
+            },
+        )
+        .unwrap();
+    let _ = engine
+        .handle(
+            T0,
+            Input::RegisterPeriodic {
+                caller: Caller::Client(ClientId(1)),
+                sw: SW,
+                tag: "feed".into(),
+                min_interval: 0,
+            },
+        )
+        .unwrap()
+        .request()
+        .unwrap();
     while engine.poll_action().is_some() {}
     engine.explain(&RegistrationKey::new(SW, SyncKind::Periodic, "feed"))
 }

@@ -1,14 +1,20 @@
 //! spec: register, steps 1-6, and the UA's tag-length cap and quota.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::{Caller, ClientId, DomErrorName, SwRegId};
 use sync_policy::{FrameType, PermissionName, PermissionState, Profile};
 
 #[test]
 fn no_active_worker_is_invalid_state_error() {
     let mut k = Kit::chromium();
-    k.engine.add_worker(k.now, R2, A, false).unwrap();
-    let r = k.engine.register(k.now, Caller::Client(W1), R2, "a");
+    k.engine.handle(k.now, Input::AddWorker { sw: R2, origin: A.to_string(), active: false }).unwrap();
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(W1), sw: R2, tag: "a".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     let d = k.drain();
     assert_eq!(d.rejected(r), DomErrorName::InvalidStateError);
     assert!(d.persists().is_empty() && d.dispatches().is_empty());
@@ -17,7 +23,12 @@ fn no_active_worker_is_invalid_state_error() {
 #[test]
 fn unknown_worker_is_invalid_state_error() {
     let mut k = Kit::chromium();
-    let r = k.engine.register(k.now, Caller::Client(W1), SwRegId(99), "a");
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(W1), sw: SwRegId(99), tag: "a".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert_eq!(k.drain().rejected(r), DomErrorName::InvalidStateError);
 }
 
@@ -26,8 +37,13 @@ fn activation_check_precedes_permission_check() {
     for profile in [Profile::Chromium, Profile::Spec] {
         let mut k = Kit::with_config(config_with(profile, |_| {}));
         k.set_permission(PermissionName::BackgroundSync, PermissionState::Denied);
-        k.engine.add_worker(k.now, R2, A, false).unwrap();
-        let r = k.engine.register(k.now, Caller::Client(W1), R2, "a");
+        k.engine.handle(k.now, Input::AddWorker { sw: R2, origin: A.to_string(), active: false }).unwrap();
+        let r = k
+            .engine
+            .handle(k.now, Input::Register { caller: Caller::Client(W1), sw: R2, tag: "a".into() })
+            .unwrap()
+            .request()
+            .unwrap();
         assert_eq!(k.drain().rejected(r), DomErrorName::InvalidStateError, "{profile}");
     }
 }
@@ -52,8 +68,13 @@ fn prompt_permission_does_not_block_one_off() {
 #[test]
 fn no_window_is_invalid_access_error() {
     let mut k = Kit::chromium();
-    k.engine.client_closed(k.now, W1).unwrap();
-    let r = k.engine.register(k.now, Caller::Worker(R1), R1, "a");
+    k.engine.handle(k.now, Input::ClientClosed(W1)).unwrap();
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Worker(R1), sw: R1, tag: "a".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     let d = k.drain();
     assert_eq!(d.rejected(r), DomErrorName::InvalidAccessError);
     match d.reply(r) {
@@ -67,25 +88,44 @@ fn no_window_is_invalid_access_error() {
 #[test]
 fn nested_frame_alone_is_background() {
     let mut k = Kit::chromium();
-    k.engine.client_closed(k.now, W1).unwrap();
-    k.engine.client_opened(k.now, ClientId(5), A, FrameType::Nested).unwrap();
-    let r = k.engine.register(k.now, Caller::Client(ClientId(5)), R1, "a");
+    k.engine.handle(k.now, Input::ClientClosed(W1)).unwrap();
+    k.engine
+        .handle(k.now, Input::ClientOpened { client: ClientId(5), origin: A.to_string(), frame: FrameType::Nested })
+        .unwrap();
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(ClientId(5)), sw: R1, tag: "a".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert_eq!(k.drain().rejected(r), DomErrorName::InvalidAccessError);
 }
 
 #[test]
 fn auxiliary_window_counts_as_window() {
     let mut k = Kit::chromium();
-    k.engine.client_closed(k.now, W1).unwrap();
-    k.engine.client_opened(k.now, ClientId(5), A, FrameType::Auxiliary).unwrap();
-    let r = k.engine.register(k.now, Caller::Client(ClientId(5)), R1, "a");
+    k.engine.handle(k.now, Input::ClientClosed(W1)).unwrap();
+    k.engine
+        .handle(k.now, Input::ClientOpened { client: ClientId(5), origin: A.to_string(), frame: FrameType::Auxiliary })
+        .unwrap();
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(ClientId(5)), sw: R1, tag: "a".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert!(k.drain().resolved(r));
 }
 
 #[test]
 fn worker_may_register_while_any_same_origin_window_exists() {
     let mut k = Kit::chromium();
-    let r = k.engine.register(k.now, Caller::Worker(R1), R1, "from-sw");
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Worker(R1), sw: R1, tag: "from-sw".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     let d = k.drain();
     assert!(d.resolved(r));
     assert_eq!(d.dispatches().len(), 1);
@@ -100,8 +140,13 @@ fn check_order_differs_between_profiles() {
     {
         let mut k = Kit::with_config(config_with(profile, |_| {}));
         k.set_permission(PermissionName::BackgroundSync, PermissionState::Denied);
-        k.engine.client_closed(k.now, W1).unwrap();
-        let r = k.engine.register(k.now, Caller::Worker(R1), R1, "a");
+        k.engine.handle(k.now, Input::ClientClosed(W1)).unwrap();
+        let r = k
+            .engine
+            .handle(k.now, Input::Register { caller: Caller::Worker(R1), sw: R1, tag: "a".into() })
+            .unwrap()
+            .request()
+            .unwrap();
         assert_eq!(k.drain().rejected(r), expected, "{profile}");
     }
 }
@@ -136,19 +181,38 @@ fn empty_and_non_ascii_tags_are_legal() {
 #[test]
 fn closed_client_is_a_detached_context() {
     let mut k = Kit::chromium();
-    k.engine.client_opened(k.now, W2, A, FrameType::TopLevel).unwrap();
-    k.engine.client_closed(k.now, W2).unwrap();
-    let r = k.engine.register(k.now, Caller::Client(W2), R1, "a");
+    k.engine
+        .handle(k.now, Input::ClientOpened { client: W2, origin: A.to_string(), frame: FrameType::TopLevel })
+        .unwrap();
+    k.engine.handle(k.now, Input::ClientClosed(W2)).unwrap();
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(W2), sw: R1, tag: "a".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert_eq!(k.drain().rejected(r), DomErrorName::InvalidStateError);
 }
 
 #[test]
 fn caller_of_another_origin_is_refused() {
     let mut k = Kit::chromium();
-    k.engine.client_opened(k.now, W2, B, FrameType::TopLevel).unwrap();
-    let r = k.engine.register(k.now, Caller::Client(W2), R1, "a");
+    k.engine
+        .handle(k.now, Input::ClientOpened { client: W2, origin: B.to_string(), frame: FrameType::TopLevel })
+        .unwrap();
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(W2), sw: R1, tag: "a".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert_eq!(k.drain().rejected(r), DomErrorName::SecurityError);
-    let r = k.engine.get_tags(k.now, Caller::Client(W2), R1, sync_policy::SyncKind::OneOff);
+    let r = k
+        .engine
+        .handle(k.now, Input::GetTags { caller: Caller::Client(W2), sw: R1, kind: sync_policy::SyncKind::OneOff })
+        .unwrap()
+        .request()
+        .unwrap();
     assert_eq!(k.drain().rejected(r), DomErrorName::SecurityError);
 }
 

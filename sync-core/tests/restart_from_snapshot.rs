@@ -1,6 +1,7 @@
 //! Restart from a store snapshot (the in-memory store; the SQLite store has its own tests).
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_core::store::Store;
 use sync_core::{DispatchKind, Engine};
 use sync_policy::{ConfigurablePolicy, EventOutcome, Profile, SyncKind};
@@ -8,7 +9,12 @@ use sync_policy::{ConfigurablePolicy, EventOutcome, Profile, SyncKind};
 fn restart(k: &mut Kit, profile: Profile) {
     let snapshot = k.store.load().unwrap();
     let mut engine = Engine::restore(ConfigurablePolicy::profile(profile), k.now, snapshot).unwrap();
-    engine.client_opened(k.now, W1, A, sync_policy::FrameType::TopLevel).unwrap();
+    engine
+        .handle(
+            k.now,
+            Input::ClientOpened { client: W1, origin: A.to_string(), frame: sync_policy::FrameType::TopLevel },
+        )
+        .unwrap();
     k.engine = engine;
 }
 

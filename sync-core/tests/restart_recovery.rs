@@ -6,6 +6,7 @@
 
 mod sqlite_kit;
 use sqlite_kit::*;
+use sync_core::Input;
 use sync_core::store::{SqliteStore, Store, StoredPhase};
 use sync_core::{DispatchKind, Explanation, RegistrationKey, SwRegId};
 use sync_policy::{EventOutcome, Millis, NetworkState, SyncKind, WaitReason};
@@ -22,7 +23,7 @@ fn key(tag: &str) -> RegistrationKey {
 fn fail_the_dispatch(rig: &mut Rig<SqliteStore>, actions: &[sync_core::Action]) {
     let d = dispatches(actions);
     assert_eq!(d.len(), 1, "{actions:?}");
-    rig.engine.event_finished(rig.now, d[0].event, EventOutcome::Rejected).unwrap();
+    rig.engine.handle(rig.now, Input::EventFinished { event: d[0].event, outcome: EventOutcome::Rejected }).unwrap();
     rig.drain();
 }
 
@@ -46,7 +47,7 @@ fn every_registration_comes_back_with_state_attempts_and_due_time() {
     let once_due = rig.now.saturating_add(mins(5));
     // A periodic registration, and a one-off held back offline.
     rig.register_periodic(2, "daily", Millis::from_hours(24));
-    rig.engine.set_network(rig.now, NetworkState { online: false, metered: false });
+    rig.engine.handle(rig.now, Input::Network(NetworkState { online: false, metered: false })).unwrap();
     rig.register(1, "offline");
     rig.drain();
     assert!(rig.failed.is_none());
@@ -64,7 +65,7 @@ fn every_registration_comes_back_with_state_attempts_and_due_time() {
 
     let restart_at = rig_now.saturating_add(mins(1));
     let mut rig = Rig::restore(SqliteStore::open(&path).unwrap(), restart_at);
-    rig.engine.set_network(restart_at, NetworkState { online: false, metered: false });
+    rig.engine.handle(restart_at, Input::Network(NetworkState { online: false, metered: false })).unwrap();
     rig.drain();
     assert_eq!(engine_view(&rig.engine), before, "same states, attempts and caps");
     assert_eq!(
@@ -100,7 +101,9 @@ fn an_event_in_flight_at_death_comes_back_pending_with_its_attempt_unused() {
     assert_eq!(again.len(), 1, "pending again, and online: it fires at once");
     assert_eq!(again[0].attempt, 1, "the interrupted attempt was not used up");
     assert_eq!(again[0].kind, DispatchKind::Sync { last_chance: false });
-    rig.engine.event_finished(rig.now, again[0].event, EventOutcome::Fulfilled).unwrap();
+    rig.engine
+        .handle(rig.now, Input::EventFinished { event: again[0].event, outcome: EventOutcome::Fulfilled })
+        .unwrap();
     rig.drain();
     drop(rig);
     assert!(reopen(&path).registrations.is_empty());

@@ -8,6 +8,7 @@ mod sqlite_kit;
 
 use sqlite_kit::{A, T0, policy, reopen};
 use std::path::Path;
+use sync_core::Input;
 use sync_core::commit::{Effect, drain_committed};
 use sync_core::store::SqliteStore;
 use sync_core::{Caller, ClientId, Engine, SwRegId};
@@ -52,17 +53,59 @@ fn filled(path: &Path, fold_between: bool) -> (Engine, SqliteStore) {
 fn filled_with(path: &Path, fold_between: bool, policy: ConfigurablePolicy) -> (Engine, SqliteStore) {
     let mut store = SqliteStore::open(path).unwrap();
     let mut engine = Engine::new(policy, T0);
-    engine.set_network(T0, NetworkState { online: false, metered: false });
+    engine.handle(T0, Input::Network(NetworkState { online: false, metered: false })).unwrap();
     for (sw, origin) in [(1, SECRET), (2, A)] {
-        engine.add_worker(T0, SwRegId(sw), origin, true).unwrap();
-        engine.client_opened(T0, ClientId(sw), origin, FrameType::TopLevel).unwrap();
-        engine.set_permission(T0, origin, PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
-        engine.set_engagement(T0, origin, Engagement::High);
+        engine.handle(T0, Input::AddWorker { sw: SwRegId(sw), origin: origin.to_string(), active: true }).unwrap();
+        engine
+            .handle(
+                T0,
+                Input::ClientOpened { client: ClientId(sw), origin: origin.to_string(), frame: FrameType::TopLevel },
+            )
+            .unwrap();
+        engine
+            .handle(
+                T0,
+                Input::Permission {
+                    origin: origin.to_string(),
+                    name: PermissionName::PeriodicBackgroundSync,
+                    state: PermissionState::Granted,
+                },
+            )
+            .unwrap();
+        engine.handle(T0, Input::Engagement { origin: origin.to_string(), level: Engagement::High }).unwrap();
     }
     for round in 0..3 {
-        engine.register(T0, Caller::Client(ClientId(1)), SwRegId(1), &format!("{TAG}-{round}"));
-        engine.register_periodic(T0, Caller::Client(ClientId(1)), SwRegId(1), &format!("{PERIODIC_TAG}-{round}"), DAY);
-        engine.register(T0, Caller::Client(ClientId(2)), SwRegId(2), &format!("keep-{round}"));
+        engine
+            .handle(
+                T0,
+                Input::Register {
+                    caller: Caller::Client(ClientId(1)),
+                    sw: SwRegId(1),
+                    tag: format!("{TAG}-{round}").into(),
+                },
+            )
+            .unwrap();
+        engine
+            .handle(
+                T0,
+                Input::RegisterPeriodic {
+                    caller: Caller::Client(ClientId(1)),
+                    sw: SwRegId(1),
+                    tag: format!("{PERIODIC_TAG}-{round}").into(),
+                    min_interval: DAY,
+                },
+            )
+            .unwrap();
+        engine
+            .handle(
+                T0,
+                Input::Register {
+                    caller: Caller::Client(ClientId(2)),
+                    sw: SwRegId(2),
+                    tag: format!("keep-{round}").into(),
+                },
+            )
+            .unwrap();
         drain_committed(&mut engine, &mut store).unwrap();
         if fold_between && round == 1 {
             // Some rows in `registrations`, the rest in the journal.
@@ -87,7 +130,7 @@ fn clearing_site_data_erases_the_origin_from_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("profile.db");
         let (mut engine, mut store) = filled(&path, fold_between);
-        engine.origin_cleared(T0, SECRET);
+        engine.handle(T0, Input::OriginCleared(SECRET.to_string())).unwrap();
         drain_committed(&mut engine, &mut store).unwrap();
         // Already gone from the file and the WAL while the store is open.
         assert_erased(&path, &[SECRET, TAG, PERIODIC_TAG]);
@@ -101,7 +144,7 @@ fn unregistering_a_worker_erases_its_rows_from_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("profile.db");
         let (mut engine, mut store) = filled(&path, fold_between);
-        engine.worker_unregistered(T0, SwRegId(1)).unwrap();
+        engine.handle(T0, Input::WorkerUnregistered(SwRegId(1))).unwrap();
         drain_committed(&mut engine, &mut store).unwrap();
         assert_erased(&path, &[SECRET, TAG, PERIODIC_TAG]);
         check_after_close(&path, store, &[SECRET, TAG, PERIODIC_TAG], 3);
@@ -118,7 +161,16 @@ fn revoking_the_periodic_permission_erases_the_periodic_tags_from_the_file() {
         let mut config = PolicyConfig::chromium();
         config.periodic.on_permission_revoked = RevocationAction::Remove;
         let (mut engine, mut store) = filled_with(&path, fold_between, ConfigurablePolicy::new(config));
-        engine.set_permission(T0, SECRET, PermissionName::PeriodicBackgroundSync, PermissionState::Denied);
+        engine
+            .handle(
+                T0,
+                Input::Permission {
+                    origin: SECRET.to_string(),
+                    name: PermissionName::PeriodicBackgroundSync,
+                    state: PermissionState::Denied,
+                },
+            )
+            .unwrap();
         drain_committed(&mut engine, &mut store).unwrap();
         // The one-off registrations of the origin stay; its periodic tags go.
         drop(store);
@@ -135,7 +187,7 @@ fn a_completed_registration_leaves_no_tag_behind_after_close() {
     let path = dir.path().join("profile.db");
     let (mut engine, mut store) = filled(&path, true);
     // Going online fires the one-off events; each one that succeeds is deleted.
-    engine.set_network(T0, NetworkState { online: true, metered: false });
+    engine.handle(T0, Input::Network(NetworkState { online: true, metered: false })).unwrap();
     let mut events = Vec::new();
     for effect in drain_committed(&mut engine, &mut store).unwrap() {
         if let Effect::Dispatch(d) = effect {
@@ -144,7 +196,7 @@ fn a_completed_registration_leaves_no_tag_behind_after_close() {
     }
     assert_eq!(events.len(), 6, "three one-off events per origin");
     for event in events {
-        engine.event_finished(T0, event, sync_policy::EventOutcome::Fulfilled).unwrap();
+        engine.handle(T0, Input::EventFinished { event, outcome: sync_policy::EventOutcome::Fulfilled }).unwrap();
     }
     drain_committed(&mut engine, &mut store).unwrap();
     drop(store);

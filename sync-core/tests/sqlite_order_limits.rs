@@ -9,6 +9,7 @@
 mod sqlite_kit;
 
 use sqlite_kit::{Rig, T0, one_off, policy, reopen, v1_file};
+use sync_core::Input;
 use sync_core::store::{MemoryStore, Mutation, Snapshot, SqliteStore, Store, StoreError};
 use sync_core::{DomErrorName, Engine, SyncError};
 
@@ -63,7 +64,7 @@ fn used_up_order_numbers_refuse_registration_instead_of_wrapping() {
     // The highest order a file may hold leaves exactly one number to hand out.
     store.apply(&[Mutation::Put(one_off(1, "old", u64::MAX - 2))]).unwrap();
     let mut rig = Rig::restore(store, T0);
-    rig.engine.set_network(T0, sync_policy::NetworkState { online: false, metered: false });
+    rig.engine.handle(T0, Input::Network(sync_policy::NetworkState { online: false, metered: false })).unwrap();
     let first = rig.register(1, "new1");
     rig.drain();
     assert!(rig.reply(first).is_some_and(|r| r.is_ok()), "the last number is handed out");

@@ -7,6 +7,7 @@
 mod sqlite_kit;
 use sqlite_kit::*;
 use std::time::Instant;
+use sync_core::Input;
 use sync_core::commit::{Effect, drain_committed};
 use sync_core::store::{Mutation, SqliteStore, Store};
 use sync_core::{Caller, ClientId, Engine, ReplyValue, SwRegId};
@@ -82,16 +83,27 @@ fn durable_rate(callers: u64, total: u64) -> f64 {
     config.register.max_registrations_per_origin = None;
     let mut engine = Engine::new(ConfigurablePolicy::new(config), T0);
     engine.set_log_recording(false);
-    engine.add_worker(T0, SwRegId(1), A, true).unwrap();
-    engine.client_opened(T0, ClientId(1), A, FrameType::TopLevel).unwrap();
+    engine.handle(T0, Input::AddWorker { sw: SwRegId(1), origin: A.to_string(), active: true }).unwrap();
+    engine
+        .handle(T0, Input::ClientOpened { client: ClientId(1), origin: A.to_string(), frame: FrameType::TopLevel })
+        .unwrap();
     // Offline: registrations stay pending, so every reply is one durable insert.
-    engine.set_network(T0, NetworkState { online: false, metered: false });
+    engine.handle(T0, Input::Network(NetworkState { online: false, metered: false })).unwrap();
     let mut acknowledged = 0u64;
     let start = Instant::now();
     let mut n = 0u64;
     while n < total {
         for _ in 0..callers {
-            engine.register(T0, Caller::Client(ClientId(1)), SwRegId(1), &format!("t{n}"));
+            engine
+                .handle(
+                    T0,
+                    Input::Register {
+                        caller: Caller::Client(ClientId(1)),
+                        sw: SwRegId(1),
+                        tag: format!("t{n}").into(),
+                    },
+                )
+                .unwrap();
             n += 1;
         }
         for effect in drain_committed(&mut engine, &mut store).unwrap() {

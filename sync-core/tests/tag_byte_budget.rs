@@ -6,6 +6,7 @@
 mod common;
 
 use common::{A, B, Kit, R1, R2, W2, config_with};
+use sync_core::Input;
 use sync_core::{Caller, DomErrorName, Engine};
 use sync_policy::config::DEFAULT_MAX_TAG_BYTES_PER_ORIGIN;
 use sync_policy::{ConfigurablePolicy, EventOutcome, FrameType, Profile, SyncKind};
@@ -19,8 +20,10 @@ fn tag(name: &str, bytes: usize) -> String {
 
 fn spec_kit_offline() -> Kit {
     let mut k = Kit::spec();
-    k.engine.add_worker(k.now, R2, B, true).unwrap();
-    k.engine.client_opened(k.now, W2, B, FrameType::TopLevel).unwrap();
+    k.engine.handle(k.now, Input::AddWorker { sw: R2, origin: B.to_string(), active: true }).unwrap();
+    k.engine
+        .handle(k.now, Input::ClientOpened { client: W2, origin: B.to_string(), frame: FrameType::TopLevel })
+        .unwrap();
     k.offline();
     k
 }
@@ -52,7 +55,12 @@ fn other_origins_are_unaffected() {
     assert!(d.resolved(r));
     let (r, d) = k.register("small");
     assert_eq!(d.rejected(r), DomErrorName::QuotaExceededError, "origin A is full");
-    let r = k.engine.register(k.now, Caller::Client(W2), R2, &tag("b", 4 * MIB));
+    let r = k
+        .engine
+        .handle(k.now, Input::Register { caller: Caller::Client(W2), sw: R2, tag: tag("b", 4 * MIB).into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert!(k.drain().resolved(r), "origin B has its own budget");
 }
 
@@ -71,8 +79,8 @@ fn the_budget_frees_when_tags_go() {
     let (r, d) = k.register(&tag("b", 3 * MIB));
     assert!(d.resolved(r), "the bytes of the removed tag were released");
     // Unregistering the worker drops "b" (still firing) and frees the budget too.
-    k.engine.worker_unregistered(k.now, R1).unwrap();
-    k.engine.add_worker(k.now, R1, A, true).unwrap();
+    k.engine.handle(k.now, Input::WorkerUnregistered(R1)).unwrap();
+    k.engine.handle(k.now, Input::AddWorker { sw: R1, origin: A.to_string(), active: true }).unwrap();
     let (r, d) = k.register(&tag("c", 4 * MIB));
     assert!(d.resolved(r), "a dropped worker's tags no longer count");
 }
@@ -85,9 +93,15 @@ fn a_restored_engine_counts_what_it_restored() {
     let snapshot = sync_core::store::Store::load(&mut k.store).unwrap();
     let mut engine =
         Engine::restore(ConfigurablePolicy::new(config_with(Profile::Spec, |_| {})), k.now, snapshot).expect("restore");
-    engine.set_network(k.now, sync_policy::NetworkState { online: false, metered: false });
-    engine.client_opened(k.now, common::W1, A, FrameType::TopLevel).unwrap();
-    let r = engine.register(k.now, Caller::Client(common::W1), R1, &tag("b", 3 * MIB));
+    engine.handle(k.now, Input::Network(sync_policy::NetworkState { online: false, metered: false })).unwrap();
+    engine
+        .handle(k.now, Input::ClientOpened { client: common::W1, origin: A.to_string(), frame: FrameType::TopLevel })
+        .unwrap();
+    let r = engine
+        .handle(k.now, Input::Register { caller: Caller::Client(common::W1), sw: R1, tag: tag("b", 3 * MIB).into() })
+        .unwrap()
+        .request()
+        .unwrap();
     let mut refused = None;
     while let Some(action) = engine.poll_action() {
         if let sync_core::Action::Reply { request, result: Err(e) } = action

@@ -1,6 +1,7 @@
 //! getTags order (policy) and the separate one-off / periodic namespaces.
 mod common;
 use common::*;
+use sync_core::Input;
 use sync_policy::SyncKind;
 
 #[test]
@@ -26,7 +27,12 @@ fn one_off_and_periodic_namespaces_are_separate() {
     assert!(d.resolved(r));
     assert_eq!(k.tags(SyncKind::OneOff), vec!["x"]);
     assert_eq!(k.tags(SyncKind::Periodic), vec!["x"]);
-    let r = k.engine.unregister_periodic(k.now, sync_core::Caller::Client(W1), R1, "x");
+    let r = k
+        .engine
+        .handle(k.now, Input::UnregisterPeriodic { caller: sync_core::Caller::Client(W1), sw: R1, tag: "x".into() })
+        .unwrap()
+        .request()
+        .unwrap();
     assert!(k.drain().resolved(r));
     assert_eq!(k.tags(SyncKind::OneOff), vec!["x"]);
     assert!(k.tags(SyncKind::Periodic).is_empty());

@@ -100,16 +100,18 @@ fn battery(raw: i32) -> Result<Option<u8>, Failure> {
 pub fn input_from_c(input: &bgsync_input, text: &mut ReadText<'_>) -> Result<Input, Failure> {
     let sw = SwRegId(input.sw);
     Ok(match input_kind(input.kind, "kind")? {
-        bgsync_input_kind::Register => Input::Register { caller: caller(input)?, sw, tag: text(input.tag, "tag")? },
+        bgsync_input_kind::Register => {
+            Input::Register { caller: caller(input)?, sw, tag: text(input.tag, "tag")?.into() }
+        }
         bgsync_input_kind::GetTags => Input::GetTags { caller: caller(input)?, sw, kind: sync_kind(input.sync_kind)? },
         bgsync_input_kind::RegisterPeriodic => Input::RegisterPeriodic {
             caller: caller(input)?,
             sw,
-            tag: text(input.tag, "tag")?,
+            tag: text(input.tag, "tag")?.into(),
             min_interval: input.min_interval_ms,
         },
         bgsync_input_kind::UnregisterPeriodic => {
-            Input::UnregisterPeriodic { caller: caller(input)?, sw, tag: text(input.tag, "tag")? }
+            Input::UnregisterPeriodic { caller: caller(input)?, sw, tag: text(input.tag, "tag")?.into() }
         }
         bgsync_input_kind::Network => {
             Input::Network(NetworkState { online: input.online != 0, metered: input.metered != 0 })

@@ -70,7 +70,7 @@ impl Handle {
     /// worker registration `sw`. Resolves with `ReplyValue::Registered` once the
     /// registration is durable, or rejects with the DOMException the page sees.
     pub async fn register(&self, caller: Caller, sw: SwRegId, tag: &str) -> Result<ReplyValue, DomError> {
-        self.page(Input::Register { caller, sw, tag: tag.to_owned() }).await
+        self.page(Input::Register { caller, sw, tag: tag.into() }).await
     }
 
     /// `registration.sync.getTags()` (`kind` one-off) or
@@ -89,13 +89,13 @@ impl Handle {
         tag: &str,
         min_interval: u64,
     ) -> Result<ReplyValue, DomError> {
-        self.page(Input::RegisterPeriodic { caller, sw, tag: tag.to_owned(), min_interval }).await
+        self.page(Input::RegisterPeriodic { caller, sw, tag: tag.into(), min_interval }).await
     }
 
     /// `registration.periodicSync.unregister(tag)`: resolves with
     /// `ReplyValue::Unregistered` once the removal is durable.
     pub async fn unregister_periodic(&self, caller: Caller, sw: SwRegId, tag: &str) -> Result<ReplyValue, DomError> {
-        self.page(Input::UnregisterPeriodic { caller, sw, tag: tag.to_owned() }).await
+        self.page(Input::UnregisterPeriodic { caller, sw, tag: tag.into() }).await
     }
 
     /// The device network changed.

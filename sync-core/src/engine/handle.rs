@@ -18,10 +18,10 @@ impl<P: Policy> Engine<P> {
     /// engine unchanged. Drain [`Engine::poll_action`] afterwards.
     pub fn handle(&mut self, now: Timestamp, input: Input) -> Result<Handled, SyncError> {
         match input {
-            Input::Register { caller, sw, tag } => Ok(Handled::Request(self.register(now, caller, sw, &tag))),
+            Input::Register { caller, sw, tag } => Ok(Handled::Request(self.register(now, caller, sw, tag))),
             Input::GetTags { caller, sw, kind } => Ok(Handled::Request(self.get_tags(now, caller, sw, kind))),
             Input::RegisterPeriodic { caller, sw, tag, min_interval } => {
-                Ok(Handled::Request(self.register_periodic(now, caller, sw, &tag, min_interval)))
+                Ok(Handled::Request(self.register_periodic(now, caller, sw, tag, min_interval)))
             }
             Input::UnregisterPeriodic { caller, sw, tag } => {
                 Ok(Handled::Request(self.unregister_periodic(now, caller, sw, &tag)))

@@ -2,6 +2,7 @@
 //! and one top-level window, and helpers to drain and classify actions.
 #![allow(dead_code)]
 
+use sync_core::Input;
 use sync_core::store::{MemoryStore, Mutation, Store};
 use sync_core::{Action, Caller, ClientId, Dispatch, DomErrorName, Engine, LogRecord, ReplyValue, RequestId, SwRegId};
 use sync_policy::{ConfigurablePolicy, FrameType, Millis, PolicyConfig, Profile, Timestamp};
@@ -67,8 +68,10 @@ pub struct Kit {
 impl Kit {
     pub fn with_config(config: PolicyConfig) -> Kit {
         let mut engine = Engine::new(ConfigurablePolicy::new(config), T0);
-        engine.add_worker(T0, R1, A, true).unwrap();
-        engine.client_opened(T0, W1, A, FrameType::TopLevel).unwrap();
+        engine.handle(T0, Input::AddWorker { sw: R1, origin: A.to_string(), active: true }).unwrap();
+        engine
+            .handle(T0, Input::ClientOpened { client: W1, origin: A.to_string(), frame: FrameType::TopLevel })
+            .unwrap();
         Kit { engine, now: T0, store: MemoryStore::new() }
     }
 
@@ -114,31 +117,53 @@ impl Kit {
     }
 
     pub fn register(&mut self, tag: &str) -> (RequestId, Drained) {
-        let r = self.engine.register(self.now, Caller::Client(W1), R1, tag);
+        let r = self
+            .engine
+            .handle(self.now, Input::Register { caller: Caller::Client(W1), sw: R1, tag: tag.into() })
+            .unwrap()
+            .request()
+            .unwrap();
         (r, self.drain())
     }
 
     pub fn register_periodic(&mut self, tag: &str, min_interval: u64) -> (RequestId, Drained) {
-        let r = self.engine.register_periodic(self.now, Caller::Client(W1), R1, tag, min_interval);
+        let r = self
+            .engine
+            .handle(
+                self.now,
+                Input::RegisterPeriodic { caller: Caller::Client(W1), sw: R1, tag: tag.into(), min_interval },
+            )
+            .unwrap()
+            .request()
+            .unwrap();
         (r, self.drain())
     }
 
     pub fn tags(&mut self, kind: sync_policy::SyncKind) -> Vec<String> {
-        let r = self.engine.get_tags(self.now, Caller::Client(W1), R1, kind);
+        let r = self
+            .engine
+            .handle(self.now, Input::GetTags { caller: Caller::Client(W1), sw: R1, kind })
+            .unwrap()
+            .request()
+            .unwrap();
         self.drain().tags(r)
     }
 
     pub fn offline(&mut self) {
-        self.engine.set_network(self.now, sync_policy::NetworkState { online: false, metered: false });
+        self.engine
+            .handle(self.now, Input::Network(sync_policy::NetworkState { online: false, metered: false }))
+            .unwrap();
     }
 
     pub fn online(&mut self) -> Drained {
-        self.engine.set_network(self.now, sync_policy::NetworkState { online: true, metered: false });
+        self.engine
+            .handle(self.now, Input::Network(sync_policy::NetworkState { online: true, metered: false }))
+            .unwrap();
         self.drain()
     }
 
     pub fn settle(&mut self, d: &Dispatch, outcome: sync_policy::EventOutcome) -> Drained {
-        self.engine.event_finished(self.now, d.event, outcome).unwrap();
+        self.engine.handle(self.now, Input::EventFinished { event: d.event, outcome }).unwrap();
         self.drain()
     }
 }
@@ -153,12 +178,16 @@ pub fn hours(h: u64) -> Millis {
 
 impl Kit {
     pub fn grant_periodic(&mut self) {
-        self.engine.set_permission(
-            self.now,
-            A,
-            sync_policy::PermissionName::PeriodicBackgroundSync,
-            sync_policy::PermissionState::Granted,
-        );
+        self.engine
+            .handle(
+                self.now,
+                Input::Permission {
+                    origin: A.to_string(),
+                    name: sync_policy::PermissionName::PeriodicBackgroundSync,
+                    state: sync_policy::PermissionState::Granted,
+                },
+            )
+            .unwrap();
     }
 
     pub fn set_permission(
@@ -166,7 +195,7 @@ impl Kit {
         name: sync_policy::PermissionName,
         state: sync_policy::PermissionState,
     ) -> Drained {
-        self.engine.set_permission(self.now, A, name, state);
+        self.engine.handle(self.now, Input::Permission { origin: A.to_string(), name, state }).unwrap();
         self.drain()
     }
 

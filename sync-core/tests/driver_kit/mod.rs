@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use sync_core::Input;
 use sync_core::driver::{Driver, TokioClock};
 use sync_core::store::{MemoryStore, Mutation, Snapshot, Store, StoreError};
 use sync_core::{Caller, ClientId, Dispatch, Engine, LogRecord, SwRegId};
@@ -187,8 +188,8 @@ impl sync_core::driver::Dispatcher for Scripted {
 pub fn engine() -> Engine {
     let mut e = Engine::new(ConfigurablePolicy::new(PolicyConfig::chromium()), T0);
     for (sw, origin, client) in [(R1, A, W1), (R2, B, W2), (R3, C, W3)] {
-        e.add_worker(T0, sw, origin, true).unwrap();
-        e.client_opened(T0, client, origin, FrameType::TopLevel).unwrap();
+        e.handle(T0, Input::AddWorker { sw, origin: origin.to_string(), active: true }).unwrap();
+        e.handle(T0, Input::ClientOpened { client, origin: origin.to_string(), frame: FrameType::TopLevel }).unwrap();
     }
     e
 }

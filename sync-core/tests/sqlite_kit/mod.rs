@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use sync_core::Input;
 use sync_core::commit::drain_committed;
 use sync_core::store::{Snapshot, SqliteStore, Store, StoredOrigin, StoredPeriodic, StoredPhase, StoredRegistration};
 use sync_core::{Action, Caller, ClientId, Engine, Origin, RegistrationKey, RegistrationState, RequestId, SwRegId};
@@ -69,10 +70,28 @@ pub fn policy() -> ConfigurablePolicy {
 /// Announces worker 1 (origin A) and 2 (origin B), a window for each, and grants periodic sync.
 pub fn announce<P: sync_policy::Policy>(engine: &mut Engine<P>, now: Timestamp) {
     for (sw, client, origin) in [(1, 1, A), (2, 2, B)] {
-        engine.add_worker(now, SwRegId(sw), origin, true).unwrap();
-        engine.client_opened(now, ClientId(client), origin, FrameType::TopLevel).unwrap();
-        engine.set_permission(now, origin, PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
-        engine.set_engagement(now, origin, Engagement::High);
+        engine.handle(now, Input::AddWorker { sw: SwRegId(sw), origin: origin.to_string(), active: true }).unwrap();
+        engine
+            .handle(
+                now,
+                Input::ClientOpened {
+                    client: ClientId(client),
+                    origin: origin.to_string(),
+                    frame: FrameType::TopLevel,
+                },
+            )
+            .unwrap();
+        engine
+            .handle(
+                now,
+                Input::Permission {
+                    origin: origin.to_string(),
+                    name: PermissionName::PeriodicBackgroundSync,
+                    state: PermissionState::Granted,
+                },
+            )
+            .unwrap();
+        engine.handle(now, Input::Engagement { origin: origin.to_string(), level: Engagement::High }).unwrap();
     }
 }
 
@@ -141,11 +160,27 @@ impl<S: Store> Rig<S> {
     }
 
     pub fn register(&mut self, sw: u64, tag: &str) -> RequestId {
-        self.engine.register(self.now, window(sw), SwRegId(sw), tag)
+        self.engine
+            .handle(self.now, Input::Register { caller: window(sw), sw: SwRegId(sw), tag: tag.into() })
+            .unwrap()
+            .request()
+            .unwrap()
     }
 
     pub fn register_periodic(&mut self, sw: u64, tag: &str, min_interval: Millis) -> RequestId {
-        self.engine.register_periodic(self.now, window(sw), SwRegId(sw), tag, min_interval.0)
+        self.engine
+            .handle(
+                self.now,
+                Input::RegisterPeriodic {
+                    caller: window(sw),
+                    sw: SwRegId(sw),
+                    tag: tag.into(),
+                    min_interval: min_interval.0,
+                },
+            )
+            .unwrap()
+            .request()
+            .unwrap()
     }
 
     /// The released reply to a request, if any.

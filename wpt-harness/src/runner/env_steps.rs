@@ -35,12 +35,14 @@ impl Run<'_> {
     ) -> StepResult {
         let (caller, sw) = self.caller(from, reg)?;
         let input = match call.clone() {
-            Call::SyncRegister { tag } => TargetInput::Engine(Input::Register { caller, sw, tag }),
+            Call::SyncRegister { tag } => TargetInput::Engine(Input::Register { caller, sw, tag: tag.into() }),
             Call::GetTags { kind } => TargetInput::Engine(Input::GetTags { caller, sw, kind }),
             Call::PeriodicRegister { tag, min_interval } => {
                 TargetInput::PeriodicRegister { caller, sw, tag, min_interval }
             }
-            Call::PeriodicUnregister { tag } => TargetInput::Engine(Input::UnregisterPeriodic { caller, sw, tag }),
+            Call::PeriodicUnregister { tag } => {
+                TargetInput::Engine(Input::UnregisterPeriodic { caller, sw, tag: tag.into() })
+            }
         };
         let reply = match self.target.apply(input)? {
             Outcome::Reply(reply) => reply,

@@ -136,7 +136,8 @@ impl Runner<'_> {
             if let Some(min_interval) = site.periodic {
                 let client = self.open_window(i);
                 let caller = Caller::Client(client);
-                let input = Input::RegisterPeriodic { caller, sw, tag: site.periodic_tag.clone(), min_interval };
+                let input =
+                    Input::RegisterPeriodic { caller, sw, tag: site.periodic_tag.as_str().into(), min_interval };
                 let index = self.run.periodics.len();
                 self.run.periodics.push(PeriodicReg { site: i, min_interval, registered: false, suspended_ms: 0 });
                 self.input_tracked(input, Some(Tracked::Periodic(index)));
@@ -274,7 +275,8 @@ impl Runner<'_> {
             let tag = format!("{}-{index}", spec.oneoff_tag);
             self.oneoff_by_tag.insert((site, Tag::from(tag.as_str())), index);
             self.run.oneoffs.push(OneOff { site, registered_at: self.now, fired_at: None, end: OneOffEnd::Pending });
-            let input = Input::Register { caller: Caller::Client(client), sw: SwRegId(site as u64 + 1), tag };
+            let input =
+                Input::Register { caller: Caller::Client(client), sw: SwRegId(site as u64 + 1), tag: tag.into() };
             self.input_tracked(input, Some(Tracked::OneOff(index)));
         }
         let seq = self.next_seq();

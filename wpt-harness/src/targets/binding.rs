@@ -2,16 +2,16 @@
 //!
 //! There is no JavaScript binding, so the idlharness scenarios check this
 //! model instead. It is tied to the facade, not hard-coded: each operation
-//! names the engine method behind it through a typed function pointer (a
-//! changed signature fails to compile here), event attributes come from an
+//! names the [`Input`] variant behind it and counts the page's arguments by
+//! naming every field (a changed variant fails to compile here), event attributes come from an
 //! exhaustive match on [`DispatchKind`], manager attributes and event handler
 //! names from [`SyncKind`], and the exposure of the managers from [`Caller`].
 //! Event construction builds the facade's [`DispatchKind`] from the init
 //! dictionary and reads the attributes back from it.
 
 use crate::scenario::JsValue;
-use sync_core::{Caller, ClientId, DispatchKind, Engine, RequestId, SwRegId};
-use sync_policy::{ConfigurablePolicy, SyncKind, Timestamp};
+use sync_core::{Caller, ClientId, DispatchKind, Input, SwRegId};
+use sync_policy::SyncKind;
 
 /// The shape of one interface.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,36 +24,52 @@ pub struct InterfaceShape {
     pub attrs: Vec<String>,
 }
 
-type E = Engine<ConfigurablePolicy>;
-
-/// An operation: its IDL name, the engine method behind it, and how many of
-/// that method's parameters the page passes (the rest, `now`, the caller and
-/// the registration, come from the context the binding runs in).
+/// An operation: its IDL name and how many arguments the page passes (its
+/// `length`).
 struct Op {
     name: &'static str,
     required: u32,
 }
 
-/// The engine methods behind `SyncManager`.
-fn sync_manager_ops() -> Vec<Op> {
-    // register(DOMString tag): page passes the tag.
-    let _register: fn(&mut E, Timestamp, Caller, SwRegId, &str) -> RequestId = E::register;
-    // getTags(): the kind is the manager's, not an argument.
-    let _get_tags: fn(&mut E, Timestamp, Caller, SwRegId, SyncKind) -> RequestId = E::get_tags;
-    vec![Op { name: "register", required: 1 }, Op { name: "getTags", required: 0 }]
+/// How many of a page call's fields the page passes: the rest (the caller and
+/// the registration) come from the context the binding runs in. Every field is
+/// named, so a field added to one of these inputs fails to compile here.
+fn page_arguments(input: &Input) -> u32 {
+    match input {
+        // register(DOMString tag): page passes the tag.
+        Input::Register { caller: _, sw: _, tag: _ } => 1,
+        // getTags(): the kind is the manager's, not an argument.
+        Input::GetTags { caller: _, sw: _, kind: _ } => 0,
+        // register(DOMString tag, optional BackgroundSyncOptions options = {}): the
+        // options dictionary is optional, so only the tag counts toward `length`.
+        Input::RegisterPeriodic { caller: _, sw: _, tag: _, min_interval: _ } => 1,
+        // unregister(DOMString tag).
+        Input::UnregisterPeriodic { caller: _, sw: _, tag: _ } => 1,
+        // Not a page call: no operation of a manager.
+        _ => 0,
+    }
 }
 
-/// The engine methods behind `PeriodicSyncManager`.
-fn periodic_manager_ops() -> Vec<Op> {
-    // register(DOMString tag, optional BackgroundSyncOptions options = {}): the
-    // options dictionary is optional, so only the tag counts toward `length`.
-    let _register: fn(&mut E, Timestamp, Caller, SwRegId, &str, u64) -> RequestId = E::register_periodic;
-    let _get_tags: fn(&mut E, Timestamp, Caller, SwRegId, SyncKind) -> RequestId = E::get_tags;
-    let _unregister: fn(&mut E, Timestamp, Caller, SwRegId, &str) -> RequestId = E::unregister_periodic;
+fn op(name: &'static str, input: &Input) -> Op {
+    Op { name, required: page_arguments(input) }
+}
+
+/// The inputs behind `SyncManager`.
+fn sync_manager_ops() -> Vec<Op> {
+    let (caller, sw) = (Caller::Embedder, SwRegId(0));
     vec![
-        Op { name: "register", required: 1 },
-        Op { name: "getTags", required: 0 },
-        Op { name: "unregister", required: 1 },
+        op("register", &Input::Register { caller, sw, tag: "".into() }),
+        op("getTags", &Input::GetTags { caller, sw, kind: SyncKind::OneOff }),
+    ]
+}
+
+/// The inputs behind `PeriodicSyncManager`.
+fn periodic_manager_ops() -> Vec<Op> {
+    let (caller, sw) = (Caller::Embedder, SwRegId(0));
+    vec![
+        op("register", &Input::RegisterPeriodic { caller, sw, tag: "".into(), min_interval: 0 }),
+        op("getTags", &Input::GetTags { caller, sw, kind: SyncKind::Periodic }),
+        op("unregister", &Input::UnregisterPeriodic { caller, sw, tag: "".into() }),
     ]
 }
 

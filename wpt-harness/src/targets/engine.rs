@@ -223,7 +223,7 @@ impl EngineTarget {
                 return Ok(Outcome::Reply(Reply::Rejected { name: "TypeError".into(), message: e.to_string() }));
             }
         };
-        self.handle(Input::RegisterPeriodic { caller, sw, tag, min_interval })
+        self.handle(Input::RegisterPeriodic { caller, sw, tag: tag.into(), min_interval })
     }
 
     /// The worker stops: each of its events in flight ends as `WorkerFailed`.

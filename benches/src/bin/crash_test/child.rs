@@ -6,6 +6,7 @@ use super::protocol::encode;
 use super::rng::Rng;
 use std::io::Write;
 use std::process::ExitCode;
+use sync_core::Input;
 use sync_core::commit::{CommitQueue, Effect};
 use sync_core::store::{SqliteStore, Store};
 use sync_core::{Caller, ClientId, Engine, EventId, SwRegId};
@@ -28,11 +29,23 @@ fn origin(sw: u64) -> String {
 /// Announces worker `sw` with its window, periodic permission and engagement.
 fn announce(engine: &mut Engine, now: Timestamp, sw: u64) -> Result<(), String> {
     let o = origin(sw);
-    engine.add_worker(now, SwRegId(sw), &o, true).map_err(|e| e.to_string())?;
+    engine
+        .handle(now, Input::AddWorker { sw: SwRegId(sw), origin: o.clone(), active: true })
+        .map_err(|e| e.to_string())?;
     // Opening an already-open client is refused; that is fine on re-announce.
-    let _ = engine.client_opened(now, ClientId(sw), &o, FrameType::TopLevel);
-    engine.set_permission(now, &o, PermissionName::PeriodicBackgroundSync, PermissionState::Granted);
-    engine.set_engagement(now, &o, Engagement::High);
+    let _ =
+        engine.handle(now, Input::ClientOpened { client: ClientId(sw), origin: o.clone(), frame: FrameType::TopLevel });
+    engine
+        .handle(
+            now,
+            Input::Permission {
+                origin: o.clone(),
+                name: PermissionName::PeriodicBackgroundSync,
+                state: PermissionState::Granted,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    engine.handle(now, Input::Engagement { origin: o.clone(), level: Engagement::High }).map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -92,7 +105,12 @@ impl Child {
                 for _ in 0..1 + self.rng.below(8) {
                     let sw = 1 + self.rng.below(WORKERS);
                     let tag = format!("t{}", self.rng.below(TAGS));
-                    self.engine.register(self.now, Caller::Client(ClientId(sw)), SwRegId(sw), &tag);
+                    self.engine
+                        .handle(
+                            self.now,
+                            Input::Register { caller: Caller::Client(ClientId(sw)), sw: SwRegId(sw), tag: tag.into() },
+                        )
+                        .map_err(|e| e.to_string())?;
                 }
             }
             45..75 => {
@@ -105,7 +123,7 @@ impl Child {
                         _ => EventOutcome::TimedOut,
                     };
                     // Refused when it already timed out or its registration went away: fine.
-                    let _ = self.engine.event_finished(self.now, event, outcome);
+                    let _ = self.engine.handle(self.now, Input::EventFinished { event, outcome });
                 }
             }
             75..85 => {
@@ -115,11 +133,23 @@ impl Child {
             85..90 => {
                 let tag = format!("p{}", self.rng.below(PERIODIC_TAGS));
                 let hours = 12 + self.rng.below(37);
-                self.engine.register_periodic(self.now, caller, SwRegId(sw), &tag, Millis::from_hours(hours).0);
+                self.engine
+                    .handle(
+                        self.now,
+                        Input::RegisterPeriodic {
+                            caller,
+                            sw: SwRegId(sw),
+                            tag: tag.into(),
+                            min_interval: Millis::from_hours(hours).0,
+                        },
+                    )
+                    .map_err(|e| e.to_string())?;
             }
             90..93 => {
                 let tag = format!("p{}", self.rng.below(PERIODIC_TAGS));
-                self.engine.unregister_periodic(self.now, caller, SwRegId(sw), &tag);
+                self.engine
+                    .handle(self.now, Input::UnregisterPeriodic { caller, sw: SwRegId(sw), tag: tag.into() })
+                    .map_err(|e| e.to_string())?;
             }
             93..94 => {
                 // Folding changes nothing a load sees; a kill during it must not either.
@@ -128,13 +158,15 @@ impl Child {
                 }
             }
             94..95 => {
-                self.engine.worker_unregistered(self.now, SwRegId(sw)).map_err(|e| e.to_string())?;
+                self.engine.handle(self.now, Input::WorkerUnregistered(SwRegId(sw))).map_err(|e| e.to_string())?;
                 self.drain()?;
                 announce(&mut self.engine, self.now, sw)?;
             }
             _ => {
                 let online = self.rng.below(4) != 0;
-                self.engine.set_network(self.now, NetworkState { online, metered: false });
+                self.engine
+                    .handle(self.now, Input::Network(NetworkState { online, metered: false }))
+                    .map_err(|e| e.to_string())?;
             }
         }
         self.drain()

@@ -83,7 +83,8 @@ pub fn register_new<S: Scheduler>(s: &mut S, limit: Limit) -> Cost {
 
 /// `register()` of existing tags (coalesced), in a pseudo-random order over all registrations.
 pub fn register_coalesced<S: Scheduler>(s: &mut S, n: usize, limit: Limit) -> Cost {
-    let existing: Vec<(usize, String)> = picks(n, 8192, 7).into_iter().map(|i| (i, tag(i as u64))).collect();
+    let existing: Vec<(usize, sync_core::Tag)> =
+        picks(n, 8192, 7).into_iter().map(|i| (i, tag(i as u64).into())).collect();
     let mut cursor = 0;
     rounds(limit, |max| {
         let k = max.min(256);

@@ -16,7 +16,7 @@ impl<P: Policy> Engine<P> {
     /// The device network changed.
     ///
     /// Spec: <https://wicg.github.io/background-sync/spec/#online>
-    pub fn set_network(&mut self, now: Timestamp, network: NetworkState) {
+    pub(in crate::engine) fn set_network(&mut self, now: Timestamp, network: NetworkState) {
         self.observe(now);
         let old = self.env.network;
         self.env.network = network;
@@ -31,7 +31,7 @@ impl<P: Policy> Engine<P> {
     }
 
     /// The device power state changed.
-    pub fn set_power(&mut self, now: Timestamp, power: PowerState) {
+    pub(in crate::engine) fn set_power(&mut self, now: Timestamp, power: PowerState) {
         self.observe(now);
         let old = self.env.power;
         self.env.power = power;
@@ -47,7 +47,13 @@ impl<P: Policy> Engine<P> {
     /// A permission of an origin changed.
     ///
     /// Spec: <https://wicg.github.io/periodic-background-sync/#respond-to-permission-revocation>
-    pub fn set_permission(&mut self, now: Timestamp, origin: &str, name: PermissionName, state: PermissionState) {
+    pub(in crate::engine) fn set_permission(
+        &mut self,
+        now: Timestamp,
+        origin: &str,
+        name: PermissionName,
+        state: PermissionState,
+    ) {
         self.observe(now);
         let idx = self.intern_origin(origin);
         let old = self.table.origin(idx).permission(name);
@@ -70,7 +76,7 @@ impl<P: Policy> Engine<P> {
     /// rescheduled (their effective interval depends on it); nothing else is touched.
     ///
     /// Spec: <https://wicg.github.io/periodic-background-sync/#effective-minimum-sync-interval-for-origin>
-    pub fn set_engagement(&mut self, now: Timestamp, origin: &str, level: Engagement) {
+    pub(in crate::engine) fn set_engagement(&mut self, now: Timestamp, origin: &str, level: Engagement) {
         self.observe(now);
         let idx = self.intern_origin(origin);
         if self.table.origin(idx).engagement == level {
@@ -94,7 +100,7 @@ impl<P: Policy> Engine<P> {
     }
 
     /// A service worker client (window, iframe, worker) of an origin opened.
-    pub fn client_opened(
+    pub(in crate::engine) fn client_opened(
         &mut self,
         now: Timestamp,
         client: ClientId,
@@ -112,7 +118,7 @@ impl<P: Policy> Engine<P> {
     }
 
     /// A service worker client closed.
-    pub fn client_closed(&mut self, now: Timestamp, client: ClientId) -> Result<(), SyncError> {
+    pub(in crate::engine) fn client_closed(&mut self, now: Timestamp, client: ClientId) -> Result<(), SyncError> {
         self.observe(now);
         let info = self.clients.remove(&client).ok_or(SyncError::UnknownClient(client))?;
         let counts = &mut self.table.origin_mut(info.origin).clients_by_frame[info.frame.index()];
@@ -123,7 +129,12 @@ impl<P: Policy> Engine<P> {
     /// DevTools offline emulation for one worker (`Network.emulateNetworkConditions`
     /// on a service-worker target). Reference-counted like Chromium: every
     /// `true` needs a matching `false` before the worker is online again.
-    pub fn emulate_offline(&mut self, now: Timestamp, sw: SwRegId, offline: bool) -> Result<(), SyncError> {
+    pub(in crate::engine) fn emulate_offline(
+        &mut self,
+        now: Timestamp,
+        sw: SwRegId,
+        offline: bool,
+    ) -> Result<(), SyncError> {
         self.observe(now);
         let worker = self.table.worker_mut(sw).ok_or(SyncError::UnknownWorker(sw))?;
         let origin = worker.origin();

@@ -73,7 +73,12 @@ impl<P: Policy> Engine<P> {
     ///
     /// Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
     /// Spec: <https://wicg.github.io/periodic-background-sync/#fire-a-periodicsync-event>
-    pub fn event_finished(&mut self, now: Timestamp, event: EventId, outcome: EventOutcome) -> Result<(), SyncError> {
+    pub(in crate::engine) fn event_finished(
+        &mut self,
+        now: Timestamp,
+        event: EventId,
+        outcome: EventOutcome,
+    ) -> Result<(), SyncError> {
         self.observe(now);
         if self.disabled {
             return Err(SyncError::Disabled);
@@ -150,7 +155,11 @@ impl<P: Policy> Engine<P> {
     /// DevTools-style "dispatch now": fires a registration's event at once,
     /// ignoring its back-off or interval (but not connectivity). The dispatch
     /// does not count as a periodic round.
-    pub fn dispatch_now(&mut self, now: Timestamp, key: &RegistrationKey) -> Result<EventId, SyncError> {
+    pub(in crate::engine) fn dispatch_now(
+        &mut self,
+        now: Timestamp,
+        key: &RegistrationKey,
+    ) -> Result<EventId, SyncError> {
         self.observe(now);
         if self.refuses_calls() {
             return Err(SyncError::Disabled);

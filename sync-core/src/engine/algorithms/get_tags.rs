@@ -14,7 +14,13 @@ impl<P: Policy> Engine<P> {
     ///
     /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-gettags>
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-gettags>
-    pub fn get_tags(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, kind: SyncKind) -> RequestId {
+    pub(in crate::engine) fn get_tags(
+        &mut self,
+        now: Timestamp,
+        caller: Caller,
+        sw: SwRegId,
+        kind: SyncKind,
+    ) -> RequestId {
         self.observe(now);
         let request = self.next_request();
         if self.refuses_calls() {

@@ -17,14 +17,20 @@ impl<P: Policy> Engine<P> {
     /// A service worker registration exists for `origin` (announce every one
     /// at start-up, and new ones as they are created). `active` says whether
     /// it has an active worker. Announcing a known one again updates `active`.
-    pub fn add_worker(&mut self, now: Timestamp, sw: SwRegId, origin: &str, active: bool) -> Result<(), SyncError> {
+    pub(in crate::engine) fn add_worker(
+        &mut self,
+        now: Timestamp,
+        sw: SwRegId,
+        origin: &str,
+        active: bool,
+    ) -> Result<(), SyncError> {
         self.observe(now);
         let idx = self.intern_origin(origin);
         self.table.add_worker(sw, idx, active)
     }
 
     /// The registration's worker became active (`registration.active` is set).
-    pub fn worker_activated(&mut self, now: Timestamp, sw: SwRegId) -> Result<(), SyncError> {
+    pub(in crate::engine) fn worker_activated(&mut self, now: Timestamp, sw: SwRegId) -> Result<(), SyncError> {
         self.observe(now);
         let worker = self.table.worker_mut(sw).ok_or(SyncError::UnknownWorker(sw))?;
         if worker.active {
@@ -36,7 +42,7 @@ impl<P: Policy> Engine<P> {
 
     /// The service worker registration was unregistered: its sync registrations
     /// of both kinds are dropped, and results of its events in flight are ignored.
-    pub fn worker_unregistered(&mut self, now: Timestamp, sw: SwRegId) -> Result<(), SyncError> {
+    pub(in crate::engine) fn worker_unregistered(&mut self, now: Timestamp, sw: SwRegId) -> Result<(), SyncError> {
         self.observe(now);
         if self.table.worker(sw).is_none() {
             return Err(SyncError::UnknownWorker(sw));
@@ -62,7 +68,7 @@ impl<P: Policy> Engine<P> {
 
     /// The origin's site data was cleared (service workers included): every
     /// registration of every worker of the origin is dropped.
-    pub fn origin_cleared(&mut self, now: Timestamp, origin: &str) {
+    pub(in crate::engine) fn origin_cleared(&mut self, now: Timestamp, origin: &str) {
         self.observe(now);
         let Some(idx) = self.table.lookup(origin) else { return };
         self.clear_origin(idx);
@@ -85,7 +91,7 @@ impl<P: Policy> Engine<P> {
     /// later page call rejects with `UnknownError`, nothing more is dispatched,
     /// and in-memory state is dropped so it cannot diverge from what is on disk.
     /// A restart from the store recovers what was acknowledged.
-    pub fn storage_failed(&mut self, now: Timestamp, reason: &str) {
+    pub(in crate::engine) fn storage_failed(&mut self, now: Timestamp, reason: &str) {
         self.observe(now);
         tracing::error!(reason, "storage failed; background sync disabled for this profile");
         self.disabled = true;

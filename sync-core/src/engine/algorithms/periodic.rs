@@ -7,9 +7,8 @@ use crate::action::{DomErrorName, ReplyValue};
 use crate::engine::Engine;
 use crate::engine::index::{OriginIdx, RegId};
 use crate::engine::table::{NewRegistration, Phase, SUSPENDED};
-use crate::ids::{Caller, RequestId, SwRegId};
+use crate::ids::{Caller, RequestId, SwRegId, Tag};
 use crate::log::LogEvent;
-use std::sync::Arc;
 use sync_policy::{
     EventOutcome, Millis, PeriodicFailure, PeriodicReregisterWhileFiring, PermissionName, PermissionState, Policy,
     RevocationAction, SyncKind, Timestamp,
@@ -27,12 +26,12 @@ impl<P: Policy> Engine<P> {
     /// 2^53 - 1 are what `[EnforceRange]` rejects: the promise rejects with `TypeError`.
     ///
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
-    pub fn register_periodic(
+    pub(in crate::engine) fn register_periodic(
         &mut self,
         now: Timestamp,
         caller: Caller,
         sw: SwRegId,
-        tag: &str,
+        tag: Tag,
         min_interval: u64,
     ) -> RequestId {
         self.observe(now);
@@ -43,7 +42,7 @@ impl<P: Policy> Engine<P> {
             return request;
         }
         // spec (periodic): register, steps 1-6.
-        let Some((origin, existing)) = self.register_preamble(request, caller, sw, SyncKind::Periodic, tag) else {
+        let Some((origin, existing)) = self.register_preamble(request, caller, sw, SyncKind::Periodic, &tag) else {
             return request;
         };
         let min_interval = Millis(min_interval);
@@ -58,7 +57,7 @@ impl<P: Policy> Engine<P> {
     /// spec (periodic): register, step 8.
     ///
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
-    fn create_periodic(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str, min: Millis) {
+    fn create_periodic(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: Tag, min: Millis) {
         if self.orders_used_up(request) {
             return;
         }
@@ -67,7 +66,7 @@ impl<P: Policy> Engine<P> {
         let id = self.table.insert(NewRegistration {
             sw,
             kind: SyncKind::Periodic,
-            tag: Arc::from(tag),
+            tag,
             origin,
             max_attempts,
             min_interval: min,
@@ -140,7 +139,13 @@ impl<P: Policy> Engine<P> {
     /// unknown tag and for a worker that is not active.
     ///
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-unregister>
-    pub fn unregister_periodic(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: &str) -> RequestId {
+    pub(in crate::engine) fn unregister_periodic(
+        &mut self,
+        now: Timestamp,
+        caller: Caller,
+        sw: SwRegId,
+        tag: &str,
+    ) -> RequestId {
         self.observe(now);
         let request = self.next_request();
         if self.refuses_calls() {

@@ -7,9 +7,8 @@ use crate::action::{DomError, DomErrorName, ReplyValue};
 use crate::engine::Engine;
 use crate::engine::index::{OriginIdx, RegId};
 use crate::engine::table::{DUE_NOW, NewRegistration, Phase};
-use crate::ids::{Caller, RequestId, SwRegId};
+use crate::ids::{Caller, RequestId, SwRegId, Tag};
 use crate::log::LogEvent;
-use std::sync::Arc;
 use sync_policy::{Millis, PermissionName, Policy, RegisterContext, SyncKind, Timestamp, WaitingReregister};
 
 pub(in crate::engine) const NO_ACTIVE_WORKER: &str = "Registration failed - no active Service Worker";
@@ -95,10 +94,10 @@ impl<P: Policy> Engine<P> {
     /// after the `Persist` it depends on.
     ///
     /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
-    pub fn register(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: &str) -> RequestId {
+    pub(in crate::engine) fn register(&mut self, now: Timestamp, caller: Caller, sw: SwRegId, tag: Tag) -> RequestId {
         self.observe(now);
         let request = self.next_request();
-        let Some((origin, existing)) = self.register_preamble(request, caller, sw, SyncKind::OneOff, tag) else {
+        let Some((origin, existing)) = self.register_preamble(request, caller, sw, SyncKind::OneOff, &tag) else {
             return request;
         };
         // spec: register, step 7: the registration with this tag, if any.
@@ -142,7 +141,7 @@ impl<P: Policy> Engine<P> {
     /// spec: register, step 9 (a new tag).
     ///
     /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
-    fn create_one_off(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: &str) {
+    fn create_one_off(&mut self, request: RequestId, sw: SwRegId, origin: OriginIdx, tag: Tag) {
         if self.orders_used_up(request) {
             return;
         }
@@ -152,7 +151,7 @@ impl<P: Policy> Engine<P> {
         let id = self.table.insert(NewRegistration {
             sw,
             kind: SyncKind::OneOff,
-            tag: Arc::from(tag),
+            tag,
             origin,
             max_attempts,
             min_interval: Millis::ZERO,

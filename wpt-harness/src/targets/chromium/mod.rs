@@ -151,14 +151,16 @@ impl ChromiumTarget {
     /// a document or worker, a DevTools command, or a settled event.
     fn apply_input(&mut self, input: Input) -> Result<Outcome, TargetError> {
         let done = match input {
-            Input::Register { caller, sw, tag } => return self.call(caller, sw, &Call::SyncRegister { tag }),
+            Input::Register { caller, sw, tag } => {
+                return self.call(caller, sw, &Call::SyncRegister { tag: tag.to_string() });
+            }
             Input::GetTags { caller, sw, kind } => return self.call(caller, sw, &Call::GetTags { kind }),
             Input::RegisterPeriodic { caller, sw, tag, min_interval } => {
-                let call = Call::PeriodicRegister { tag, min_interval: Some(min_interval as f64) };
+                let call = Call::PeriodicRegister { tag: tag.to_string(), min_interval: Some(min_interval as f64) };
                 return self.call(caller, sw, &call);
             }
             Input::UnregisterPeriodic { caller, sw, tag } => {
-                return self.call(caller, sw, &Call::PeriodicUnregister { tag });
+                return self.call(caller, sw, &Call::PeriodicUnregister { tag: tag.to_string() });
             }
             Input::Network(network) if network.metered => {
                 not_observable("a metered network (Chromium has no emulation of it)")

@@ -250,7 +250,12 @@ impl Target for ExecTarget {
             TargetInput::PeriodicRegister { caller, sw, tag, min_interval } => {
                 // The binding's [EnforceRange] conversion happens here, as in a browser.
                 match min_interval.map(sync_core::binding::enforce_range_u64).transpose() {
-                    Ok(v) => self.input(Input::RegisterPeriodic { caller, sw, tag, min_interval: v.unwrap_or(0) }),
+                    Ok(v) => self.input(Input::RegisterPeriodic {
+                        caller,
+                        sw,
+                        tag: tag.into(),
+                        min_interval: v.unwrap_or(0),
+                    }),
                     Err(e) => Ok(Outcome::Reply(Reply::Rejected { name: "TypeError".into(), message: e.to_string() })),
                 }
             }
