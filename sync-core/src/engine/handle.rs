@@ -16,6 +16,7 @@ impl<P: Policy> Engine<P> {
     /// Other inputs either apply (`Handled::Applied`, or `Handled::Dispatched`
     /// for `DispatchNow`) or are refused with a [`SyncError`], leaving the
     /// engine unchanged. Drain [`Engine::poll_action`] afterwards.
+    #[inline]
     pub fn handle(&mut self, now: Timestamp, input: Input) -> Result<Handled, SyncError> {
         match input {
             Input::Register { caller, sw, tag } => Ok(Handled::Request(self.register(now, caller, sw, tag))),
