@@ -56,6 +56,14 @@ fn persistence() -> Vec<PathBuf> {
 
 const FAULTED: &str = "restart-keeps-backoff-time";
 
+/// A subtest NOTRUN because the protocol's `restart` carries no environment
+/// and no policy (`ua.shutdown` ... `ua.start` with changes in between).
+fn protocol_cannot_carry((status, message): &(Status, Option<String>)) -> bool {
+    let message = message.as_deref().unwrap_or_default();
+    *status == Status::NotRun
+        && (message.contains("while the user agent is down") || message.contains("a new policy at `ua.start`"))
+}
+
 #[test]
 fn the_bundled_suite_through_the_reference_adapter_matches_the_engine_target() {
     let paths = vec![suite::bundled_scenarios()];
@@ -65,10 +73,14 @@ fn the_bundled_suite_through_the_reference_adapter_matches_the_engine_target() {
     assert!(in_process.len() > 150, "the whole suite ran ({} subtests)", in_process.len());
     let differ: Vec<String> = in_process
         .iter()
+        .filter(|(k, _)| !through_adapter.get(*k).is_some_and(protocol_cannot_carry))
         .filter(|(k, (status, _))| through_adapter.get(*k).map(|(s, _)| s) != Some(status))
         .map(|(k, v)| format!("{k}: in process {v:?}, through the adapter {:?}", through_adapter.get(k)))
         .collect();
     assert!(differ.is_empty(), "per-subtest results differ:\n{}", differ.join("\n"));
+    // ua.shutdown ... ua.start with an environment change or a policy: NOTRUN, with the reason.
+    let uncarried = through_adapter.values().filter(|v| protocol_cannot_carry(v)).count();
+    assert!(uncarried >= 3, "the shutdown scenarios that change the environment or the policy are NOTRUN");
     assert_eq!(in_process.len(), through_adapter.len());
     assert_eq!(exec.product().0, "background-sync (reference adapter)");
 }
@@ -83,6 +95,8 @@ fn fault(mode: &str, timeout: Duration) -> (Status, String) {
     for (name, (status, message)) in results {
         if name.contains(FAULTED) {
             faulted = Some((status, message.unwrap_or_default()));
+        } else if protocol_cannot_carry(&(status, message.clone())) {
+            continue;
         } else {
             assert_eq!(status, Status::Pass, "{name} is not the faulted subtest: {message:?}");
         }

@@ -51,8 +51,10 @@ fn the_bundled_suite_passes_through_the_python_adapter_on_the_c_abi() {
                 Status::NotRun => {
                     notrun += 1;
                     assert!(
-                        message.contains("capability"),
-                        "{} {}: NOTRUN names the capability: {message}",
+                        message.contains("capability")
+                            || message.contains("while the user agent is down")
+                            || message.contains("a new policy at `ua.start`"),
+                        "{} {}: NOTRUN names the capability or what the protocol cannot carry: {message}",
                         r.test,
                         s.name
                     );

@@ -20,6 +20,14 @@
 //!   refused too, and the OS releases it when the process dies (kill -9 leaves
 //!   no stale lock).
 //!
+//! A lock is held by every copy of its descriptor, and a process that forks
+//! (any thread's `std::process::Command::spawn`) gives the child copies until
+//! the child calls `exec`. A store closed while another thread is spawning a
+//! process therefore stays locked for that short window, and reopening it at
+//! once would be refused although nobody owns it. So a refused lock is
+//! retried for a short, bounded time ([`RETRY_FOR`]) before the open reports
+//! [`StoreError::Locked`]; a real second owner is still refused, only later.
+//!
 //! The sidecar is created on first open and never removed: deleting a lock
 //! file while someone may be about to lock it would let two owners hold two
 //! different files. It holds no data; copying a store does not need it.
@@ -27,6 +35,13 @@
 use crate::store::StoreError;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a refused lock is tried again before the open reports
+/// [`StoreError::Locked`]: long enough for a forked child to reach `exec`.
+const RETRY_FOR: Duration = Duration::from_millis(200);
+/// The pause between two tries.
+const RETRY_EVERY: Duration = Duration::from_millis(5);
 
 /// The sidecar lock file of the store at `path`: `<path>-lock`.
 pub fn lock_path(path: &Path) -> PathBuf {
@@ -51,11 +66,16 @@ impl FileLock {
             OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&sidecar).map_err(|e| {
                 StoreError::Io(format!("{shown}: opening the lock file {} failed: {e}", sidecar.display()))
             })?;
-        match file.try_lock() {
-            Ok(()) => Ok(FileLock { _file: file }),
-            Err(TryLockError::WouldBlock) => Err(StoreError::Locked { path: shown.to_string() }),
-            Err(TryLockError::Error(e)) => {
-                Err(StoreError::Io(format!("{shown}: locking {} failed: {e}", sidecar.display())))
+        let give_up = Instant::now() + RETRY_FOR;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(FileLock { _file: file }),
+                // Held: by another owner, or by a child process between fork and exec (module docs).
+                Err(TryLockError::WouldBlock) if Instant::now() < give_up => std::thread::sleep(RETRY_EVERY),
+                Err(TryLockError::WouldBlock) => return Err(StoreError::Locked { path: shown.to_string() }),
+                Err(TryLockError::Error(e)) => {
+                    return Err(StoreError::Io(format!("{shown}: locking {} failed: {e}", sidecar.display())));
+                }
             }
         }
     }

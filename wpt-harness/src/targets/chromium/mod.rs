@@ -4,7 +4,7 @@
 //! Every subtest gets a fresh browser (`/usr/bin/chromium --headless`, a new
 //! `--user-data-dir`), launched on the first step that needs it. A restart
 //! (`ua.restart`, `ua.shutdown` ... `ua.start`) closes it and launches it
-//! again on the same profile: see [`restart`]. Pages and the
+//! again on the same profile (`restart.rs`). Pages and the
 //! service worker come from `wpt-harness/chromium/`, served on 127.0.0.1 with
 //! one port per scenario origin. Everything is driven over the DevTools
 //! protocol on one websocket with flattened sessions:
