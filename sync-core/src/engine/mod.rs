@@ -13,7 +13,7 @@
 //!    action in order: commit `Persist` mutations to the store before releasing
 //!    any `Reply` queued after them (group commit: many persists may share one
 //!    transaction); fire each `Dispatch` at its service worker and later report
-//!    its outcome with [`Engine::event_finished`].
+//!    its outcome with `Input::EventFinished` through [`Engine::handle`].
 //! 3. Ask [`Engine::poll_timeout`] when to wake it next, sleep until then or
 //!    until the next input, and call [`Engine::handle_timeout`] on waking.
 //!    Calling `handle_timeout` early or spuriously is harmless.
