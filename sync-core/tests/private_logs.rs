@@ -1,11 +1,13 @@
-//! Origins and tags are browsing history: `tracing` output redacts them by
-//! default, full values need an explicit opt-in, and the DevTools-style
-//! records given to the embedder keep full values.
+//! Origins and tags are browsing history: `tracing` output hides them by
+//! default (without reading OS randomness: the engine is sans-IO), shows a
+//! keyed hash with a key the embedder or the driver supplies, full values need
+//! an explicit opt-in, and the DevTools-style records given to the embedder
+//! keep full values.
 mod common;
 use common::*;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use sync_core::privacy::{LogPrivacy, RedactionKey};
+use sync_core::{LogPrivacy, RedactionKey};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -42,12 +44,13 @@ fn traced(privacy: Option<LogPrivacy>) -> (String, Vec<sync_core::LogRecord>) {
 }
 
 #[test]
-fn tracing_output_redacts_origins_and_tags_by_default() {
+fn tracing_output_hides_origins_and_tags_by_default() {
     let (text, records) = traced(None);
     assert!(text.contains("background sync"), "the engine traced its decisions: {text}");
     assert!(!text.contains("secret-tag"), "tag leaked: {text}");
     assert!(!text.contains("a.test"), "origin leaked: {text}");
-    assert!(text.contains("h:"), "redacted values are shown as keyed hashes");
+    assert!(text.contains("origin=h:hidden") && text.contains("tag=h:hidden"), "hidden values: {text}");
+    assert!(hashes(&text).is_empty(), "no key was given, so no value is hashed: {text}");
     assert!(records.iter().any(|r| &*r.tag == "secret-tag" && r.origin.as_str() == A), "records keep full values");
 }
 
@@ -67,10 +70,11 @@ fn hashes(text: &str) -> std::collections::BTreeSet<String> {
 }
 
 #[test]
-fn two_engines_started_at_the_same_instant_redact_the_same_origin_differently() {
-    // Both kits start their engine at the same T0 with the same inputs.
-    let (one, _) = traced(None);
-    let (two, _) = traced(None);
+fn two_engines_started_at_the_same_instant_with_random_keys_redact_the_same_origin_differently() {
+    // Both kits start their engine at the same T0 with the same inputs; the keys come
+    // from the OS's random source, as the driver draws them (driver_log_privacy.rs).
+    let (one, _) = traced(Some(LogPrivacy::random()));
+    let (two, _) = traced(Some(LogPrivacy::random()));
     let (one, two) = (hashes(&one), hashes(&two));
     assert!(!one.is_empty(), "redacted values were traced");
     assert!(one.is_disjoint(&two), "a guessable key (e.g. derived from the start time) would repeat: {one:?} {two:?}");

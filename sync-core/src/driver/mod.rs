@@ -252,7 +252,7 @@ where
     /// How [`restore`](Self::restore)d engines show origins and tags in
     /// `tracing` output. Default: redacted with a fresh random key per start;
     /// pass a secret per-profile key for hashes that stay stable across
-    /// starts (see [`crate::privacy`]).
+    /// starts (see [`LogPrivacy`]).
     pub fn log_privacy(mut self, privacy: LogPrivacy) -> Self {
         self.log_privacy = Some(privacy);
         self
@@ -282,9 +282,9 @@ where
         .map_err(|e| StartError::Join(e.to_string()))?;
         let now = clock.now();
         let mut engine = Engine::restore(policy, now, loaded?).map_err(StartError::Restore)?;
-        if let Some(privacy) = log_privacy {
-            engine.set_log_privacy(privacy);
-        }
+        // The driver does IO, so it may read OS randomness: a fresh key per start
+        // unless the embedder gave its own (privacy.rs).
+        engine.set_log_privacy(log_privacy.unwrap_or_else(LogPrivacy::random));
         // Stated before the task runs, so no restored registration fires on a network it assumed.
         for input in [Input::Network(environment.network), Input::Power(environment.power)] {
             engine.handle(now, input).map_err(StartError::Restore)?;
