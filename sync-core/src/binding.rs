@@ -1,6 +1,8 @@
 //! WebIDL conversions a binding layer performs before the engine sees a value.
 
-use crate::engine::MAX_SAFE_INTEGER;
+/// The largest value `[EnforceRange] unsigned long long` accepts (2^53 - 1,
+/// JavaScript's `Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Why a JavaScript number is not a valid `[EnforceRange] unsigned long long`.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]

@@ -2,7 +2,7 @@
 //!
 //! Spec: <https://wicg.github.io/background-sync/spec/#fire-a-sync-event>
 
-use crate::action::{Action, Dispatch, DispatchKind};
+use super::firing::Firing;
 use crate::engine::Engine;
 use crate::engine::flights::InFlight;
 use crate::engine::index::RegId;
@@ -45,24 +45,9 @@ impl<P: Policy> Engine<P> {
             let row = StoredOrigin { origin: origin_name.clone(), last_periodic: Some(now) };
             self.persist(Mutation::PutOrigin(row));
         }
-        let metadata = match kind {
-            SyncKind::OneOff => vec![("Last Chance", if last_chance { "Yes" } else { "No" }.to_string())],
-            SyncKind::Periodic => Vec::new(),
-        };
-        self.log(id, LogEvent::Dispatched, metadata);
-        let kind = match kind {
-            SyncKind::OneOff => DispatchKind::Sync { last_chance },
-            SyncKind::Periodic => DispatchKind::PeriodicSync,
-        };
-        self.actions.push_back(Action::Dispatch(Dispatch {
-            event,
-            sw,
-            origin: origin_name,
-            tag,
-            kind,
-            deadline,
-            attempt,
-        }));
+        let firing = Firing { event, sw, origin: origin_name, tag, kind, last_chance, deadline, attempt };
+        self.log(id, LogEvent::Dispatched, firing.log_metadata());
+        self.actions.push_back(firing.into_action());
         Some(event)
     }
 

@@ -9,6 +9,7 @@
 
 mod environment;
 mod fire;
+mod firing;
 mod get_tags;
 mod lifecycle;
 mod periodic;
@@ -19,5 +20,3 @@ mod revival;
 mod storage_wipe;
 mod switch;
 mod synthetic;
-
-pub use periodic::MAX_SAFE_INTEGER;

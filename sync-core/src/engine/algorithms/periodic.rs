@@ -14,8 +14,7 @@ use sync_policy::{
     RevocationAction, SyncKind, Timestamp,
 };
 
-/// The largest value `[EnforceRange] unsigned long long` accepts (2^53 - 1).
-pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+use crate::binding::MAX_SAFE_INTEGER;
 
 const MIN_INTERVAL_RANGE: &str = "Failed to read the 'minInterval' property from 'BackgroundSyncOptions': \
      Value is outside the 'unsigned long long' value range.";

@@ -11,7 +11,8 @@
 //! over CDP in Chromium 156: the event fires for a tag that was never
 //! registered, and a rejecting one leaves no failure record.
 
-use crate::action::{Action, Dispatch, DispatchKind};
+use super::firing::Firing;
+use crate::action::Action;
 use crate::engine::Engine;
 use crate::engine::flights::InFlight;
 use crate::engine::index::RegId;
@@ -54,36 +55,21 @@ impl<P: Policy> Engine<P> {
         let deadline = now.saturating_add(self.policy.event_time_limit(kind, last_chance));
         let event = self.flights.start(InFlight { reg: NO_REGISTRATION, origin, kind, deadline, last_chance });
         let origin_name = self.table.origin(origin).origin().clone();
-        let tag: Arc<str> = Arc::from(tag);
+        let firing =
+            Firing { event, sw, origin: origin_name, tag: Arc::from(tag), kind, last_chance, deadline, attempt: 0 };
         if self.log_recording {
             // Chromium logs the dispatch as it does a real one, and nothing after it.
-            let metadata = match kind {
-                SyncKind::OneOff => vec![("Last Chance", if last_chance { "Yes" } else { "No" }.to_string())],
-                SyncKind::Periodic => Vec::new(),
-            };
             self.actions.push_back(Action::Log(LogRecord {
                 time: now,
-                origin: origin_name.clone(),
+                origin: firing.origin.clone(),
                 sw,
                 kind,
                 event: LogEvent::Dispatched,
-                tag: tag.clone(),
-                metadata,
+                tag: firing.tag.clone(),
+                metadata: firing.log_metadata(),
             }));
         }
-        let dispatch_kind = match kind {
-            SyncKind::OneOff => DispatchKind::Sync { last_chance },
-            SyncKind::Periodic => DispatchKind::PeriodicSync,
-        };
-        self.actions.push_back(Action::Dispatch(Dispatch {
-            event,
-            sw,
-            origin: origin_name,
-            tag,
-            kind: dispatch_kind,
-            deadline,
-            attempt: 0,
-        }));
+        self.actions.push_back(firing.into_action());
         Ok(event)
     }
 }
