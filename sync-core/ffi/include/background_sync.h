@@ -53,6 +53,11 @@ enum bgsync_action_kind
    A DevTools "Background Services" record: `time_ms`, `sw`, `origin`, `tag`, `sync_kind`, `log_event`, `log_name`, `metadata`.
    */
   BGSYNC_ACTION_KIND_LOG = 4,
+  /*
+   An action this build of the C ABI cannot express (a newer engine's kind):
+   `log_name` holds its description. A bindings bug, never silently dropped.
+   */
+  BGSYNC_ACTION_KIND_UNSUPPORTED = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -90,6 +95,11 @@ enum bgsync_reply_kind
    The promise rejects with `error` / `error_name` and `error_message`.
    */
   BGSYNC_REPLY_KIND_REJECTED = 4,
+  /*
+   The promise resolves with a value this build of the C ABI cannot
+   express (a newer engine's kind): `error_message` holds its description.
+   */
+  BGSYNC_REPLY_KIND_UNSUPPORTED = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -361,7 +371,7 @@ enum bgsync_handled_kind
    */
   BGSYNC_HANDLED_KIND_REQUEST = 1,
   /*
-   `DISPATCH_NOW`: the event in `event` was dispatched.
+   `DISPATCH_NOW` or `DISPATCH_SYNTHETIC`: the event in `event` was dispatched.
    */
   BGSYNC_HANDLED_KIND_DISPATCHED = 2,
   /*
@@ -409,6 +419,11 @@ enum bgsync_wake_reason
    An event reaches its deadline and will count as timed out.
    */
   BGSYNC_WAKE_REASON_EVENT_DEADLINE = 5,
+  /*
+   A reason this build of the C ABI does not name (a newer engine's); the
+   time still holds.
+   */
+  BGSYNC_WAKE_REASON_OTHER = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

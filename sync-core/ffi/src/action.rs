@@ -24,6 +24,9 @@ pub enum bgsync_action_kind {
     Dispatch = 3,
     /// A DevTools "Background Services" record: `time_ms`, `sw`, `origin`, `tag`, `sync_kind`, `log_event`, `log_name`, `metadata`.
     Log = 4,
+    /// An action this build of the C ABI cannot express (a newer engine's kind):
+    /// `log_name` holds its description. A bindings bug, never silently dropped.
+    Unsupported = 5,
 }
 
 /// How a page call is answered (`REPLY` actions).
@@ -40,6 +43,9 @@ pub enum bgsync_reply_kind {
     Unregistered = 3,
     /// The promise rejects with `error` / `error_name` and `error_message`.
     Rejected = 4,
+    /// The promise resolves with a value this build of the C ABI cannot
+    /// express (a newer engine's kind): `error_message` holds its description.
+    Unsupported = 5,
 }
 
 /// The exception a rejected page call carries.
@@ -275,6 +281,10 @@ pub fn action_out(action: Action) -> (bgsync_action, Box<ActionStorage>) {
                     out.tags = store.tags.as_ptr();
                     out.tags_len = store.tags.len();
                 }
+                Ok(other) => {
+                    out.reply = bgsync_reply_kind::Unsupported;
+                    out.error_message = store.text(&format!("{other:?}"));
+                }
                 Err(e) => {
                     out.reply = bgsync_reply_kind::Rejected;
                     out.error = dom_error(e.name);
@@ -312,6 +322,10 @@ pub fn action_out(action: Action) -> (bgsync_action, Box<ActionStorage>) {
             store.metadata = pairs;
             out.metadata = store.metadata.as_ptr();
             out.metadata_len = store.metadata.len();
+        }
+        other => {
+            out.kind = bgsync_action_kind::Unsupported;
+            out.log_name = store.text(&format!("{other:?}"));
         }
     }
     (out, store)

@@ -210,6 +210,7 @@ pub fn wakeup_out(wakeup: Option<Wakeup>) -> bgsync_wakeup {
         WakeReason::Due(WaitReason::OriginGap) => bgsync_wake_reason::OriginGap,
         WakeReason::Due(WaitReason::AcrossOriginsRound) => bgsync_wake_reason::AcrossOriginsRound,
         WakeReason::EventDeadline => bgsync_wake_reason::EventDeadline,
+        _ => bgsync_wake_reason::Other,
     };
     bgsync_wakeup { present: true, at_ms: w.at.0, reason }
 }

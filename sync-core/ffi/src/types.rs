@@ -247,7 +247,7 @@ pub struct bgsync_input {
 pub enum bgsync_handled_kind {
     /// A page call: its answer comes later as a `REPLY` action with `request`.
     Request = 1,
-    /// `DISPATCH_NOW`: the event in `event` was dispatched.
+    /// `DISPATCH_NOW` or `DISPATCH_SYNTHETIC`: the event in `event` was dispatched.
     Dispatched = 2,
     /// Any other input: applied.
     Applied = 3,
@@ -281,6 +281,9 @@ pub enum bgsync_wake_reason {
     AcrossOriginsRound = 4,
     /// An event reaches its deadline and will count as timed out.
     EventDeadline = 5,
+    /// A reason this build of the C ABI does not name (a newer engine's); the
+    /// time still holds.
+    Other = 6,
 }
 
 /// The next wake-up, from `bgsync_engine_poll_timeout`.
