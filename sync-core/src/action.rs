@@ -9,6 +9,7 @@ use sync_policy::{SyncKind, Timestamp};
 
 /// One output of the engine, drained in order with `Engine::poll_action`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Action {
     /// Write this mutation to the store. Every `Reply` that depends on it comes
     /// later in the queue, so a driver that commits persists before releasing
@@ -29,6 +30,7 @@ pub enum Action {
 
 /// The value a successful page-side call resolves with.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReplyValue {
     /// `register()` resolved (with `undefined`).
     Registered,

@@ -36,29 +36,59 @@
 //! # Ok::<(), sync_core::SyncError>(())
 //! ```
 
+//! # The public surface
+//!
+//! Decided here, at the crate root (the way `rustls` does it): the modules
+//! that hold the engine and its vocabulary are private, and what an embedder
+//! uses is re-exported below, one path per item. An embedder writes
+//! `sync_core::Engine`, `sync_core::Input`, `sync_core::Action`, never a path
+//! into the engine's parts, so the parts can be rearranged without breaking
+//! anyone. A module stays public only where it is a namespace an embedder
+//! names as a whole:
+//!
+//! - [`store`]: the [`store::Store`] trait, the stored rows it reads and
+//!   writes, [`store::MemoryStore`], and `store::sqlite` (feature `sqlite`),
+//!   the on-disk store with its own constants, timings and salvage. A
+//!   separate layer that the engine never imports, and which an embedder may
+//!   replace.
+//! - `driver` (feature `tokio`): the tokio task that owns an engine, with its
+//!   builder, handle, clock, dispatcher and delegate traits. The IO layer,
+//!   optional, with names (`Handle`, `Environment`, `Clock`) that would be
+//!   ambiguous at the root.
+//! - [`commit`]: the persist-then-release protocol ([`commit::CommitQueue`],
+//!   [`commit::drain_committed`]) for an embedder that drives the engine
+//!   without the tokio driver. Its names (`Effect`, `Batch`) only make
+//!   sense next to each other.
+//! - [`binding`]: the WebIDL conversions a binding layer performs before a
+//!   value reaches the engine.
+//!
+//! Test doubles (`store::FaultyStore`) exist only with the `test-util`
+//! feature. Public enums and structs that will grow are `#[non_exhaustive]`.
+
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod action;
+mod action;
 pub mod binding;
 pub mod commit;
 #[cfg(feature = "tokio")]
 pub mod driver;
-pub mod engine;
-pub mod error;
-pub mod ids;
-pub mod input;
-pub mod log;
-pub mod privacy;
-pub mod record;
+mod engine;
+mod error;
+mod ids;
+mod input;
+mod log;
+mod privacy;
+mod record;
 pub mod store;
 
-pub use action::{Action, Dispatch, DispatchKind, DomError, DomErrorName, ReplyValue};
+pub use action::{Action, DISABLED_MESSAGE, Dispatch, DispatchKind, DomError, DomErrorName, ReplyValue};
 pub use engine::{Engine, Explanation, MAX_SAFE_INTEGER_MS, RegistrationInfo, RegistrationState, WakeReason, Wakeup};
 pub use error::SyncError;
 pub use ids::{Caller, ClientId, EventId, Origin, RegistrationKey, RequestId, SwRegId, Tag};
 pub use input::{Handled, Input};
 pub use log::{LogEvent, LogRecord};
+pub use privacy::{LogPrivacy, RedactionKey};
 pub use sync_policy;
 
 /// The README's Rust snippets, compiled and run as doctests.

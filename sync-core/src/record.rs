@@ -59,6 +59,9 @@ pub struct StoredOrigin {
 
 /// One change to the stored state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+// Not `#[non_exhaustive]`: the rows are a closed, versioned persistence format.
+// Every codec (SQLite, the C ABI's bytes, the crash test's lines) must learn a new
+// mutation, with a format version, before it ships; the compiler should make them.
 pub enum Mutation {
     /// Insert or replace a registration.
     Put(StoredRegistration),

@@ -185,6 +185,7 @@ impl World {
                     self.in_flight.push(d.event);
                 }
                 Action::Log(_) => {}
+                other => panic!("an action the fuzzer does not check yet: {other:?}"),
             }
         }
     }

@@ -17,6 +17,7 @@ fn new_registration_persists_before_replying_and_replies_before_dispatching() {
             Action::Reply { .. } => "reply",
             Action::Dispatch(_) => "dispatch",
             Action::Log(_) => "log",
+            other => panic!("an action this test does not order yet: {other:?}"),
         })
         .collect();
     assert_eq!(kinds, vec!["persist", "reply", "log", "log", "dispatch"]);

@@ -12,6 +12,7 @@ use sync_policy::{Blocker, Policy, SyncKind, Timestamp, Verdict, WaitReason};
 /// `{"waiting-until": {"at": ms, "reason": "back-off"}}`, ...
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Explanation {
     /// No such registration.
     NotRegistered,
@@ -41,6 +42,7 @@ pub enum Explanation {
 
 /// The state of a registration, for listings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RegistrationState {
     /// Pending (one-off and periodic).
     Pending,
@@ -54,6 +56,7 @@ pub enum RegistrationState {
 
 /// One registration as the embedder's listing shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RegistrationInfo {
     /// Its key.
     pub key: RegistrationKey,

@@ -5,18 +5,7 @@
 //! every input carries `now`, and every output is an [`Action`] drained with
 //! [`Engine::poll_action`].
 //!
-//! # Call order
-//!
-//! 1. Feed one input (`register`, `set_network`, `event_finished`,
-//!    `handle_timeout`, ...), passing the current wall-clock time.
-//! 2. Drain [`Engine::poll_action`] until it returns `None`, carrying out each
-//!    action in order: commit `Persist` mutations to the store before releasing
-//!    any `Reply` queued after them (group commit: many persists may share one
-//!    transaction); fire each `Dispatch` at its service worker and later report
-//!    its outcome with `Input::EventFinished` through [`Engine::handle`].
-//! 3. Ask [`Engine::poll_timeout`] when to wake it next, sleep until then or
-//!    until the next input, and call [`Engine::handle_timeout`] on waking.
-//!    Calling `handle_timeout` early or spuriously is harmless.
+//! The call order is in [`Engine`]'s docs.
 //!
 //! # Parts
 //!
@@ -44,10 +33,9 @@ mod schedule;
 mod table;
 mod wakeup;
 
-pub use algorithms::MAX_SAFE_INTEGER;
-
-/// Re-export under the name page-facing code uses: the largest accepted `minInterval`.
-pub const MAX_SAFE_INTEGER_MS: u64 = MAX_SAFE_INTEGER;
+/// The largest accepted `minInterval`, in milliseconds: `Number.MAX_SAFE_INTEGER`
+/// (2^53 - 1), what `[EnforceRange] unsigned long long` accepts.
+pub const MAX_SAFE_INTEGER_MS: u64 = crate::binding::MAX_SAFE_INTEGER;
 
 pub use explain::{Explanation, RegistrationInfo, RegistrationState};
 pub use wakeup::{WakeReason, Wakeup};
@@ -76,8 +64,25 @@ struct ClientInfo {
     frame: FrameType,
 }
 
-/// The Background Sync / Periodic Background Sync state machine. See the
-/// [module docs](self) for the call order.
+/// The Background Sync / Periodic Background Sync state machine.
+///
+/// It holds every registration and decides, with its [`Policy`], when each
+/// event fires. It never reads a clock, sleeps, spawns or touches a file:
+/// every input carries `now`, and every output is an [`Action`] drained with
+/// [`Engine::poll_action`].
+///
+/// # Call order
+///
+/// 1. Feed one input ([`Engine::handle`] with an [`Input`](crate::Input), or
+///    [`Engine::handle_timeout`]), passing the current wall-clock time.
+/// 2. Drain [`Engine::poll_action`] until it returns `None`, carrying out each
+///    action in order: commit `Persist` mutations to the store before releasing
+///    any `Reply` queued after them (group commit: many persists may share one
+///    transaction); fire each `Dispatch` at its service worker and later report
+///    its outcome with `Input::EventFinished` through [`Engine::handle`].
+/// 3. Ask [`Engine::poll_timeout`] when to wake it next, sleep until then or
+///    until the next input, and call [`Engine::handle_timeout`] on waking.
+///    Calling `handle_timeout` early or spuriously is harmless.
 #[derive(Debug)]
 pub struct Engine<P: Policy = ConfigurablePolicy> {
     policy: P,
@@ -126,8 +131,9 @@ impl<P: Policy> Engine<P> {
             actions: VecDeque::new(),
             next_request: 1,
             log_recording: true,
-            // A fresh random key per engine (privacy.rs); embedders may set their own.
-            log_privacy: LogPrivacy::random(),
+            // Sans-IO: no key from OS randomness here; values stay hidden until the
+            // embedder (or the driver) gives a key (privacy.rs).
+            log_privacy: LogPrivacy::Hidden,
             disabled: false,
             switched_off: false,
         }

@@ -6,6 +6,7 @@ use sync_policy::{Timestamp, WaitReason};
 
 /// Why the engine wants to be woken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WakeReason {
     /// A registration becomes due (retry, periodic interval, or a gate opens).
     Due(WaitReason),

@@ -4,11 +4,13 @@
 //! The engine never calls a store; it emits `Action::Persist(Mutation)` and the
 //! driver applies batches of them. A batch lands whole or not at all.
 
+#[cfg(feature = "test-util")]
 mod faulty;
 mod memory;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
+#[cfg(feature = "test-util")]
 pub use faulty::{Fault, FaultyStore};
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]

@@ -230,6 +230,7 @@ pub fn engine_view<P: sync_policy::Policy>(engine: &Engine<P>) -> BTreeMap<Regis
                 RegistrationState::Pending => SeenPhase::Pending,
                 RegistrationState::Waiting => SeenPhase::Waiting,
                 RegistrationState::Firing | RegistrationState::ReregisteredWhileFiring => SeenPhase::Firing,
+                other => panic!("a registration state this kit does not compare yet: {other:?}"),
             };
             let seen = Seen {
                 phase,

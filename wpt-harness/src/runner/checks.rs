@@ -251,9 +251,8 @@ fn explanation_details(e: &Explanation) -> (Option<sync_policy::Timestamp>, Opti
     match e {
         Explanation::WaitingUntil { at, .. } => (Some(*at), None),
         Explanation::Firing { reregistered, .. } => (None, Some(*reregistered)),
-        Explanation::NotRegistered | Explanation::Disabled | Explanation::Ready | Explanation::Blocked(_) => {
-            (None, None)
-        }
+        // The reason (`ExplainReason::of`) reports an unknown explanation as unsupported.
+        _ => (None, None),
     }
 }
 

@@ -96,6 +96,7 @@ fn snapshot(
         }
         Explanation::Blocked(blocker) => (None, format!("blocked: {}", kebab(&blocker))),
         Explanation::Ready => (Some(virtual_time(now)), "ready: may fire now".to_string()),
+        other => (None, format!("unsupported explanation (the report does not know it yet): {other:?}")),
     };
     RegistrationSnapshot {
         worker: names.get(&info.key.sw).cloned().unwrap_or_else(|| format!("sw{}", info.key.sw.0)),
@@ -106,6 +107,7 @@ fn snapshot(
             RegistrationState::Waiting => "waiting",
             RegistrationState::Firing => "firing",
             RegistrationState::ReregisteredWhileFiring => "reregistered-while-firing",
+            _ => "unsupported",
         },
         attempts: info.attempts,
         max_attempts: info.max_attempts,

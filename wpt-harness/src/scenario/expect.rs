@@ -88,6 +88,9 @@ pub enum ExplainReason {
     Waiting(WaitReason),
     /// Held back by a condition.
     Blocked(Blocker),
+    /// An explanation this harness does not know yet (a newer engine's): no
+    /// scenario names it, so a check meeting it fails and says so.
+    Unsupported,
 }
 
 impl ExplainReason {
@@ -107,6 +110,7 @@ impl ExplainReason {
             Explanation::Firing { .. } => ExplainReason::Firing,
             Explanation::WaitingUntil { reason, .. } => ExplainReason::Waiting(*reason),
             Explanation::Blocked(b) => ExplainReason::Blocked(*b),
+            _ => ExplainReason::Unsupported,
         }
     }
 
@@ -115,6 +119,7 @@ impl ExplainReason {
         match self {
             ExplainReason::Waiting(w) => name_of(w),
             ExplainReason::Blocked(b) => name_of(b),
+            ExplainReason::Unsupported => "unsupported (an explanation the harness does not know)".to_string(),
             fixed => Self::FIXED.iter().find(|(r, _)| *r == fixed).map(|(_, n)| n.to_string()).unwrap_or_default(),
         }
     }

@@ -295,6 +295,7 @@ impl Runner<'_> {
                 },
                 Action::Dispatch(d) => self.dispatched(d),
                 Action::Persist(_) | Action::Log(_) => {}
+                other => panic!("the simulator does not know this action yet: {other:?}"),
             }
         }
     }

@@ -149,6 +149,7 @@ impl EngineTarget {
         Ok(match result {
             Ok(ReplyValue::Registered | ReplyValue::Unregistered) => Reply::Resolved,
             Ok(ReplyValue::Tags(tags)) => Reply::Tags(tags.iter().map(|t| t.to_string()).collect()),
+            Ok(other) => return Err(TargetError::Broken(format!("a reply the harness does not know yet: {other:?}"))),
             Err(e) => Reply::Rejected { name: e.name.as_str().to_string(), message: e.message.to_string() },
         })
     }
