@@ -1,5 +1,6 @@
 //! Durable storage: the [`Store`] trait and the in-memory store. The rows it
-//! holds are defined in [`crate::record`] and re-exported here.
+//! holds are defined in `record.rs`, below both the engine and the store, and
+//! re-exported here.
 //!
 //! The engine never calls a store; it emits `Action::Persist(Mutation)` and the
 //! driver applies batches of them. A batch lands whole or not at all.
