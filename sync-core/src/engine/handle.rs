@@ -18,6 +18,23 @@ impl<P: Policy> Engine<P> {
     /// engine unchanged. Drain [`Engine::poll_action`] afterwards.
     #[inline]
     pub fn handle(&mut self, now: Timestamp, input: Input) -> Result<Handled, SyncError> {
+        // The hot inputs (a page's register, an event's outcome) are matched
+        // here, inlined into the caller, so they go straight to their handler
+        // as the per-method calls did; every other input goes through one
+        // out-of-line match. Measured with `benches/examples/op_counts.rs`
+        // (`benches/README.md`, "The cost of the single input seam").
+        match input {
+            Input::Register { caller, sw, tag } => Ok(Handled::Request(self.register(now, caller, sw, tag))),
+            Input::EventFinished { event, outcome } => {
+                self.event_finished(now, event, outcome).map(|()| Handled::Applied)
+            }
+            other => self.handle_other(now, other),
+        }
+    }
+
+    /// Every input but the hot ones [`Engine::handle`] matches inline.
+    #[inline(never)]
+    fn handle_other(&mut self, now: Timestamp, input: Input) -> Result<Handled, SyncError> {
         match input {
             Input::Register { caller, sw, tag } => Ok(Handled::Request(self.register(now, caller, sw, tag))),
             Input::GetTags { caller, sw, kind } => Ok(Handled::Request(self.get_tags(now, caller, sw, kind))),

@@ -229,6 +229,7 @@ impl<P: Policy> Engine<P> {
     }
 
     /// Records `now`, clamping a time that went backwards.
+    #[inline]
     fn observe(&mut self, now: Timestamp) -> Timestamp {
         if now < self.now {
             tracing::warn!(given = now.0, latest = self.now.0, "time went backwards; using the latest time seen");

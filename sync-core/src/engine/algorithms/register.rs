@@ -43,6 +43,7 @@ impl<P: Policy> Engine<P> {
     ///
     /// Spec: <https://wicg.github.io/background-sync/spec/#dom-syncmanager-register>
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
+    #[inline]
     pub(in crate::engine) fn register_preamble(
         &mut self,
         request: RequestId,
