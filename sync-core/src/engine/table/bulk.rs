@@ -34,7 +34,7 @@ impl RegistrationTable {
     /// one), or a worker stored under two origins.
     pub(crate) fn restore_rows(
         &mut self,
-        rows: Vec<StoredRegistration>,
+        mut rows: Vec<StoredRegistration>,
         default_engagement: Engagement,
         anchor_if_one_off: Timestamp,
     ) -> Result<Vec<RegId>, SyncError> {
@@ -48,7 +48,11 @@ impl RegistrationTable {
         let mut placed: Vec<(OriginIdx, u32, u64)> = Vec::with_capacity(rows.len());
         let mut dense: HashMap<SwRegId, u32> = HashMap::new();
         let mut last: Option<(SwRegId, Origin, OriginIdx, u32)> = None;
-        for row in &rows {
+        // Each row's own origin handle is released here, where rows of one
+        // origin follow each other, rather than in registration order, where
+        // every release would touch another origin's counter.
+        let interned = Origin::new("");
+        for row in &mut rows {
             let here = match &last {
                 Some((sw, origin, idx, w)) if *sw == row.key.sw && *origin == row.origin => (*idx, *w),
                 _ => {
@@ -60,6 +64,7 @@ impl RegistrationTable {
                 }
             };
             placed.push((here.0, here.1, self.tag_hash(&row.key.tag)));
+            drop(std::mem::replace(&mut row.origin, interned.clone()));
         }
         // The slab, in registration order, with what the tag tables need.
         self.slab.reserve(rows.len());

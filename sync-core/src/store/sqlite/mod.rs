@@ -10,6 +10,9 @@
 //!   database, is not ours, has a damaged schema or pages, is truncated, or
 //!   was written by a newer schema is refused with [`StoreError::Corrupt`] or
 //!   [`StoreError::TooNew`] naming the file, and is left exactly as it was.
+//!   The page-by-page `quick_check` is skipped only for a file that its
+//!   last owner closed cleanly and that is byte for byte unchanged since
+//!   (see [`SqliteStore::checked_in_full`] and `clean_close.rs`).
 //! - **Checked rows.** A stored value that does not decode is
 //!   [`StoreError::BadRow`] saying which row and what was wrong; a bad
 //!   journal row is named as `journal row N` (its `id`).
