@@ -18,8 +18,8 @@
 //! The result is the table that filing the rows one by one in registration
 //! order would build.
 
-use super::{Phase, Registration, RegistrationTable, Worker};
 use crate::engine::index::{OriginIdx, RegId, kind_index};
+use crate::engine::table::{Phase, Registration, RegistrationTable, Worker};
 use crate::error::SyncError;
 use crate::ids::{Origin, SwRegId};
 use crate::record::{StoredPhase, StoredRegistration};
