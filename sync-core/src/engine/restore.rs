@@ -8,7 +8,7 @@
 //! interval.
 
 use super::Engine;
-use super::table::{DUE_NOW, Phase, SUSPENDED, rows_per_worker};
+use super::table::{DUE_NOW, Phase, SUSPENDED};
 use crate::error::SyncError;
 use crate::record::Snapshot;
 use sync_policy::{Policy, SyncKind, Timestamp};
@@ -20,24 +20,9 @@ impl<P: Policy> Engine<P> {
     pub fn restore(policy: P, now: Timestamp, snapshot: Snapshot) -> Result<Engine<P>, SyncError> {
         let mut engine = Engine::new(policy, now);
         let default_engagement = engine.policy.default_engagement();
-        let mut rows = snapshot.registrations;
-        // Registration order, so every worker's list is built by appends (and the
-        // slab, hence equal-time tie-breaks, follows registration order).
-        rows.sort_unstable_by_key(|r| r.seq);
-        // Each worker's tag tables are sized once, before its first row goes in.
-        let per_worker = rows_per_worker(&rows);
-        engine.table.reserve(rows.len());
-        let mut ids = Vec::with_capacity(rows.len());
-        let mut last_seq = None;
-        for row in rows {
-            // Sorted, so a repeated order number is the previous row's.
-            if last_seq == Some(row.seq) {
-                return Err(SyncError::BadSnapshot(format!("duplicate registration order {}", row.seq)));
-            }
-            last_seq = Some(row.seq);
-            let capacity = per_worker.get(&row.key.sw).copied().unwrap_or_default();
-            ids.push(engine.table.restore_row(row, default_engagement, now, capacity)?);
-        }
+        // One pass over the whole snapshot (see `table/bulk.rs`): ids come back
+        // in registration order, so equal-time tie-breaks follow it.
+        let ids = engine.table.restore_rows(snapshot.registrations, default_engagement, now)?;
         engine.table.sort_origin_workers();
         for row in snapshot.origins {
             let idx = engine.table.intern(row.origin.as_str(), default_engagement);

@@ -293,6 +293,7 @@ pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit, engine_ns: f64) -> 
     let restart_secs = start.elapsed().as_secs_f64();
     let parts = RestartParts {
         open_secs: (opened - start).as_secs_f64(),
+        open_quick_check: store.checked_in_full(),
         load_secs: (loaded - opened).as_secs_f64(),
         restore_secs: loaded.elapsed().as_secs_f64(),
     };

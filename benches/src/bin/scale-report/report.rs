@@ -46,8 +46,11 @@ pub struct Breakdown {
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct RestartParts {
     /// `SqliteStore::open`: the lock, the read-only inspection (header, shape,
-    /// `PRAGMA quick_check` of every page), WAL mode, migrations.
+    /// and `PRAGMA quick_check` of every page unless a clean-close mark
+    /// vouches for the file), WAL mode, migrations.
     pub open_secs: f64,
+    /// Whether that open ran `quick_check` (`SqliteStore::checked_in_full`).
+    pub open_quick_check: bool,
     /// `load()`: every row read and checked, the journal replayed.
     pub load_secs: f64,
     /// `Engine::restore`: the tables and schedules rebuilt from the snapshot.

@@ -72,8 +72,12 @@ pub fn limit_table(report: &Report) -> String {
         if let Some(r) = &s.engine.restart_parts {
             let _ = writeln!(
                 out,
-                "\nRestart at {}: open {:.3} s (inspection with quick_check, WAL, migrations) + load {:.3} s + restore {:.3} s.",
-                s.n, r.open_secs, r.load_secs, r.restore_secs
+                "\nRestart at {}: open {:.3} s (inspection {} quick_check, WAL, migrations) + load {:.3} s + restore {:.3} s.",
+                s.n,
+                r.open_secs,
+                if r.open_quick_check { "with" } else { "after a clean close, without" },
+                r.load_secs,
+                r.restore_secs
             );
         }
     }

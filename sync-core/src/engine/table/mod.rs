@@ -5,10 +5,11 @@
 //! owner: a registration is in the slab, in its worker's [`TagList`](tag_list::TagList) for its
 //! kind, counted (and its tag's bytes summed) in its origin, and, if periodic,
 //! in its origin's due index under its current due time. `insert`,
-//! `restore_row`, `remove`, `set_due` and `clear` each keep all of these in
+//! `restore_rows`, `remove`, `set_due` and `clear` each keep all of these in
 //! step. Where a pending registration waits (due index, blocked set, ready
 //! queue) is the scheduler's business, not the table's.
 
+mod bulk;
 mod origins;
 mod slab;
 mod tag_list;
@@ -16,10 +17,9 @@ mod tag_list;
 pub(crate) use origins::{OriginState, Worker};
 pub(crate) use slab::{DUE_NOW, Phase, Place, Registration, SUSPENDED};
 
-use super::index::{OriginIdx, RegId, kind_index};
+use super::index::{OriginIdx, RegId};
 use crate::error::SyncError;
 use crate::ids::{SwRegId, Tag};
-use crate::record::{StoredPhase, StoredRegistration};
 use hashbrown::{DefaultHashBuilder, HashMap};
 use origins::Origins;
 use slab::Slab;
@@ -154,78 +154,12 @@ impl RegistrationTable {
         }
     }
 
-    /// Adds a stored registration through the insert path, creating its worker
-    /// (active, sized for `capacity` rows per kind) if it is the first row of
-    /// it. Rows must come in registration order; the caller checks order numbers.
-    pub(crate) fn restore_row(
-        &mut self,
-        row: StoredRegistration,
-        default_engagement: Engagement,
-        anchor_if_one_off: Timestamp,
-        capacity: [usize; 2],
-    ) -> Result<RegId, SyncError> {
-        // Order numbers are handed out upwards: a stored u64::MAX would leave
-        // none to hand out after it (only a damaged store holds one).
-        if row.seq == u64::MAX {
-            return Err(SyncError::BadSnapshot(format!("registration order {} leaves no order to allocate", row.seq)));
-        }
-        if row.periodic.is_some() != (row.key.kind == SyncKind::Periodic) {
-            return Err(SyncError::BadSnapshot("periodic fields on a one-off registration or missing".into()));
-        }
-        let origin = self.intern(row.origin.as_str(), default_engagement);
-        let sw = row.key.sw;
-        match self.workers.get(&sw) {
-            Some(w) if w.origin != origin => {
-                return Err(SyncError::BadSnapshot(format!("{sw:?} stored under two origins")));
-            }
-            Some(_) => {
-                if self.find(sw, row.key.kind, &row.key.tag).is_some() {
-                    return Err(SyncError::BadSnapshot("duplicate registration key".into()));
-                }
-            }
-            None => {
-                let mut worker = Worker::new(origin, true);
-                let (slab, hasher) = (&self.slab, &self.hasher);
-                for (list, count) in worker.lists.iter_mut().zip(capacity) {
-                    list.reserve(count, |id| Self::tag_hash_of(slab, hasher, id));
-                }
-                self.workers.insert(sw, worker);
-                self.origins.get_mut(origin).workers.push(sw);
-            }
-        }
-        let (min_interval, anchor) =
-            row.periodic.map_or((Millis::ZERO, anchor_if_one_off), |p| (p.min_interval, p.anchor));
-        let mut reg = Registration::new(
-            row.key.sw,
-            row.key.kind,
-            row.key.tag,
-            origin,
-            row.seq,
-            row.max_attempts.max(1),
-            min_interval,
-            anchor,
-        );
-        reg.phase = match row.phase {
-            StoredPhase::Pending => Phase::Pending,
-            StoredPhase::Waiting => Phase::Waiting,
-        };
-        reg.attempts = row.attempts;
-        reg.due = row.due;
-        self.next_seq = self.next_seq.max(row.seq.saturating_add(1));
-        Ok(self.file(reg))
-    }
-
     /// Puts every origin's workers in id order (after a restore, whose rows
     /// come in registration order).
     pub(crate) fn sort_origin_workers(&mut self) {
         for state in self.origins.iter_mut() {
             state.workers.sort_unstable();
         }
-    }
-
-    /// Makes room for `additional` more registrations in the slab.
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.slab.reserve(additional);
     }
 
     /// Drops every registration, keeping workers, origins and the facts
@@ -322,13 +256,4 @@ impl RegistrationTable {
         self.origins.get_mut(worker.origin).workers.retain(|w| *w != sw);
         true
     }
-}
-
-/// How many stored rows each worker has, per kind (to size its tag tables once).
-pub(crate) fn rows_per_worker(rows: &[StoredRegistration]) -> HashMap<SwRegId, [usize; 2]> {
-    let mut per_worker: HashMap<SwRegId, [usize; 2]> = HashMap::new();
-    for row in rows {
-        per_worker.entry(row.key.sw).or_default()[kind_index(row.key.kind)] += 1;
-    }
-    per_worker
 }

@@ -30,7 +30,9 @@
 //!
 //! The sidecar is created on first open and never removed: deleting a lock
 //! file while someone may be about to lock it would let two owners hold two
-//! different files. It holds no data; copying a store does not need it.
+//! different files. It holds no data, only the clean-close mark that lets the
+//! next open skip `quick_check` (`clean_close.rs`); copying a store does not
+//! need it (without it, the next open checks the file in full).
 
 use crate::store::StoreError;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -54,7 +56,7 @@ pub fn lock_path(path: &Path) -> PathBuf {
 #[derive(Debug)]
 pub(super) struct FileLock {
     /// The open sidecar; the lock lives as long as this descriptor.
-    _file: File,
+    file: File,
 }
 
 impl FileLock {
@@ -69,7 +71,7 @@ impl FileLock {
         let give_up = Instant::now() + RETRY_FOR;
         loop {
             match file.try_lock() {
-                Ok(()) => return Ok(FileLock { _file: file }),
+                Ok(()) => return Ok(FileLock { file }),
                 // Held: by another owner, or by a child process between fork and exec (module docs).
                 Err(TryLockError::WouldBlock) if Instant::now() < give_up => std::thread::sleep(RETRY_EVERY),
                 Err(TryLockError::WouldBlock) => return Err(StoreError::Locked { path: shown.to_string() }),
@@ -78,5 +80,12 @@ impl FileLock {
                 }
             }
         }
+    }
+}
+
+impl FileLock {
+    /// The locked sidecar, which holds the clean-close mark (`clean_close.rs`).
+    pub(super) fn file(&self) -> &File {
+        &self.file
     }
 }

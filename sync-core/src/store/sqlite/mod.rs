@@ -10,6 +10,9 @@
 //!   database, is not ours, has a damaged schema or pages, is truncated, or
 //!   was written by a newer schema is refused with [`StoreError::Corrupt`] or
 //!   [`StoreError::TooNew`] naming the file, and is left exactly as it was.
+//!   The page-by-page `quick_check` is skipped only for a file that its
+//!   last owner closed cleanly and that is byte for byte unchanged since
+//!   (see [`SqliteStore::checked_in_full`] and `clean_close.rs`).
 //! - **Checked rows.** A stored value that does not decode is
 //!   [`StoreError::BadRow`] saying which row and what was wrong; a bad
 //!   journal row is named as `journal row N` (its `id`).
@@ -74,6 +77,7 @@
 //! `open` does first, and the `check` and `inspect` tools, read through
 //! SQLite's own locking and need no ownership.
 
+mod clean_close;
 mod codec;
 mod erase;
 mod error_map;
@@ -128,9 +132,12 @@ pub struct SqliteStore {
     timings: StoreTimings,
     /// WAL frames and checkpoints, counted by the connection's WAL hook.
     wal: Arc<WalCounters>,
-    /// Exclusive ownership of the file. Declared last, so it is released
-    /// only after the connection has closed (and checkpointed).
-    _lock: lock::FileLock,
+    /// Whether `open` ran `quick_check` (no clean-close mark vouched for the file).
+    checked_in_full: bool,
+    /// Exclusive ownership of the file, and the clean-close mark. Declared
+    /// last, so it is released (and marks) only after the connection has
+    /// closed (and checkpointed).
+    owner: clean_close::Owner,
 }
 
 impl SqliteStore {
@@ -152,9 +159,11 @@ impl SqliteStore {
             Err(e) => return Err(io_error(&shown, "reading metadata", &e)),
         };
         // Owner first: nothing below runs while another store writes the file.
-        let owner = lock::FileLock::acquire(path, &shown)?;
+        let mut owner = clean_close::Owner::acquire(path, &shown)?;
+        // The page-by-page check only when no clean close vouches for the file (`clean_close.rs`).
+        let checked_in_full = exists && !owner.take_clean_mark();
         if exists {
-            inspect::inspect(path, &shown)?;
+            inspect::inspect(path, &shown, checked_in_full)?;
         }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if !exists {
@@ -166,6 +175,7 @@ impl SqliteStore {
             timings::install_wal_hook(&mut conn).map_err(|e| store_error(&shown, "installing the WAL hook", &e))?;
         migrate(&mut conn, &shown)?;
         let journal_rows = journal::count(&conn).map_err(|e| store_error(&shown, "counting the journal", &e))?;
+        owner.arm();
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -177,8 +187,17 @@ impl SqliteStore {
             folds: 0,
             timings: StoreTimings::default(),
             wal,
-            _lock: owner,
+            checked_in_full,
+            owner,
         })
+    }
+
+    /// Whether this open ran SQLite's `quick_check` over every page: `true`
+    /// unless the file's previous owner closed it cleanly and it is byte for
+    /// byte as that close left it (`spec-notes/durability.md` §5); `false`
+    /// for a new file.
+    pub fn checked_in_full(&self) -> bool {
+        self.checked_in_full
     }
 
     /// Folds the journal once it holds `rows` rows (at least 1) instead of
@@ -562,7 +581,11 @@ impl Store for SqliteStore {
                 self.fold_at = self.journal_rows.saturating_add(self.fold_threshold);
                 written
             }
-            Err(BatchError::Other(error)) => return Err(error),
+            Err(BatchError::Other(error)) => {
+                // The next open checks the file in full.
+                self.owner.fault();
+                return Err(error);
+            }
         };
         if written.cleared {
             checkpoint_after_clear(&self.conn, &self.shown);

@@ -109,7 +109,7 @@ pub fn check(path: impl AsRef<Path>) -> Result<CheckReport, StoreError> {
     let path = path.as_ref();
     let shown = path.display().to_string();
     let mut problems = Vec::new();
-    if let Err(e) = inspect::inspect(path, &shown) {
+    if let Err(e) = inspect::inspect(path, &shown, true) {
         problems.push(e.to_string());
     }
     let recovered = read(path, &shown)?;
