@@ -119,9 +119,8 @@ impl<P: Policy> Engine<P> {
     /// Every registration of a worker (both kinds, registration order), with its
     /// state and explanation: the embedder's "sync registration manager" view.
     pub fn registrations(&self, sw: SwRegId) -> Vec<RegistrationInfo> {
-        let Some(worker) = self.table.worker(sw) else { return Vec::new() };
         let mut out = Vec::new();
-        for id in worker.all_registrations() {
+        for id in self.table.worker_all_registrations(sw) {
             let Some(reg) = self.table.get(id) else { continue };
             out.push(RegistrationInfo {
                 key: reg.key(),

@@ -16,9 +16,8 @@ use crate::engine::Engine;
 use crate::engine::flights::InFlight;
 use crate::engine::index::RegId;
 use crate::error::SyncError;
-use crate::ids::{EventId, SwRegId};
+use crate::ids::{EventId, SwRegId, Tag};
 use crate::log::{LogEvent, LogRecord};
-use std::sync::Arc;
 use sync_policy::{Policy, SyncKind, Timestamp};
 
 /// The registration index a synthetic event names: none holds it, so its
@@ -54,7 +53,7 @@ impl<P: Policy> Engine<P> {
         let deadline = now.saturating_add(self.policy.event_time_limit(kind, last_chance));
         let event = self.flights.start(InFlight { reg: NO_REGISTRATION, origin, kind, deadline, last_chance });
         let origin_name = self.table.origin(origin).origin().clone();
-        let tag: Arc<str> = Arc::from(tag);
+        let tag = Tag::new(tag);
         if self.log_recording {
             // Chromium logs the dispatch as it does a real one, and nothing after it.
             let metadata = match kind {

@@ -110,12 +110,12 @@ impl RegistrationTable {
     /// The one insert path: the slab, the worker's tag table, the origin's
     /// counts and (periodic) its due index.
     fn file(&mut self, reg: Registration) -> RegId {
-        let (sw, kind, seq, origin, due, bytes) = (reg.sw, reg.kind, reg.seq, reg.origin, reg.due, reg.tag.len());
+        let (sw, kind, origin, due, bytes) = (reg.sw, reg.kind, reg.origin, reg.due, reg.tag.len());
         let hash = self.tag_hash(&reg.tag);
         let id = self.slab.insert(reg);
         let (slab, hasher) = (&self.slab, &self.hasher);
         if let Some(w) = self.workers.get_mut(&sw) {
-            w.list_mut(kind).insert(seq, id, hash, |other| Self::tag_hash_of(slab, hasher, other));
+            w.list_mut(kind).insert(id, hash, |other| Self::tag_hash_of(slab, hasher, other));
         }
         let state = self.origins.get_mut(origin);
         if kind == SyncKind::Periodic {
@@ -132,7 +132,7 @@ impl RegistrationTable {
         let reg = self.slab.remove(id)?;
         let hash = self.tag_hash(&reg.tag);
         if let Some(w) = self.workers.get_mut(&reg.sw) {
-            w.list_mut(reg.kind).remove(reg.seq, id, hash);
+            w.list_mut(reg.kind).remove(id, hash);
         }
         let state = self.origins.get_mut(reg.origin);
         if reg.kind == SyncKind::Periodic {
@@ -274,15 +274,26 @@ impl RegistrationTable {
             .filter(|&at| at != SUSPENDED)
     }
 
-    /// Every registration of one kind held by an origin's workers.
+    /// Every registration of one kind held by an origin's workers (worker by
+    /// worker, each in registration order).
     pub(crate) fn origin_registrations(&self, origin: OriginIdx, kind: SyncKind) -> Vec<RegId> {
-        self.origins
-            .get(origin)
-            .workers
-            .iter()
-            .filter_map(|sw| self.workers.get(sw))
-            .flat_map(|w| w.list(kind).values())
-            .collect()
+        self.origins.get(origin).workers.iter().flat_map(|&sw| self.worker_registrations(sw, kind)).collect()
+    }
+
+    /// A worker's registrations of `kind`, in registration order (empty for an unknown worker).
+    pub(crate) fn worker_registrations(&self, sw: SwRegId, kind: SyncKind) -> Vec<RegId> {
+        let slab = &self.slab;
+        self.workers
+            .get(&sw)
+            .map(|w| w.list(kind).ordered(|id| slab.get(id).map_or(u64::MAX, |r| r.seq)))
+            .unwrap_or_default()
+    }
+
+    /// A worker's registrations of both kinds (one-off first), each in registration order.
+    pub(crate) fn worker_all_registrations(&self, sw: SwRegId) -> Vec<RegId> {
+        let mut ids = self.worker_registrations(sw, SyncKind::OneOff);
+        ids.extend(self.worker_registrations(sw, SyncKind::Periodic));
+        ids
     }
 
     pub(crate) fn worker(&self, sw: SwRegId) -> Option<&Worker> {

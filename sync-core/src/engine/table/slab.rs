@@ -166,11 +166,20 @@ impl Registration {
     }
 }
 
+/// Records per slab chunk (a power of two).
+const CHUNK_BITS: u32 = 10;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
 /// The slab of registrations. Lookup by tag lives in each worker's
 /// [`TagList`](super::tag_list::TagList).
+///
+/// Records live in chunks of [`CHUNK`]: only the last chunk grows (by
+/// doubling, up to [`CHUNK`]), so the spare capacity is under one chunk at any
+/// size instead of up to half the slab, and growing never moves the records
+/// already placed.
 #[derive(Default)]
 pub(super) struct Slab {
-    slots: Vec<Option<Registration>>,
+    chunks: Vec<Vec<Option<Registration>>>,
     free: Vec<u32>,
     len: usize,
 }
@@ -181,44 +190,60 @@ impl std::fmt::Debug for Slab {
     }
 }
 
+fn split(id: RegId) -> (usize, usize) {
+    ((id.0 >> CHUNK_BITS) as usize, id.0 as usize & (CHUNK - 1))
+}
+
 impl Slab {
     pub(super) fn len(&self) -> usize {
         self.len
     }
 
     pub(super) fn insert(&mut self, reg: Registration) -> RegId {
-        let idx = match self.free.pop() {
-            Some(i) => {
-                self.slots[i as usize] = Some(reg);
-                i
+        self.len += 1;
+        if let Some(i) = self.free.pop() {
+            let (chunk, at) = split(RegId(i));
+            self.chunks[chunk][at] = Some(reg);
+            return RegId(i);
+        }
+        let full_chunks = self.chunks.len().saturating_sub(1);
+        let index = match self.chunks.last_mut() {
+            Some(last) if last.len() < CHUNK => {
+                last.push(Some(reg));
+                full_chunks * CHUNK + last.len() - 1
             }
-            None => {
-                self.slots.push(Some(reg));
-                // The slab never exceeds u32::MAX entries: the per-origin quota and
-                // memory bound it long before.
-                (self.slots.len() - 1) as u32
+            _ => {
+                self.chunks.push(vec![Some(reg)]);
+                (self.chunks.len() - 1) * CHUNK
             }
         };
-        self.len += 1;
-        RegId(idx)
+        // The slab never exceeds u32::MAX entries: the per-origin quota and
+        // memory bound it long before.
+        RegId(index as u32)
     }
 
     pub(super) fn remove(&mut self, id: RegId) -> Option<Registration> {
-        let reg = self.slots.get_mut(id.0 as usize)?.take()?;
+        let (chunk, at) = split(id);
+        let reg = self.chunks.get_mut(chunk)?.get_mut(at)?.take()?;
         self.free.push(id.0);
         self.len -= 1;
         Some(reg)
     }
 
     pub(super) fn get(&self, id: RegId) -> Option<&Registration> {
-        self.slots.get(id.0 as usize).and_then(Option::as_ref)
+        let (chunk, at) = split(id);
+        self.chunks.get(chunk)?.get(at)?.as_ref()
     }
 
     pub(super) fn get_mut(&mut self, id: RegId) -> Option<&mut Registration> {
-        self.slots.get_mut(id.0 as usize).and_then(Option::as_mut)
+        let (chunk, at) = split(id);
+        self.chunks.get_mut(chunk)?.get_mut(at)?.as_mut()
     }
 
+    /// Makes room for `additional` more registrations: the chunk list is sized
+    /// once; each chunk is allocated whole when it is reached.
     pub(super) fn reserve(&mut self, additional: usize) {
-        self.slots.reserve(additional);
+        let slots = self.chunks.len() * CHUNK + additional;
+        self.chunks.reserve(slots.div_ceil(CHUNK).saturating_sub(self.chunks.len()));
     }
 }
