@@ -86,10 +86,10 @@ impl<P: Policy> Engine<P> {
     fn explain_id(&self, id: RegId) -> Explanation {
         let Some(reg) = self.table.get(id) else { return Explanation::NotRegistered };
         match reg.phase {
-            Phase::Firing(event) | Phase::ReregisteredWhileFiring(event) => Explanation::Firing {
-                event,
-                deadline: self.flights.deadline(event).unwrap_or(Timestamp::MAX),
-                reregistered: matches!(reg.phase, Phase::ReregisteredWhileFiring(_)),
+            Phase::Firing | Phase::ReregisteredWhileFiring => Explanation::Firing {
+                event: reg.event,
+                deadline: self.flights.deadline(reg.event).unwrap_or(Timestamp::MAX),
+                reregistered: reg.phase == Phase::ReregisteredWhileFiring,
             },
             Phase::Waiting if reg.due() > self.now => {
                 Explanation::WaitingUntil { at: reg.due(), reason: WaitReason::BackOff }
@@ -128,8 +128,8 @@ impl<P: Policy> Engine<P> {
                 state: match reg.phase {
                     Phase::Pending => RegistrationState::Pending,
                     Phase::Waiting => RegistrationState::Waiting,
-                    Phase::Firing(_) => RegistrationState::Firing,
-                    Phase::ReregisteredWhileFiring(_) => RegistrationState::ReregisteredWhileFiring,
+                    Phase::Firing => RegistrationState::Firing,
+                    Phase::ReregisteredWhileFiring => RegistrationState::ReregisteredWhileFiring,
                 },
                 attempts: reg.attempts,
                 max_attempts: reg.max_attempts,

@@ -92,7 +92,7 @@ impl<P: Policy> Engine<P> {
             // spec: step 9.1: a different minInterval updates it (the anchor stays). UA choice
             // (Chromium replaces the registration): the next cycle counts from now.
             reg.min_interval = min;
-            let replace = reg.phase.in_flight().is_none() && reg.phase != Phase::Waiting && !reg.bypass_gates;
+            let replace = reg.in_flight().is_none() && reg.phase != Phase::Waiting && !reg.bypass_gates;
             if replace && restart {
                 reg.anchor = now;
             }
@@ -110,8 +110,8 @@ impl<P: Policy> Engine<P> {
         }
         // spec: step 9.2: firing -> reregistered-while-firing (the text says the
         // service worker registration's state; the periodic registration is meant).
-        if let Phase::Firing(e) = reg.phase {
-            reg.phase = Phase::ReregisteredWhileFiring(e);
+        if reg.phase == Phase::Firing {
+            reg.phase = Phase::ReregisteredWhileFiring;
         }
         // spec: step 9.3: resolve.
         self.reply(request, Ok(ReplyValue::Registered));
@@ -123,7 +123,7 @@ impl<P: Policy> Engine<P> {
     /// options would give from now (Chromium computes it for the replacement).
     fn log_next_delay(&mut self, id: RegId) {
         let Some(reg) = self.table.get(id) else { return };
-        let due = if reg.phase.in_flight().is_some() {
+        let due = if reg.in_flight().is_some() {
             Some(self.cycle_due(id, self.now))
         } else {
             Self::own_due(reg).map(|(at, _)| at)
@@ -179,7 +179,7 @@ impl<P: Policy> Engine<P> {
         let success = self.policy.is_success(outcome);
         let rule = self.policy.periodic_reregister_while_firing();
         let Some(reg) = self.table.get_mut(id) else { return };
-        let reregistered = matches!(reg.phase, Phase::ReregisteredWhileFiring(_));
+        let reregistered = reg.phase == Phase::ReregisteredWhileFiring;
         if reregistered && rule == PeriodicReregisterWhileFiring::FireAgain {
             // UA choice (Chromium quirk): fire again as soon as the event settles.
             reg.phase = Phase::Pending;

@@ -17,7 +17,8 @@ pub(crate) const SUSPENDED: Timestamp = Timestamp::MAX;
 
 /// The spec's registration states (one-off: pending / waiting / firing /
 /// reregisteredWhileFiring; periodic: pending / firing / reregistered-while-firing,
-/// plus waiting between retries). The event id exists only where an event does.
+/// plus waiting between retries). The event of a firing registration is in
+/// [`Registration::in_flight`] (kept beside the phase, so the phase is one byte).
 ///
 /// Spec: <https://wicg.github.io/background-sync/spec/#registration-state>,
 /// <https://wicg.github.io/periodic-background-sync/#periodic-sync-registration-state>
@@ -25,17 +26,8 @@ pub(crate) const SUSPENDED: Timestamp = Timestamp::MAX;
 pub(crate) enum Phase {
     Pending,
     Waiting,
-    Firing(EventId),
-    ReregisteredWhileFiring(EventId),
-}
-
-impl Phase {
-    pub(crate) fn in_flight(self) -> Option<EventId> {
-        match self {
-            Phase::Firing(e) | Phase::ReregisteredWhileFiring(e) => Some(e),
-            _ => None,
-        }
-    }
+    Firing,
+    ReregisteredWhileFiring,
 }
 
 /// Where a registration sits in the scheduler. Entries in blocked sets and
@@ -75,6 +67,9 @@ pub(crate) struct Registration {
     /// (see `periodic_schedule.rs`), or [`SUSPENDED`].
     pub(super) due: Timestamp,
     pub(crate) phase: Phase,
+    /// The event of the current firing (meaningful only while the phase is
+    /// firing or reregistered-while-firing; read it through [`Registration::in_flight`]).
+    pub(crate) event: EventId,
     /// Failed attempts in the current cycle.
     pub(crate) attempts: u32,
     /// Attempts allowed, chosen at registration (one-off; periodic rows carry the
@@ -113,6 +108,7 @@ impl Registration {
             seq,
             due: DUE_NOW,
             phase: Phase::Pending,
+            event: EventId(0),
             attempts: 0,
             max_attempts,
             min_interval,
@@ -121,6 +117,11 @@ impl Registration {
             place: Place::Idle,
             ticket: 0,
         }
+    }
+
+    /// The event in flight for it, if it is firing.
+    pub(crate) fn in_flight(&self) -> Option<EventId> {
+        matches!(self.phase, Phase::Firing | Phase::ReregisteredWhileFiring).then_some(self.event)
     }
 
     pub(crate) fn sw(&self) -> SwRegId {
