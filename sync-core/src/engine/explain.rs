@@ -5,7 +5,7 @@ use super::Engine;
 use super::index::RegId;
 use super::table::Phase;
 use crate::ids::{EventId, Origin, RegistrationKey, SwRegId};
-use sync_policy::{Blocker, Policy, SyncKind, Timestamp, Verdict, WaitReason};
+use sync_policy::{Blocker, Policy, Timestamp, Verdict, WaitReason};
 
 /// Why a registration has not fired (yet), or what it is doing. In JSON (the
 /// adapter protocol) it is `"ready"`, `{"blocked": "offline"}`,
@@ -110,10 +110,11 @@ impl<P: Policy> Engine<P> {
     fn own_interval_end(&self, id: RegId) -> Timestamp {
         let Some(reg) = self.table.get(id) else { return Timestamp::MAX };
         let facts = sync_policy::PeriodicFacts {
-            min_interval: reg.min_interval,
+            min_interval: self.table.min_interval(id),
             engagement: self.table.origin(reg.origin()).engagement,
         };
-        self.policy.periodic_interval(&facts).map_or(Timestamp::MAX, |i| reg.anchor.saturating_add(i))
+        let Some(anchor) = self.table.periodic(id).map(|p| p.anchor) else { return Timestamp::MAX };
+        self.policy.periodic_interval(&facts).map_or(Timestamp::MAX, |i| anchor.saturating_add(i))
     }
 
     /// Every registration of a worker (both kinds, registration order), with its
@@ -133,7 +134,7 @@ impl<P: Policy> Engine<P> {
                 },
                 attempts: reg.attempts,
                 max_attempts: reg.max_attempts,
-                min_interval: (reg.kind() == SyncKind::Periodic).then_some(reg.min_interval.0),
+                min_interval: self.table.periodic(id).map(|p| p.min_interval.0),
                 explanation: if self.disabled { Explanation::Disabled } else { self.explain_id(id) },
             });
         }

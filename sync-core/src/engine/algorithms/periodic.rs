@@ -87,14 +87,14 @@ impl<P: Policy> Engine<P> {
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     fn reregister_periodic(&mut self, request: RequestId, id: RegId, min: Millis) {
         let (now, restart) = (self.now, self.policy.reregister_restarts_cycle());
-        let Some(reg) = self.table.get_mut(id) else { return };
-        if reg.min_interval != min {
+        let Some(reg) = self.table.get(id) else { return };
+        let replace = reg.in_flight().is_none() && reg.phase != Phase::Waiting && !reg.bypass_gates;
+        if self.table.min_interval(id) != min {
             // spec: step 9.1: a different minInterval updates it (the anchor stays). UA choice
             // (Chromium replaces the registration): the next cycle counts from now.
-            reg.min_interval = min;
-            let replace = reg.in_flight().is_none() && reg.phase != Phase::Waiting && !reg.bypass_gates;
+            self.table.set_min_interval(id, min);
             if replace && restart {
-                reg.anchor = now;
+                self.table.set_anchor(id, now);
             }
             if replace {
                 self.reschedule_periodic(id);
@@ -110,7 +110,9 @@ impl<P: Policy> Engine<P> {
         }
         // spec: step 9.2: firing -> reregistered-while-firing (the text says the
         // service worker registration's state; the periodic registration is meant).
-        if reg.phase == Phase::Firing {
+        if let Some(reg) = self.table.get_mut(id)
+            && reg.phase == Phase::Firing
+        {
             reg.phase = Phase::ReregisteredWhileFiring;
         }
         // spec: step 9.3: resolve.
@@ -210,8 +212,8 @@ impl<P: Policy> Engine<P> {
                 // spec: step 6.7.4: success, gave up, or re-registered: pending, anchor = now.
                 reg.phase = Phase::Pending;
                 reg.attempts = 0;
-                reg.anchor = now;
                 reg.bypass_gates = false;
+                self.table.set_anchor(id, now);
                 self.reschedule_periodic(id);
                 self.persist_registration(id);
                 let next = match self.table.get(id).and_then(Self::own_due) {

@@ -14,7 +14,7 @@ mod slab;
 mod tag_list;
 
 pub(crate) use origins::{OriginState, Worker};
-pub(crate) use slab::{DUE_NOW, Phase, Place, Registration, SUSPENDED};
+pub(crate) use slab::{DUE_NOW, Periodic, Phase, Place, Registration, SUSPENDED};
 
 use super::index::{OriginIdx, RegId, kind_index};
 use crate::error::SyncError;
@@ -32,6 +32,9 @@ pub(crate) struct RegistrationTable {
     slab: Slab,
     origins: Origins,
     workers: HashMap<SwRegId, Worker>,
+    /// The periodic fields of every periodic registration, by slab index
+    /// (one-off records do not carry them).
+    periodic: HashMap<RegId, Periodic>,
     hasher: DefaultHashBuilder,
     /// The next registration order number (only grows, survives `clear`).
     next_seq: u64,
@@ -104,15 +107,49 @@ impl RegistrationTable {
         // Callers check `orders_left` first; saturating, never wrapping to a used number.
         self.next_seq = self.next_seq.saturating_add(1);
         let NewRegistration { sw, kind, tag, origin, max_attempts, min_interval, anchor } = new;
-        self.file(Registration::new(sw, kind, tag, origin, seq, max_attempts, min_interval, anchor))
+        let periodic = (kind == SyncKind::Periodic).then_some(Periodic { min_interval, anchor });
+        self.file(Registration::new(sw, kind, tag, origin, seq, max_attempts), periodic)
+    }
+
+    /// The periodic fields of a periodic registration (`None` for a one-off one).
+    pub(crate) fn periodic(&self, id: RegId) -> Option<Periodic> {
+        self.periodic.get(&id).copied()
+    }
+
+    /// A registration's `minInterval` (zero for a one-off one).
+    pub(crate) fn min_interval(&self, id: RegId) -> Millis {
+        self.periodic.get(&id).map_or(Millis::ZERO, |p| p.min_interval)
+    }
+
+    /// Sets a periodic registration's `minInterval` (no effect on a one-off one).
+    pub(crate) fn set_min_interval(&mut self, id: RegId, min_interval: Millis) {
+        if let Some(p) = self.periodic.get_mut(&id) {
+            p.min_interval = min_interval;
+        }
+    }
+
+    /// Sets the time a periodic registration's interval is measured from (no effect on a one-off one).
+    pub(crate) fn set_anchor(&mut self, id: RegId, anchor: Timestamp) {
+        if let Some(p) = self.periodic.get_mut(&id) {
+            p.anchor = anchor;
+        }
+    }
+
+    /// A registration's stored row.
+    pub(crate) fn to_stored(&self, id: RegId) -> Option<StoredRegistration> {
+        let reg = self.slab.get(id)?;
+        Some(reg.to_stored(self.origins.get(reg.origin).origin(), self.periodic(id)))
     }
 
     /// The one insert path: the slab, the worker's tag table, the origin's
     /// counts and (periodic) its due index.
-    fn file(&mut self, reg: Registration) -> RegId {
+    fn file(&mut self, reg: Registration, periodic: Option<Periodic>) -> RegId {
         let (sw, kind, origin, due, bytes) = (reg.sw, reg.kind, reg.origin, reg.due, reg.tag.len());
         let hash = self.tag_hash(&reg.tag);
         let id = self.slab.insert(reg);
+        if let Some(p) = periodic {
+            self.periodic.insert(id, p);
+        }
         let (slab, hasher) = (&self.slab, &self.hasher);
         if let Some(w) = self.workers.get_mut(&sw) {
             w.list_mut(kind).insert(id, hash, |other| Self::tag_hash_of(slab, hasher, other));
@@ -130,6 +167,7 @@ impl RegistrationTable {
     /// The caller takes it out of the scheduler first and persists the deletion.
     pub(crate) fn remove(&mut self, id: RegId) -> Option<Registration> {
         let reg = self.slab.remove(id)?;
+        self.periodic.remove(&id);
         let hash = self.tag_hash(&reg.tag);
         if let Some(w) = self.workers.get_mut(&reg.sw) {
             w.list_mut(reg.kind).remove(id, hash);
@@ -157,11 +195,12 @@ impl RegistrationTable {
     /// Adds a stored registration through the insert path, creating its worker
     /// (active, sized for `capacity` rows per kind) if it is the first row of
     /// it. Rows must come in registration order; the caller checks order numbers.
+    /// (`_anchor_if_one_off` is unused: one-off records keep no anchor.)
     pub(crate) fn restore_row(
         &mut self,
         row: StoredRegistration,
         default_engagement: Engagement,
-        anchor_if_one_off: Timestamp,
+        _anchor_if_one_off: Timestamp,
         capacity: [usize; 2],
     ) -> Result<RegId, SyncError> {
         // Order numbers are handed out upwards: a stored u64::MAX would leave
@@ -193,18 +232,9 @@ impl RegistrationTable {
                 self.origins.get_mut(origin).workers.push(sw);
             }
         }
-        let (min_interval, anchor) =
-            row.periodic.map_or((Millis::ZERO, anchor_if_one_off), |p| (p.min_interval, p.anchor));
-        let mut reg = Registration::new(
-            row.key.sw,
-            row.key.kind,
-            row.key.tag,
-            origin,
-            row.seq,
-            row.max_attempts.max(1),
-            min_interval,
-            anchor,
-        );
+        let periodic = row.periodic.map(|p| Periodic { min_interval: p.min_interval, anchor: p.anchor });
+        let mut reg =
+            Registration::new(row.key.sw, row.key.kind, row.key.tag, origin, row.seq, row.max_attempts.max(1));
         reg.phase = match row.phase {
             StoredPhase::Pending => Phase::Pending,
             StoredPhase::Waiting => Phase::Waiting,
@@ -212,7 +242,7 @@ impl RegistrationTable {
         reg.attempts = row.attempts;
         reg.due = row.due;
         self.next_seq = self.next_seq.max(row.seq.saturating_add(1));
-        Ok(self.file(reg))
+        Ok(self.file(reg, periodic))
     }
 
     /// Puts every origin's workers in id order (after a restore, whose rows
@@ -232,6 +262,7 @@ impl RegistrationTable {
     /// reported about them (and the order counter, so order numbers never repeat).
     pub(crate) fn clear(&mut self) {
         self.slab = Slab::default();
+        self.periodic = HashMap::new();
         for w in self.workers.values_mut() {
             w.lists = Default::default();
         }

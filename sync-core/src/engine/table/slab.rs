@@ -30,6 +30,16 @@ pub(crate) enum Phase {
     ReregisteredWhileFiring,
 }
 
+/// The fields only a periodic registration has, kept by the table beside the
+/// record (keyed by slab index), so a one-off record does not carry them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Periodic {
+    /// `minInterval` as registered.
+    pub(crate) min_interval: Millis,
+    /// The time the interval is measured from.
+    pub(crate) anchor: Timestamp,
+}
+
 /// Where a registration sits in the scheduler. Entries in blocked sets and
 /// ready queues carry the `ticket` they were placed with; a mismatch marks them stale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,10 +85,6 @@ pub(crate) struct Registration {
     /// Attempts allowed, chosen at registration (one-off; periodic rows carry the
     /// policy's value too, which the periodic failure rule does not read).
     pub(crate) max_attempts: u32,
-    /// Periodic: `minInterval` as registered. One-off: zero.
-    pub(crate) min_interval: Millis,
-    /// Periodic: the time the interval is measured from. One-off: registration time (unused).
-    pub(crate) anchor: Timestamp,
     /// Periodic: the next dispatch skips the origin gap and the round gate
     /// (a retry, or Chromium's re-fire after a re-register while firing).
     /// One-off: `dispatch_now` only.
@@ -97,8 +103,6 @@ impl Registration {
         origin: OriginIdx,
         seq: u64,
         max_attempts: u32,
-        min_interval: Millis,
-        anchor: Timestamp,
     ) -> Registration {
         Registration {
             sw,
@@ -111,8 +115,6 @@ impl Registration {
             event: EventId(0),
             attempts: 0,
             max_attempts,
-            min_interval,
-            anchor,
             bypass_gates: false,
             place: Place::Idle,
             ticket: 0,
@@ -148,7 +150,9 @@ impl Registration {
         RegistrationKey { sw: self.sw, kind: self.kind, tag: self.tag.clone() }
     }
 
-    pub(crate) fn to_stored(&self, origin: &Origin) -> StoredRegistration {
+    /// The stored row; `periodic` carries the periodic fields, which the
+    /// table keeps beside the record ([`Periodic`]).
+    pub(super) fn to_stored(&self, origin: &Origin, periodic: Option<Periodic>) -> StoredRegistration {
         let phase = match self.phase {
             Phase::Waiting => StoredPhase::Waiting,
             _ => StoredPhase::Pending,
@@ -161,8 +165,7 @@ impl Registration {
             max_attempts: self.max_attempts,
             due: self.due,
             seq: self.seq,
-            periodic: (self.kind == SyncKind::Periodic)
-                .then_some(StoredPeriodic { min_interval: self.min_interval, anchor: self.anchor }),
+            periodic: periodic.map(|p| StoredPeriodic { min_interval: p.min_interval, anchor: p.anchor }),
         }
     }
 }
