@@ -197,3 +197,55 @@ pub enum Caller {
     /// The embedder itself (DevTools, tests): no caller checks.
     Embedder,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tags across the inline/shared boundary, empty, multi-byte and long.
+    fn samples() -> Vec<String> {
+        let mut v = vec![String::new(), "a".into(), "é".into(), "🦀 sync".into(), "x".repeat(16)];
+        for n in [22, 23, 24, 25] {
+            v.push("t".repeat(n));
+            v.push(format!("{}é", "t".repeat(n.saturating_sub(2))));
+        }
+        v.push("long tag ".repeat(1000));
+        v
+    }
+
+    #[test]
+    fn tags_round_trip_exactly() {
+        for s in samples() {
+            let tag = Tag::from(s.as_str());
+            assert_eq!(tag.as_str(), s);
+            assert_eq!(&*tag.clone(), s.as_str());
+            assert_eq!(Tag::from(s.clone()), tag);
+            assert_eq!(format!("{tag}"), s);
+            assert_eq!(format!("{tag:?}"), format!("{s:?}"), "Debug prints as the string does");
+            let json = serde_json::to_string(&tag).unwrap();
+            assert_eq!(json, serde_json::to_string(&s).unwrap(), "serialized as the string");
+            assert_eq!(serde_json::from_str::<Tag>(&json).unwrap(), tag);
+        }
+    }
+
+    #[test]
+    fn tags_order_and_hash_as_their_strings() {
+        use std::hash::BuildHasher;
+        let mut strings = samples();
+        let mut tags: Vec<Tag> = strings.iter().map(|s| Tag::from(s.as_str())).collect();
+        strings.sort();
+        tags.sort();
+        assert!(tags.iter().map(Tag::as_str).eq(strings.iter().map(String::as_str)));
+        let hasher = hashbrown::DefaultHashBuilder::default();
+        for (tag, s) in tags.iter().zip(&strings) {
+            assert_eq!(hasher.hash_one(tag), hasher.hash_one(s.as_str()));
+        }
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_tag_is_24_bytes() {
+        assert_eq!(std::mem::size_of::<Tag>(), 24);
+        assert_eq!(std::mem::size_of::<Option<Tag>>(), 24);
+    }
+}

@@ -251,3 +251,38 @@ impl Slab {
         self.chunks.reserve(slots.div_ceil(CHUNK).saturating_sub(self.chunks.len()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The record's size is what `benches/README.md` accounts for (memory per registration).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_slab_slot_is_96_bytes() {
+        assert_eq!(std::mem::size_of::<Option<Registration>>(), 96);
+    }
+
+    fn reg(seq: u64) -> Registration {
+        Registration::new(SwRegId(1), SyncKind::OneOff, Tag::new("t"), OriginIdx(0), seq, 3)
+    }
+
+    #[test]
+    fn indices_cross_chunks_and_are_reused() {
+        let mut slab = Slab::default();
+        let ids: Vec<RegId> = (0..3 * CHUNK as u64 + 5).map(|s| slab.insert(reg(s))).collect();
+        assert_eq!(slab.len(), ids.len());
+        for (s, id) in ids.iter().enumerate() {
+            assert_eq!(id.0 as usize, s, "indices are dense");
+            assert_eq!(slab.get(*id).map(|r| r.seq), Some(s as u64));
+        }
+        let gone = ids[CHUNK + 7];
+        assert_eq!(slab.remove(gone).map(|r| r.seq), Some(CHUNK as u64 + 7));
+        assert!(slab.get(gone).is_none());
+        assert!(slab.remove(gone).is_none());
+        assert_eq!(slab.insert(reg(999_999)), gone, "a freed index is reused");
+        assert_eq!(slab.get(gone).map(|r| r.seq), Some(999_999));
+        assert!(slab.get(RegId(u32::MAX)).is_none());
+        assert_eq!(slab.chunks.iter().map(Vec::capacity).max(), Some(CHUNK), "no chunk grows past its size");
+    }
+}
