@@ -2,6 +2,7 @@
 //! origins and registration keys.
 
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 use std::fmt;
 use std::sync::Arc;
 use sync_policy::SyncKind;
@@ -66,8 +67,105 @@ impl From<&str> for Origin {
     }
 }
 
-/// A sync tag. Cheap to clone.
-pub type Tag = Arc<str>;
+/// A sync tag: any UTF-8 string (the policy bounds its length). Cheap to
+/// clone and compare: tags of up to 23 bytes are held inline (no allocation,
+/// see `benches/README.md` for what a registration costs); longer ones share
+/// one reference-counted allocation, as `Arc<str>` does. Compares, orders and
+/// hashes as its string.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tag(SmolStr);
+
+impl Tag {
+    /// A tag holding `tag`.
+    pub fn new(tag: &str) -> Tag {
+        Tag(SmolStr::new(tag))
+    }
+
+    /// The tag.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Tag {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Tag {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Tag {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Tag {
+    fn from(tag: &str) -> Tag {
+        Tag::new(tag)
+    }
+}
+
+impl From<&String> for Tag {
+    fn from(tag: &String) -> Tag {
+        Tag::new(tag)
+    }
+}
+
+impl From<String> for Tag {
+    fn from(tag: String) -> Tag {
+        Tag(SmolStr::from(tag))
+    }
+}
+
+impl From<Arc<str>> for Tag {
+    fn from(tag: Arc<str>) -> Tag {
+        Tag(SmolStr::from(tag))
+    }
+}
+
+impl PartialEq<str> for Tag {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Tag {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Tag, D::Error> {
+        String::deserialize(deserializer).map(Tag::from)
+    }
+}
 
 /// What identifies a registration: (service worker registration, kind, tag).
 /// One-off and periodic tags are separate namespaces.
@@ -84,7 +182,7 @@ pub struct RegistrationKey {
 impl RegistrationKey {
     /// A key from its parts.
     pub fn new(sw: SwRegId, kind: SyncKind, tag: &str) -> RegistrationKey {
-        RegistrationKey { sw, kind, tag: Arc::from(tag) }
+        RegistrationKey { sw, kind, tag: Tag::new(tag) }
     }
 }
 
@@ -98,4 +196,56 @@ pub enum Caller {
     Worker(SwRegId),
     /// The embedder itself (DevTools, tests): no caller checks.
     Embedder,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tags across the inline/shared boundary, empty, multi-byte and long.
+    fn samples() -> Vec<String> {
+        let mut v = vec![String::new(), "a".into(), "é".into(), "🦀 sync".into(), "x".repeat(16)];
+        for n in [22, 23, 24, 25] {
+            v.push("t".repeat(n));
+            v.push(format!("{}é", "t".repeat(n.saturating_sub(2))));
+        }
+        v.push("long tag ".repeat(1000));
+        v
+    }
+
+    #[test]
+    fn tags_round_trip_exactly() {
+        for s in samples() {
+            let tag = Tag::from(s.as_str());
+            assert_eq!(tag.as_str(), s);
+            assert_eq!(&*tag.clone(), s.as_str());
+            assert_eq!(Tag::from(s.clone()), tag);
+            assert_eq!(format!("{tag}"), s);
+            assert_eq!(format!("{tag:?}"), format!("{s:?}"), "Debug prints as the string does");
+            let json = serde_json::to_string(&tag).unwrap();
+            assert_eq!(json, serde_json::to_string(&s).unwrap(), "serialized as the string");
+            assert_eq!(serde_json::from_str::<Tag>(&json).unwrap(), tag);
+        }
+    }
+
+    #[test]
+    fn tags_order_and_hash_as_their_strings() {
+        use std::hash::BuildHasher;
+        let mut strings = samples();
+        let mut tags: Vec<Tag> = strings.iter().map(|s| Tag::from(s.as_str())).collect();
+        strings.sort();
+        tags.sort();
+        assert!(tags.iter().map(Tag::as_str).eq(strings.iter().map(String::as_str)));
+        let hasher = hashbrown::DefaultHashBuilder::default();
+        for (tag, s) in tags.iter().zip(&strings) {
+            assert_eq!(hasher.hash_one(tag), hasher.hash_one(s.as_str()));
+        }
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_tag_is_24_bytes() {
+        assert_eq!(std::mem::size_of::<Tag>(), 24);
+        assert_eq!(std::mem::size_of::<Option<Tag>>(), 24);
+    }
 }

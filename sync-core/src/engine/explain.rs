@@ -5,7 +5,7 @@ use super::Engine;
 use super::index::RegId;
 use super::table::Phase;
 use crate::ids::{EventId, Origin, RegistrationKey, SwRegId};
-use sync_policy::{Blocker, Policy, SyncKind, Timestamp, Verdict, WaitReason};
+use sync_policy::{Blocker, Policy, Timestamp, Verdict, WaitReason};
 
 /// Why a registration has not fired (yet), or what it is doing. In JSON (the
 /// adapter protocol) it is `"ready"`, `{"blocked": "offline"}`,
@@ -89,10 +89,10 @@ impl<P: Policy> Engine<P> {
     fn explain_id(&self, id: RegId) -> Explanation {
         let Some(reg) = self.table.get(id) else { return Explanation::NotRegistered };
         match reg.phase {
-            Phase::Firing(event) | Phase::ReregisteredWhileFiring(event) => Explanation::Firing {
-                event,
-                deadline: self.flights.deadline(event).unwrap_or(Timestamp::MAX),
-                reregistered: matches!(reg.phase, Phase::ReregisteredWhileFiring(_)),
+            Phase::Firing | Phase::ReregisteredWhileFiring => Explanation::Firing {
+                event: reg.event,
+                deadline: self.flights.deadline(reg.event).unwrap_or(Timestamp::MAX),
+                reregistered: reg.phase == Phase::ReregisteredWhileFiring,
             },
             Phase::Waiting if reg.due() > self.now => {
                 Explanation::WaitingUntil { at: reg.due(), reason: WaitReason::BackOff }
@@ -113,18 +113,18 @@ impl<P: Policy> Engine<P> {
     fn own_interval_end(&self, id: RegId) -> Timestamp {
         let Some(reg) = self.table.get(id) else { return Timestamp::MAX };
         let facts = sync_policy::PeriodicFacts {
-            min_interval: reg.min_interval,
+            min_interval: self.table.min_interval(id),
             engagement: self.table.origin(reg.origin()).engagement,
         };
-        self.policy.periodic_interval(&facts).map_or(Timestamp::MAX, |i| reg.anchor.saturating_add(i))
+        let Some(anchor) = self.table.periodic(id).map(|p| p.anchor) else { return Timestamp::MAX };
+        self.policy.periodic_interval(&facts).map_or(Timestamp::MAX, |i| anchor.saturating_add(i))
     }
 
     /// Every registration of a worker (both kinds, registration order), with its
     /// state and explanation: the embedder's "sync registration manager" view.
     pub fn registrations(&self, sw: SwRegId) -> Vec<RegistrationInfo> {
-        let Some(worker) = self.table.worker(sw) else { return Vec::new() };
         let mut out = Vec::new();
-        for id in worker.all_registrations() {
+        for id in self.table.worker_all_registrations(sw) {
             let Some(reg) = self.table.get(id) else { continue };
             out.push(RegistrationInfo {
                 key: reg.key(),
@@ -132,12 +132,12 @@ impl<P: Policy> Engine<P> {
                 state: match reg.phase {
                     Phase::Pending => RegistrationState::Pending,
                     Phase::Waiting => RegistrationState::Waiting,
-                    Phase::Firing(_) => RegistrationState::Firing,
-                    Phase::ReregisteredWhileFiring(_) => RegistrationState::ReregisteredWhileFiring,
+                    Phase::Firing => RegistrationState::Firing,
+                    Phase::ReregisteredWhileFiring => RegistrationState::ReregisteredWhileFiring,
                 },
                 attempts: reg.attempts,
                 max_attempts: reg.max_attempts,
-                min_interval: (reg.kind() == SyncKind::Periodic).then_some(reg.min_interval.0),
+                min_interval: self.table.periodic(id).map(|p| p.min_interval.0),
                 explanation: if self.disabled { Explanation::Disabled } else { self.explain_id(id) },
             });
         }

@@ -296,8 +296,7 @@ impl<P: Policy> Engine<P> {
     }
 
     fn persist_registration(&mut self, id: RegId) {
-        if let Some(reg) = self.table.get(id) {
-            let row = reg.to_stored(self.table.origin(reg.origin()).origin());
+        if let Some(row) = self.table.to_stored(id) {
             self.persist(Mutation::Put(row));
         }
     }

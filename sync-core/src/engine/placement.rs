@@ -67,7 +67,7 @@ impl<P: Policy> Engine<P> {
         self.sched.unplace(&mut self.table, id);
         let now = self.now;
         let Some(reg) = self.table.get_mut(id) else { return };
-        if reg.phase.in_flight().is_some() {
+        if reg.in_flight().is_some() {
             return;
         }
         if reg.phase == Phase::Waiting && reg.due() <= now {

@@ -22,7 +22,7 @@ impl<P: Policy> Engine<P> {
         let default_engagement = engine.policy.default_engagement();
         // One pass over the whole snapshot (see `table/bulk.rs`): ids come back
         // in registration order, so equal-time tie-breaks follow it.
-        let ids = engine.table.restore_rows(snapshot.registrations, default_engagement, now)?;
+        let ids = engine.table.restore_rows(snapshot.registrations, default_engagement)?;
         engine.table.sort_origin_workers();
         for row in snapshot.origins {
             let idx = engine.table.intern(row.origin.as_str(), default_engagement);

@@ -33,7 +33,8 @@ impl<P: Policy> Engine<P> {
         let event = self.flights.start(InFlight { reg: id, origin, kind, deadline, last_chance });
         let reg = self.table.get_mut(id)?;
         // spec: fire a sync event, step 4 / fire a periodicsync event, step 5: state = firing.
-        reg.phase = Phase::Firing(event);
+        reg.phase = Phase::Firing;
+        reg.event = event;
         reg.bypass_gates = false;
         let state = self.table.origin_mut(origin);
         let origin_name = state.origin().clone();
@@ -79,7 +80,7 @@ impl<P: Policy> Engine<P> {
         self.sched.wake_origin(flight.origin);
         // The registration may be gone (worker unregistered, data cleared,
         // periodic unregister): then the result is ignored.
-        let current = self.table.get(flight.reg).is_some_and(|r| r.phase.in_flight() == Some(event));
+        let current = self.table.get(flight.reg).is_some_and(|r| r.in_flight() == Some(event));
         if !current {
             tracing::debug!(event = event.0, "result for a removed registration ignored");
             return;
@@ -99,7 +100,7 @@ impl<P: Policy> Engine<P> {
         let timeout_final = outcome == EventOutcome::TimedOut && self.policy.timeout_is_final();
         let Some(reg) = self.table.get_mut(id) else { return };
         // spec: steps 5.2.1 / 5.3.1: re-registered while firing -> pending, fire again if online.
-        if let Phase::ReregisteredWhileFiring(_) = reg.phase {
+        if reg.phase == Phase::ReregisteredWhileFiring {
             reg.phase = Phase::Pending;
             reg.attempts = 0;
             self.table.set_due(id, DUE_NOW);
@@ -155,7 +156,7 @@ impl<P: Policy> Engine<P> {
             return Err(SyncError::Offline);
         }
         let reg = self.table.get_mut(id).ok_or(SyncError::UnknownRegistration)?;
-        if reg.phase.in_flight().is_some() {
+        if reg.in_flight().is_some() {
             return Err(SyncError::AlreadyFiring);
         }
         reg.phase = Phase::Pending;

@@ -35,7 +35,10 @@ impl<P: Policy> Engine<P> {
         }
         // spec: getTags, steps 2-3: every registration's tag, in list order.
         let mut tags: Vec<Tag> = worker
-            .map(|w| w.registrations(kind).filter_map(|id| self.table.get(id).map(|r| r.tag().clone())).collect())
+            .map(|_| {
+                let ids = self.table.worker_registrations(sw, kind);
+                ids.into_iter().filter_map(|id| self.table.get(id).map(|r| r.tag().clone())).collect()
+            })
             .unwrap_or_default();
         // UA choice: order (sync-policy `tag_order`: insertion per spec, sorted in Chromium).
         if self.policy.tag_order() == TagOrder::Sorted {

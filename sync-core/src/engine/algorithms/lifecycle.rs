@@ -54,7 +54,7 @@ impl<P: Policy> Engine<P> {
     /// Drops a known worker and every registration it holds, persisting the
     /// deletion if it held any.
     fn drop_worker(&mut self, sw: SwRegId) {
-        let ids: Vec<_> = self.table.worker(sw).map(|w| w.all_registrations().collect()).unwrap_or_default();
+        let ids = self.table.worker_all_registrations(sw);
         let had_any = !ids.is_empty();
         for id in ids {
             self.remove_registration(id);

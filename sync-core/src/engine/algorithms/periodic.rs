@@ -86,14 +86,14 @@ impl<P: Policy> Engine<P> {
     /// Spec: <https://wicg.github.io/periodic-background-sync/#dom-periodicsyncmanager-register>
     fn reregister_periodic(&mut self, request: RequestId, id: RegId, min: Millis) {
         let (now, restart) = (self.now, self.policy.reregister_restarts_cycle());
-        let Some(reg) = self.table.get_mut(id) else { return };
-        if reg.min_interval != min {
+        let Some(reg) = self.table.get(id) else { return };
+        let replace = reg.in_flight().is_none() && reg.phase != Phase::Waiting && !reg.bypass_gates;
+        if self.table.min_interval(id) != min {
             // spec: step 9.1: a different minInterval updates it (the anchor stays). UA choice
             // (Chromium replaces the registration): the next cycle counts from now.
-            reg.min_interval = min;
-            let replace = reg.phase.in_flight().is_none() && reg.phase != Phase::Waiting && !reg.bypass_gates;
+            self.table.set_min_interval(id, min);
             if replace && restart {
-                reg.anchor = now;
+                self.table.set_anchor(id, now);
             }
             if replace {
                 self.reschedule_periodic(id);
@@ -109,8 +109,10 @@ impl<P: Policy> Engine<P> {
         }
         // spec: step 9.2: firing -> reregistered-while-firing (the text says the
         // service worker registration's state; the periodic registration is meant).
-        if let Phase::Firing(e) = reg.phase {
-            reg.phase = Phase::ReregisteredWhileFiring(e);
+        if let Some(reg) = self.table.get_mut(id)
+            && reg.phase == Phase::Firing
+        {
+            reg.phase = Phase::ReregisteredWhileFiring;
         }
         // spec: step 9.3: resolve.
         self.reply(request, Ok(ReplyValue::Registered));
@@ -122,7 +124,7 @@ impl<P: Policy> Engine<P> {
     /// options would give from now (Chromium computes it for the replacement).
     fn log_next_delay(&mut self, id: RegId) {
         let Some(reg) = self.table.get(id) else { return };
-        let due = if reg.phase.in_flight().is_some() {
+        let due = if reg.in_flight().is_some() {
             Some(self.cycle_due(id, self.now))
         } else {
             Self::own_due(reg).map(|(at, _)| at)
@@ -178,7 +180,7 @@ impl<P: Policy> Engine<P> {
         let success = self.policy.is_success(outcome);
         let rule = self.policy.periodic_reregister_while_firing();
         let Some(reg) = self.table.get_mut(id) else { return };
-        let reregistered = matches!(reg.phase, Phase::ReregisteredWhileFiring(_));
+        let reregistered = reg.phase == Phase::ReregisteredWhileFiring;
         if reregistered && rule == PeriodicReregisterWhileFiring::FireAgain {
             // UA choice (Chromium quirk): fire again as soon as the event settles.
             reg.phase = Phase::Pending;
@@ -209,8 +211,8 @@ impl<P: Policy> Engine<P> {
                 // spec: step 6.7.4: success, gave up, or re-registered: pending, anchor = now.
                 reg.phase = Phase::Pending;
                 reg.attempts = 0;
-                reg.anchor = now;
                 reg.bypass_gates = false;
+                self.table.set_anchor(id, now);
                 self.reschedule_periodic(id);
                 self.persist_registration(id);
                 let next = match self.table.get(id).and_then(Self::own_due) {

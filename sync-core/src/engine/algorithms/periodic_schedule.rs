@@ -16,7 +16,7 @@ use sync_policy::{PeriodicFacts, Policy, Timestamp};
 impl<P: Policy> Engine<P> {
     /// Starts a new cycle of a periodic registration from its anchor time.
     pub(in crate::engine) fn reschedule_periodic(&mut self, id: RegId) {
-        let Some(anchor) = self.table.get(id).map(|r| r.anchor) else { return };
+        let Some(anchor) = self.table.periodic(id).map(|p| p.anchor) else { return };
         let due = self.cycle_due(id, anchor);
         self.table.set_due(id, due);
     }
@@ -29,7 +29,7 @@ impl<P: Policy> Engine<P> {
     pub(in crate::engine) fn cycle_due(&self, id: RegId, anchor: Timestamp) -> Timestamp {
         let Some(reg) = self.table.get(id) else { return SUSPENDED };
         let origin = self.table.origin(reg.origin());
-        let facts = PeriodicFacts { min_interval: reg.min_interval, engagement: origin.engagement };
+        let facts = PeriodicFacts { min_interval: self.table.min_interval(id), engagement: origin.engagement };
         match self.policy.periodic_interval(&facts) {
             None => SUSPENDED,
             Some(interval) => {

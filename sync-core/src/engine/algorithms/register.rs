@@ -124,7 +124,7 @@ impl<P: Policy> Engine<P> {
                 refire = true;
             }
             // spec: register, step 8.2: firing -> reregisteredWhileFiring.
-            Phase::Firing(e) => reg.phase = Phase::ReregisteredWhileFiring(e),
+            Phase::Firing => reg.phase = Phase::ReregisteredWhileFiring,
             _ => {}
         }
         if refire {

@@ -20,10 +20,8 @@ impl<P: Policy> Engine<P> {
     /// rescheduled next counts from the revival. Not suspended: unchanged.
     pub(in crate::engine) fn revive_from_now(&mut self, id: RegId) {
         let now = self.now;
-        if let Some(reg) = self.table.get_mut(id)
-            && reg.due() == SUSPENDED
-        {
-            reg.anchor = now;
+        if self.table.get(id).is_some_and(|reg| reg.due() == SUSPENDED) {
+            self.table.set_anchor(id, now);
         }
     }
 }

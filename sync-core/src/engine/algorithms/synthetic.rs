@@ -17,9 +17,8 @@ use crate::engine::Engine;
 use crate::engine::flights::InFlight;
 use crate::engine::index::RegId;
 use crate::error::SyncError;
-use crate::ids::{EventId, SwRegId};
+use crate::ids::{EventId, SwRegId, Tag};
 use crate::log::{LogEvent, LogRecord};
-use std::sync::Arc;
 use sync_policy::{Policy, SyncKind, Timestamp};
 
 /// The registration index a synthetic event names: none holds it, so its
@@ -56,7 +55,7 @@ impl<P: Policy> Engine<P> {
         let event = self.flights.start(InFlight { reg: NO_REGISTRATION, origin, kind, deadline, last_chance });
         let origin_name = self.table.origin(origin).origin().clone();
         let firing =
-            Firing { event, sw, origin: origin_name, tag: Arc::from(tag), kind, last_chance, deadline, attempt: 0 };
+            Firing { event, sw, origin: origin_name, tag: Tag::new(tag), kind, last_chance, deadline, attempt: 0 };
         if self.log_recording {
             // Chromium logs the dispatch as it does a real one, and nothing after it.
             self.actions.push_back(Action::Log(LogRecord {

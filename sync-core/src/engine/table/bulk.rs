@@ -19,12 +19,12 @@
 //! order would build.
 
 use crate::engine::index::{OriginIdx, RegId, kind_index};
-use crate::engine::table::{Phase, Registration, RegistrationTable, Worker};
+use crate::engine::table::{Periodic, Phase, Registration, RegistrationTable, Worker};
 use crate::error::SyncError;
 use crate::ids::{Origin, SwRegId};
 use crate::record::{StoredPhase, StoredRegistration};
 use hashbrown::HashMap;
-use sync_policy::{Engagement, Millis, SyncKind, Timestamp};
+use sync_policy::{Engagement, SyncKind, Timestamp};
 
 impl RegistrationTable {
     /// Adds every stored row to an empty table and returns their ids in
@@ -36,7 +36,6 @@ impl RegistrationTable {
         &mut self,
         mut rows: Vec<StoredRegistration>,
         default_engagement: Engagement,
-        anchor_if_one_off: Timestamp,
     ) -> Result<Vec<RegId>, SyncError> {
         check_rows(&rows)?;
         let by_seq = registration_order(&rows)?;
@@ -74,19 +73,9 @@ impl RegistrationTable {
             let at = at as usize;
             let Some(row) = rows[at].take() else { continue };
             let (origin, worker, hash) = placed[at];
-            let (min_interval, anchor) =
-                row.periodic.map_or((Millis::ZERO, anchor_if_one_off), |p| (p.min_interval, p.anchor));
+            let periodic = row.periodic.map(|p| Periodic { min_interval: p.min_interval, anchor: p.anchor });
             let (kind, due, bytes) = (row.key.kind, row.due, row.key.tag.len());
-            let mut reg = Registration::new(
-                row.key.sw,
-                kind,
-                row.key.tag,
-                origin,
-                seq,
-                row.max_attempts.max(1),
-                min_interval,
-                anchor,
-            );
+            let mut reg = Registration::new(row.key.sw, kind, row.key.tag, origin, seq, row.max_attempts.max(1));
             reg.phase = match row.phase {
                 StoredPhase::Pending => Phase::Pending,
                 StoredPhase::Waiting => Phase::Waiting,
@@ -94,7 +83,10 @@ impl RegistrationTable {
             reg.attempts = row.attempts;
             reg.due = due;
             let id = self.slab.insert(reg);
-            filed.push(Filed { worker, seq, id, hash, kind: kind_index(kind) });
+            if let Some(p) = periodic {
+                self.periodic.insert(id, p);
+            }
+            filed.push(Filed { worker, id, hash, kind: kind_index(kind) });
             let state = self.origins.get_mut(origin);
             if kind == SyncKind::Periodic {
                 state.periodic_due.insert((due, id));
@@ -165,7 +157,7 @@ impl RegistrationTable {
             }
             for &i in run {
                 let f = &filed[i as usize];
-                worker.lists[f.kind].insert(f.seq, f.id, f.hash, |id| Self::tag_hash_of(slab, hasher, id));
+                worker.lists[f.kind].insert(f.id, f.hash, |id| Self::tag_hash_of(slab, hasher, id));
             }
         }
     }
@@ -175,7 +167,6 @@ impl RegistrationTable {
 struct Filed {
     /// Dense worker number (order of first appearance in the snapshot).
     worker: u32,
-    seq: u64,
     id: RegId,
     hash: u64,
     /// [`kind_index`] of its kind.
@@ -239,7 +230,7 @@ mod tests {
 
     fn restore(rows: Vec<StoredRegistration>) -> Result<(RegistrationTable, Vec<RegId>), SyncError> {
         let mut table = RegistrationTable::new();
-        let ids = table.restore_rows(rows, Engagement::High, Timestamp(0))?;
+        let ids = table.restore_rows(rows, Engagement::High)?;
         Ok((table, ids))
     }
 

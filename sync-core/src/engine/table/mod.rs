@@ -15,7 +15,7 @@ mod slab;
 mod tag_list;
 
 pub(crate) use origins::{OriginState, Worker};
-pub(crate) use slab::{DUE_NOW, Phase, Place, Registration, SUSPENDED};
+pub(crate) use slab::{DUE_NOW, Periodic, Phase, Place, Registration, SUSPENDED};
 
 use super::index::{OriginIdx, RegId};
 use crate::error::SyncError;
@@ -32,6 +32,9 @@ pub(crate) struct RegistrationTable {
     slab: Slab,
     origins: Origins,
     workers: HashMap<SwRegId, Worker>,
+    /// The periodic fields of every periodic registration, by slab index
+    /// (one-off records do not carry them).
+    periodic: HashMap<RegId, Periodic>,
     hasher: DefaultHashBuilder,
     /// The next registration order number (only grows, survives `clear`).
     next_seq: u64,
@@ -104,18 +107,52 @@ impl RegistrationTable {
         // Callers check `orders_left` first; saturating, never wrapping to a used number.
         self.next_seq = self.next_seq.saturating_add(1);
         let NewRegistration { sw, kind, tag, origin, max_attempts, min_interval, anchor } = new;
-        self.file(Registration::new(sw, kind, tag, origin, seq, max_attempts, min_interval, anchor))
+        let periodic = (kind == SyncKind::Periodic).then_some(Periodic { min_interval, anchor });
+        self.file(Registration::new(sw, kind, tag, origin, seq, max_attempts), periodic)
+    }
+
+    /// The periodic fields of a periodic registration (`None` for a one-off one).
+    pub(crate) fn periodic(&self, id: RegId) -> Option<Periodic> {
+        self.periodic.get(&id).copied()
+    }
+
+    /// A registration's `minInterval` (zero for a one-off one).
+    pub(crate) fn min_interval(&self, id: RegId) -> Millis {
+        self.periodic.get(&id).map_or(Millis::ZERO, |p| p.min_interval)
+    }
+
+    /// Sets a periodic registration's `minInterval` (no effect on a one-off one).
+    pub(crate) fn set_min_interval(&mut self, id: RegId, min_interval: Millis) {
+        if let Some(p) = self.periodic.get_mut(&id) {
+            p.min_interval = min_interval;
+        }
+    }
+
+    /// Sets the time a periodic registration's interval is measured from (no effect on a one-off one).
+    pub(crate) fn set_anchor(&mut self, id: RegId, anchor: Timestamp) {
+        if let Some(p) = self.periodic.get_mut(&id) {
+            p.anchor = anchor;
+        }
+    }
+
+    /// A registration's stored row.
+    pub(crate) fn to_stored(&self, id: RegId) -> Option<StoredRegistration> {
+        let reg = self.slab.get(id)?;
+        Some(reg.to_stored(self.origins.get(reg.origin).origin(), self.periodic(id)))
     }
 
     /// The one insert path: the slab, the worker's tag table, the origin's
     /// counts and (periodic) its due index.
-    fn file(&mut self, reg: Registration) -> RegId {
-        let (sw, kind, seq, origin, due, bytes) = (reg.sw, reg.kind, reg.seq, reg.origin, reg.due, reg.tag.len());
+    fn file(&mut self, reg: Registration, periodic: Option<Periodic>) -> RegId {
+        let (sw, kind, origin, due, bytes) = (reg.sw, reg.kind, reg.origin, reg.due, reg.tag.len());
         let hash = self.tag_hash(&reg.tag);
         let id = self.slab.insert(reg);
+        if let Some(p) = periodic {
+            self.periodic.insert(id, p);
+        }
         let (slab, hasher) = (&self.slab, &self.hasher);
         if let Some(w) = self.workers.get_mut(&sw) {
-            w.list_mut(kind).insert(seq, id, hash, |other| Self::tag_hash_of(slab, hasher, other));
+            w.list_mut(kind).insert(id, hash, |other| Self::tag_hash_of(slab, hasher, other));
         }
         let state = self.origins.get_mut(origin);
         if kind == SyncKind::Periodic {
@@ -130,9 +167,10 @@ impl RegistrationTable {
     /// The caller takes it out of the scheduler first and persists the deletion.
     pub(crate) fn remove(&mut self, id: RegId) -> Option<Registration> {
         let reg = self.slab.remove(id)?;
+        self.periodic.remove(&id);
         let hash = self.tag_hash(&reg.tag);
         if let Some(w) = self.workers.get_mut(&reg.sw) {
-            w.list_mut(reg.kind).remove(reg.seq, id, hash);
+            w.list_mut(reg.kind).remove(id, hash);
         }
         let state = self.origins.get_mut(reg.origin);
         if reg.kind == SyncKind::Periodic {
@@ -166,6 +204,7 @@ impl RegistrationTable {
     /// reported about them (and the order counter, so order numbers never repeat).
     pub(crate) fn clear(&mut self) {
         self.slab = Slab::default();
+        self.periodic = HashMap::new();
         for w in self.workers.values_mut() {
             w.lists = Default::default();
         }
@@ -208,15 +247,26 @@ impl RegistrationTable {
             .filter(|&at| at != SUSPENDED)
     }
 
-    /// Every registration of one kind held by an origin's workers.
+    /// Every registration of one kind held by an origin's workers (worker by
+    /// worker, each in registration order).
     pub(crate) fn origin_registrations(&self, origin: OriginIdx, kind: SyncKind) -> Vec<RegId> {
-        self.origins
-            .get(origin)
-            .workers
-            .iter()
-            .filter_map(|sw| self.workers.get(sw))
-            .flat_map(|w| w.list(kind).values())
-            .collect()
+        self.origins.get(origin).workers.iter().flat_map(|&sw| self.worker_registrations(sw, kind)).collect()
+    }
+
+    /// A worker's registrations of `kind`, in registration order (empty for an unknown worker).
+    pub(crate) fn worker_registrations(&self, sw: SwRegId, kind: SyncKind) -> Vec<RegId> {
+        let slab = &self.slab;
+        self.workers
+            .get(&sw)
+            .map(|w| w.list(kind).ordered(|id| slab.get(id).map_or(u64::MAX, |r| r.seq)))
+            .unwrap_or_default()
+    }
+
+    /// A worker's registrations of both kinds (one-off first), each in registration order.
+    pub(crate) fn worker_all_registrations(&self, sw: SwRegId) -> Vec<RegId> {
+        let mut ids = self.worker_registrations(sw, SyncKind::OneOff);
+        ids.extend(self.worker_registrations(sw, SyncKind::Periodic));
+        ids
     }
 
     pub(crate) fn worker(&self, sw: SwRegId) -> Option<&Worker> {

@@ -128,16 +128,6 @@ impl Worker {
         &mut self.lists[kind_index(kind)]
     }
 
-    /// Its registrations of `kind`, in registration order.
-    pub(crate) fn registrations(&self, kind: SyncKind) -> impl Iterator<Item = RegId> + '_ {
-        self.list(kind).values()
-    }
-
-    /// Its registrations of both kinds (one-off first), each in registration order.
-    pub(crate) fn all_registrations(&self) -> impl Iterator<Item = RegId> + '_ {
-        self.lists.iter().flat_map(|l| l.values())
-    }
-
     /// How many registrations of `kind` it holds.
     pub(crate) fn count(&self, kind: SyncKind) -> usize {
         self.list(kind).len()

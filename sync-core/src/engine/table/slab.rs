@@ -17,7 +17,8 @@ pub(crate) const SUSPENDED: Timestamp = Timestamp::MAX;
 
 /// The spec's registration states (one-off: pending / waiting / firing /
 /// reregisteredWhileFiring; periodic: pending / firing / reregistered-while-firing,
-/// plus waiting between retries). The event id exists only where an event does.
+/// plus waiting between retries). The event of a firing registration is in
+/// [`Registration::in_flight`] (kept beside the phase, so the phase is one byte).
 ///
 /// Spec: <https://wicg.github.io/background-sync/spec/#registration-state>,
 /// <https://wicg.github.io/periodic-background-sync/#periodic-sync-registration-state>
@@ -25,17 +26,18 @@ pub(crate) const SUSPENDED: Timestamp = Timestamp::MAX;
 pub(crate) enum Phase {
     Pending,
     Waiting,
-    Firing(EventId),
-    ReregisteredWhileFiring(EventId),
+    Firing,
+    ReregisteredWhileFiring,
 }
 
-impl Phase {
-    pub(crate) fn in_flight(self) -> Option<EventId> {
-        match self {
-            Phase::Firing(e) | Phase::ReregisteredWhileFiring(e) => Some(e),
-            _ => None,
-        }
-    }
+/// The fields only a periodic registration has, kept by the table beside the
+/// record (keyed by slab index), so a one-off record does not carry them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Periodic {
+    /// `minInterval` as registered.
+    pub(crate) min_interval: Millis,
+    /// The time the interval is measured from.
+    pub(crate) anchor: Timestamp,
 }
 
 /// Where a registration sits in the scheduler. Entries in blocked sets and
@@ -75,15 +77,14 @@ pub(crate) struct Registration {
     /// (see `periodic_schedule.rs`), or [`SUSPENDED`].
     pub(super) due: Timestamp,
     pub(crate) phase: Phase,
+    /// The event of the current firing (meaningful only while the phase is
+    /// firing or reregistered-while-firing; read it through [`Registration::in_flight`]).
+    pub(crate) event: EventId,
     /// Failed attempts in the current cycle.
     pub(crate) attempts: u32,
     /// Attempts allowed, chosen at registration (one-off; periodic rows carry the
     /// policy's value too, which the periodic failure rule does not read).
     pub(crate) max_attempts: u32,
-    /// Periodic: `minInterval` as registered. One-off: zero.
-    pub(crate) min_interval: Millis,
-    /// Periodic: the time the interval is measured from. One-off: registration time (unused).
-    pub(crate) anchor: Timestamp,
     /// Periodic: the next dispatch skips the origin gap and the round gate
     /// (a retry, or Chromium's re-fire after a re-register while firing).
     /// One-off: `dispatch_now` only.
@@ -102,8 +103,6 @@ impl Registration {
         origin: OriginIdx,
         seq: u64,
         max_attempts: u32,
-        min_interval: Millis,
-        anchor: Timestamp,
     ) -> Registration {
         Registration {
             sw,
@@ -113,14 +112,18 @@ impl Registration {
             seq,
             due: DUE_NOW,
             phase: Phase::Pending,
+            event: EventId(0),
             attempts: 0,
             max_attempts,
-            min_interval,
-            anchor,
             bypass_gates: false,
             place: Place::Idle,
             ticket: 0,
         }
+    }
+
+    /// The event in flight for it, if it is firing.
+    pub(crate) fn in_flight(&self) -> Option<EventId> {
+        matches!(self.phase, Phase::Firing | Phase::ReregisteredWhileFiring).then_some(self.event)
     }
 
     pub(crate) fn sw(&self) -> SwRegId {
@@ -147,7 +150,9 @@ impl Registration {
         RegistrationKey { sw: self.sw, kind: self.kind, tag: self.tag.clone() }
     }
 
-    pub(crate) fn to_stored(&self, origin: &Origin) -> StoredRegistration {
+    /// The stored row; `periodic` carries the periodic fields, which the
+    /// table keeps beside the record ([`Periodic`]).
+    pub(super) fn to_stored(&self, origin: &Origin, periodic: Option<Periodic>) -> StoredRegistration {
         let phase = match self.phase {
             Phase::Waiting => StoredPhase::Waiting,
             _ => StoredPhase::Pending,
@@ -160,17 +165,25 @@ impl Registration {
             max_attempts: self.max_attempts,
             due: self.due,
             seq: self.seq,
-            periodic: (self.kind == SyncKind::Periodic)
-                .then_some(StoredPeriodic { min_interval: self.min_interval, anchor: self.anchor }),
+            periodic: periodic.map(|p| StoredPeriodic { min_interval: p.min_interval, anchor: p.anchor }),
         }
     }
 }
 
+/// Records per slab chunk (a power of two).
+const CHUNK_BITS: u32 = 10;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
 /// The slab of registrations. Lookup by tag lives in each worker's
 /// [`TagList`](super::tag_list::TagList).
+///
+/// Records live in chunks of [`CHUNK`]: only the last chunk grows (by
+/// doubling, up to [`CHUNK`]), so the spare capacity is under one chunk at any
+/// size instead of up to half the slab, and growing never moves the records
+/// already placed.
 #[derive(Default)]
 pub(super) struct Slab {
-    slots: Vec<Option<Registration>>,
+    chunks: Vec<Vec<Option<Registration>>>,
     free: Vec<u32>,
     len: usize,
 }
@@ -181,44 +194,95 @@ impl std::fmt::Debug for Slab {
     }
 }
 
+fn split(id: RegId) -> (usize, usize) {
+    ((id.0 >> CHUNK_BITS) as usize, id.0 as usize & (CHUNK - 1))
+}
+
 impl Slab {
     pub(super) fn len(&self) -> usize {
         self.len
     }
 
     pub(super) fn insert(&mut self, reg: Registration) -> RegId {
-        let idx = match self.free.pop() {
-            Some(i) => {
-                self.slots[i as usize] = Some(reg);
-                i
+        self.len += 1;
+        if let Some(i) = self.free.pop() {
+            let (chunk, at) = split(RegId(i));
+            self.chunks[chunk][at] = Some(reg);
+            return RegId(i);
+        }
+        let full_chunks = self.chunks.len().saturating_sub(1);
+        let index = match self.chunks.last_mut() {
+            Some(last) if last.len() < CHUNK => {
+                last.push(Some(reg));
+                full_chunks * CHUNK + last.len() - 1
             }
-            None => {
-                self.slots.push(Some(reg));
-                // The slab never exceeds u32::MAX entries: the per-origin quota and
-                // memory bound it long before.
-                (self.slots.len() - 1) as u32
+            _ => {
+                self.chunks.push(vec![Some(reg)]);
+                (self.chunks.len() - 1) * CHUNK
             }
         };
-        self.len += 1;
-        RegId(idx)
+        // The slab never exceeds u32::MAX entries: the per-origin quota and
+        // memory bound it long before.
+        RegId(index as u32)
     }
 
     pub(super) fn remove(&mut self, id: RegId) -> Option<Registration> {
-        let reg = self.slots.get_mut(id.0 as usize)?.take()?;
+        let (chunk, at) = split(id);
+        let reg = self.chunks.get_mut(chunk)?.get_mut(at)?.take()?;
         self.free.push(id.0);
         self.len -= 1;
         Some(reg)
     }
 
     pub(super) fn get(&self, id: RegId) -> Option<&Registration> {
-        self.slots.get(id.0 as usize).and_then(Option::as_ref)
+        let (chunk, at) = split(id);
+        self.chunks.get(chunk)?.get(at)?.as_ref()
     }
 
     pub(super) fn get_mut(&mut self, id: RegId) -> Option<&mut Registration> {
-        self.slots.get_mut(id.0 as usize).and_then(Option::as_mut)
+        let (chunk, at) = split(id);
+        self.chunks.get_mut(chunk)?.get_mut(at)?.as_mut()
     }
 
+    /// Makes room for `additional` more registrations: the chunk list is sized
+    /// once; each chunk is allocated whole when it is reached.
     pub(super) fn reserve(&mut self, additional: usize) {
-        self.slots.reserve(additional);
+        let slots = self.chunks.len() * CHUNK + additional;
+        self.chunks.reserve(slots.div_ceil(CHUNK).saturating_sub(self.chunks.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The record's size is what `benches/README.md` accounts for (memory per registration).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_slab_slot_is_96_bytes() {
+        assert_eq!(std::mem::size_of::<Option<Registration>>(), 96);
+    }
+
+    fn reg(seq: u64) -> Registration {
+        Registration::new(SwRegId(1), SyncKind::OneOff, Tag::new("t"), OriginIdx(0), seq, 3)
+    }
+
+    #[test]
+    fn indices_cross_chunks_and_are_reused() {
+        let mut slab = Slab::default();
+        let ids: Vec<RegId> = (0..3 * CHUNK as u64 + 5).map(|s| slab.insert(reg(s))).collect();
+        assert_eq!(slab.len(), ids.len());
+        for (s, id) in ids.iter().enumerate() {
+            assert_eq!(id.0 as usize, s, "indices are dense");
+            assert_eq!(slab.get(*id).map(|r| r.seq), Some(s as u64));
+        }
+        let gone = ids[CHUNK + 7];
+        assert_eq!(slab.remove(gone).map(|r| r.seq), Some(CHUNK as u64 + 7));
+        assert!(slab.get(gone).is_none());
+        assert!(slab.remove(gone).is_none());
+        assert_eq!(slab.insert(reg(999_999)), gone, "a freed index is reused");
+        assert_eq!(slab.get(gone).map(|r| r.seq), Some(999_999));
+        assert!(slab.get(RegId(u32::MAX)).is_none());
+        assert_eq!(slab.chunks.iter().map(Vec::capacity).max(), Some(CHUNK), "no chunk grows past its size");
     }
 }

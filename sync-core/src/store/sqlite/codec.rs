@@ -7,12 +7,11 @@
 //! bit in SQLite's signed 64-bit integers, so every value round-trips.
 
 use super::schema::REGISTRATION_COLUMNS as COLUMNS;
-use crate::ids::{Origin, RegistrationKey, SwRegId};
+use crate::ids::{Origin, RegistrationKey, SwRegId, Tag};
 use crate::store::{StoreError, StoredOrigin, StoredPeriodic, StoredPhase, StoredRegistration};
 use rusqlite::types::ValueRef;
 use rusqlite::{Row, Statement, params};
 use std::collections::HashMap;
-use std::sync::Arc;
 use sync_policy::{Millis, SyncKind, Timestamp};
 
 /// `u64` to SQLite's `i64`, bit for bit.
@@ -152,7 +151,7 @@ impl Decoder {
     fn key_at(&mut self, row: &Row<'_>, base: usize) -> Result<RegistrationKey, FieldError> {
         let (sw, kind) = owner_at(row, base)?;
         let tag = text(row, base + 2, COLUMNS[2]).map_err(|message| FieldError { owner: Some((sw, kind)), message })?;
-        Ok(RegistrationKey { sw, kind, tag: Arc::from(tag) })
+        Ok(RegistrationKey { sw, kind, tag: Tag::new(tag) })
     }
 
     fn registration_fields(
@@ -164,7 +163,7 @@ impl Decoder {
     ) -> Result<StoredRegistration, String> {
         let col = |i: usize| (base + i, COLUMNS[i]);
         let (i, name) = col(2);
-        let tag: Arc<str> = Arc::from(text(row, i, name)?);
+        let tag = Tag::new(text(row, i, name)?);
         let (i, name) = col(3);
         let origin = self.intern(text(row, i, name)?);
         let (i, name) = col(4);

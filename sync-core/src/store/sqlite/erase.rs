@@ -16,17 +16,16 @@
 
 use super::codec;
 use super::schema;
-use crate::ids::RegistrationKey;
+use crate::ids::{RegistrationKey, Tag};
 use hashbrown::HashMap;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
-use std::sync::Arc;
 
 /// A key as the tables store it: `sw` bits, kind code, tag.
-type Key = (i64, i64, Arc<str>);
+type Key = (i64, i64, Tag);
 
 fn key_of(key: &RegistrationKey) -> Key {
-    (codec::bits(key.sw.0), codec::kind_code(key.kind), Arc::clone(&key.tag))
+    (codec::bits(key.sw.0), codec::kind_code(key.kind), key.tag.clone())
 }
 
 /// Journal row ids per key (see the [module docs](self)).
@@ -49,7 +48,7 @@ impl JournalIndex {
                 continue;
             };
             let Ok(tag) = std::str::from_utf8(tag) else { continue };
-            index.ids.entry((sw, kind, Arc::from(tag))).or_default().push(id);
+            index.ids.entry((sw, kind, Tag::new(tag))).or_default().push(id);
         }
         Ok(index)
     }
@@ -79,7 +78,7 @@ pub(super) fn erase_key(
     };
     let (sw, kind, tag) = key_of(key);
     let mut erased = 0;
-    if let Some(ids) = index.ids.remove(&(sw, kind, Arc::clone(&tag))) {
+    if let Some(ids) = index.ids.remove(&(sw, kind, tag.clone())) {
         let mut stmt = conn.prepare_cached(schema::DROP_JOURNAL_ROW)?;
         for id in ids {
             erased += stmt.execute([id])? as u64;

@@ -13,12 +13,11 @@
 
 use super::codec::{self, Decoder, JournalEntry};
 use super::schema;
-use crate::ids::RegistrationKey;
+use crate::ids::{RegistrationKey, Tag};
 use crate::store::{StoreError, StoredRegistration};
 use hashbrown::HashMap;
 use rusqlite::Connection;
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 /// A registration key in `registrations`' own order: `sw` as the stored
 /// (signed) integer, the kind code, then the tag's bytes (SQLite's BINARY
@@ -27,12 +26,12 @@ use std::sync::Arc;
 struct TableKey {
     sw: i64,
     kind: i64,
-    tag: Arc<str>,
+    tag: Tag,
 }
 
 impl TableKey {
     fn of(key: &RegistrationKey) -> TableKey {
-        TableKey { sw: codec::bits(key.sw.0), kind: codec::kind_code(key.kind), tag: Arc::clone(&key.tag) }
+        TableKey { sw: codec::bits(key.sw.0), kind: codec::kind_code(key.kind), tag: key.tag.clone() }
     }
 
     /// This key against a registration's key, in the table's order.
