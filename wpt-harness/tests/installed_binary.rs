@@ -8,6 +8,13 @@ mod common;
 fn the_binary_runs_the_bundled_suite_from_any_directory() {
     let cwd = tempfile::tempdir().unwrap();
     let tmp = tempfile::tempdir().unwrap();
+    // A copy an older build unpacked and nobody used for two hours: the
+    // binary removes it (stale_copies.rs has the cases it keeps).
+    let old = tmp.path().join("wpt-harness-suite-0.0.1-00000000000000aa");
+    std::fs::create_dir_all(old.join("scenarios")).unwrap();
+    std::fs::write(old.join(".complete"), "00000000000000aa").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    std::fs::File::options().write(true).open(old.join(".complete")).unwrap().set_modified(two_hours_ago).unwrap();
     let json = cwd.path().join("r.json");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wpt-harness"))
         .args(["--json", json.to_str().unwrap()])
@@ -26,7 +33,7 @@ fn the_binary_runs_the_bundled_suite_from_any_directory() {
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with("wpt-harness-suite-"))
         .collect();
-    assert_eq!(unpacked.len(), 1, "one unpacked copy of the suite");
+    assert_eq!(unpacked.len(), 1, "one unpacked copy of the suite, the stale one removed");
     let root = unpacked[0].path();
     assert!(root.join("scenarios/ext/sync/online-fires-immediately.yaml").is_file());
     assert!(root.join("expectations/known-engine-bugs.toml").is_file());

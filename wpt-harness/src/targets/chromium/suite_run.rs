@@ -42,7 +42,8 @@ pub enum Verdict {
 pub struct DiffEntry {
     /// Test id.
     pub test: String,
-    /// Subtest name.
+    /// Subtest name; empty when the whole file could not be run (it did
+    /// not load, or its policy did not resolve), and the verdict is its error.
     pub subtest: String,
     /// The verdict.
     pub verdict: Verdict,
@@ -101,11 +102,40 @@ fn not_run(name: &str, message: String) -> SubtestOutcome {
     }
 }
 
+/// The entry of a file that could not be run at all (its subtest name is empty).
+fn file_error(file: &SuiteFile, message: String) -> DiffEntry {
+    DiffEntry {
+        test: file.default_test.clone(),
+        subtest: String::new(),
+        verdict: Verdict::Error(message),
+        dropped: Vec::new(),
+        scale: None,
+        real_ms: 0,
+        traces: None,
+        file: file.path.clone(),
+        outcome: None,
+    }
+}
+
 fn selected<'a>(scenario: &'a Scenario, filter: Option<&str>) -> Vec<&'a Subtest> {
     scenario
         .subtests
         .iter()
         .filter(|s| filter.is_none_or(|f| format!("{} {}", scenario.test, s.name).contains(f)))
+        .collect()
+}
+
+/// The files a run goes through, each loaded: those with a subtest the
+/// filter selects, and those that cannot be read (reported whatever the
+/// filter). The progress counter counts these, so that `--filter` narrows
+/// it too.
+fn plan<'a>(files: &'a [SuiteFile], filter: Option<&str>) -> Vec<(&'a SuiteFile, Result<Scenario, String>)> {
+    files
+        .iter()
+        .filter_map(|file| match load(&file.path, &file.default_test) {
+            Ok(scenario) => (!selected(&scenario, filter).is_empty()).then_some((file, Ok(scenario))),
+            Err(e) => Some((file, Err(e.to_string()))),
+        })
         .collect()
 }
 
@@ -120,19 +150,18 @@ pub fn run_tests(
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Vec<TestResult> {
     let mut results = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        progress(i, files.len(), &file.default_test);
-        let scenario = match load(&file.path, &file.default_test) {
+    let planned = plan(files, filter);
+    let total = planned.len();
+    for (i, (file, scenario)) in planned.into_iter().enumerate() {
+        progress(i, total, &file.default_test);
+        let scenario = match scenario {
             Ok(s) => s,
             Err(e) => {
-                results.push(TestResult::unreadable(file, e.to_string()));
+                results.push(TestResult::unreadable(file, e));
                 continue;
             }
         };
         let subtests = selected(&scenario, filter);
-        if subtests.is_empty() {
-            continue;
-        }
         let mut result = TestResult::for_scenario(&scenario, &file.path);
         if let Some(reason) = expectations.disabled(&scenario.test) {
             result.disabled = Some(reason.to_string());
@@ -236,10 +265,20 @@ pub fn run_diff(
 ) -> (Vec<DiffEntry>, ChromiumTarget) {
     let profile = RunProfile::Builtin(Profile::Chromium);
     let mut entries = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        progress(i, files.len(), &file.default_test);
-        let Ok(scenario) = load(&file.path, &file.default_test) else { continue };
-        let Ok((config, _)) = resolve(&scenario.policy, &profile) else { continue };
+    let planned = plan(files, filter);
+    let total = planned.len();
+    for (i, (file, scenario)) in planned.into_iter().enumerate() {
+        progress(i, total, &file.default_test);
+        // A file that cannot be read, or whose policy does not resolve, is
+        // an error of its test, never left out of the counts.
+        let resolved = scenario.and_then(|sc| resolve(&sc.policy, &profile).map(|(config, _)| (sc, config)));
+        let (scenario, config) = match resolved {
+            Ok(pair) => pair,
+            Err(message) => {
+                entries.push(file_error(file, message));
+                continue;
+            }
+        };
         for s in selected(&scenario, filter) {
             let mut recorder = Recorder::new(target, EPOCH.saturating_add(scenario.initial.clock));
             entries.push(diff_subtest(&scenario, s, &config, &mut recorder));
@@ -316,7 +355,11 @@ pub fn diff_results(entries: &[DiffEntry]) -> Vec<TestResult> {
         outcome.message = message;
         if let Some(r) = results.last_mut() {
             r.duration_ms += e.real_ms;
-            r.subtests.push(outcome);
+            if e.subtest.is_empty() && matches!(e.verdict, Verdict::Error(_)) {
+                r.error = outcome.message;
+            } else {
+                r.subtests.push(outcome);
+            }
         }
     }
     results
