@@ -468,7 +468,7 @@ where
 
     /// Starts one upkeep step on the blocking pool once the task has been quiet long enough.
     fn start_upkeep(&mut self) {
-        if !self.upkeep_at().is_some_and(|at| at <= Instant::now()) {
+        if self.upkeep_at().is_none_or(|at| at > Instant::now()) {
             return;
         }
         let Some(mut store) = self.store.take() else { return };
