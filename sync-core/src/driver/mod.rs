@@ -68,8 +68,12 @@
 //! 4. If no commit is in flight, commit the whole batch in **one**
 //!    [`Store::apply`] on tokio's blocking pool. Inputs keep arriving while it
 //!    runs; they form the next batch (group commit).
-//! 5. Sleep until the next input, commit, event result or `poll_timeout()`
-//!    (recomputed every turn).
+//! 5. Once nothing has come in for [`DriverConfig::upkeep_after`] and no
+//!    batch waits, run one step of the store's put-off upkeep
+//!    ([`Store::idle`]) on the blocking pool; a batch that comes meanwhile
+//!    waits for that step, as it would for a commit in flight.
+//! 6. Sleep until the next input, commit, event result, upkeep step or
+//!    `poll_timeout()` (recomputed every turn).
 //!
 //! # Guarantees
 //!
@@ -157,6 +161,12 @@ pub struct DriverConfig {
     /// Longest single sleep: the wall clock is re-read at least this often, so a
     /// clock change is noticed (default 60 s).
     pub max_sleep: Duration,
+    /// Store upkeep (journal folds, WAL checkpoints) off the commit path: the
+    /// store is asked to put it off ([`Store::defer_upkeep`]) and the task runs
+    /// it ([`Store::idle`], one bounded step at a time on the blocking pool)
+    /// once no input or commit has come for this long (default 25 ms).
+    /// `None` leaves it inside the commits.
+    pub upkeep_after: Option<Duration>,
 }
 
 impl Default for DriverConfig {
@@ -167,6 +177,7 @@ impl Default for DriverConfig {
             max_inputs_per_turn: 256,
             commit_yields: 4,
             max_sleep: Duration::from_secs(60),
+            upkeep_after: Some(Duration::from_millis(25)),
         }
     }
 }
@@ -296,7 +307,10 @@ where
     /// must match the store's, and its network and power state must already
     /// be the device's: an engine restored from a store fires what is due as
     /// soon as the task runs). Must be called inside a tokio runtime.
-    pub fn spawn<P: Policy + 'static>(self, engine: Engine<P>) -> Driver<S> {
+    pub fn spawn<P: Policy + 'static>(mut self, engine: Engine<P>) -> Driver<S> {
+        if self.config.upkeep_after.is_some() {
+            self.store.defer_upkeep();
+        }
         let (tx, rx) = mpsc::channel(self.config.channel_capacity.max(1));
         let logs = log_stream::LogStream::new(self.config.log_capacity);
         let handle = Handle { tx, logs: logs.clone() };

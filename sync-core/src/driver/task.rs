@@ -35,6 +35,12 @@ struct CommitDone<S> {
     batch: Batch,
 }
 
+/// A finished upkeep step: the store comes back with the result.
+struct Upkept<S> {
+    store: S,
+    result: Result<bool, StoreError>,
+}
+
 /// An event whose dispatcher future is running.
 struct Running {
     abort: AbortHandle,
@@ -59,6 +65,10 @@ pub(crate) struct State<S> {
     commits: CommitQueue,
     commit: Option<JoinHandle<CommitDone<S>>>,
     commits_started: u64,
+    /// A store upkeep step in flight (it holds the store, as a commit does).
+    upkeep: Option<JoinHandle<Upkept<S>>>,
+    /// The last input or finished commit: upkeep waits for quiet after it.
+    busy_at: Instant,
     events: JoinSet<EventOutcome>,
     running: HashMap<EventId, Running>,
     by_task: HashMap<Id, EventId>,
@@ -79,6 +89,8 @@ impl<S> Default for State<S> {
             commits: CommitQueue::new(),
             commit: None,
             commits_started: 0,
+            upkeep: None,
+            busy_at: Instant::now(),
             events: JoinSet::new(),
             running: HashMap::new(),
             by_task: HashMap::new(),
@@ -92,6 +104,13 @@ impl<S> Default for State<S> {
 
 async fn wait_commit<S>(commit: &mut Option<JoinHandle<CommitDone<S>>>) -> Result<CommitDone<S>, JoinError> {
     match commit {
+        Some(handle) => handle.await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn wait_upkeep<S>(upkeep: &mut Option<JoinHandle<Upkept<S>>>) -> Result<Upkept<S>, JoinError> {
+    match upkeep {
         Some(handle) => handle.await,
         None => std::future::pending().await,
     }
@@ -117,18 +136,28 @@ where
             self.drain_actions();
             self.gather_before_commit().await;
             self.start_commit();
+            self.start_upkeep();
             let st = &self.state;
-            if st.stopping && st.inputs_done && st.commit.is_none() && !st.commits.has_batch() {
+            if st.stopping && st.inputs_done && st.commit.is_none() && st.upkeep.is_none() && !st.commits.has_batch() {
                 break;
             }
             // Stopping: no timers, so nothing counts as timed out while the task winds down.
             let wake = if self.state.stopping { None } else { self.next_wake() };
+            let wake = match (wake, self.upkeep_at()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             let watch_events = !self.state.stopping && !self.state.events.is_empty();
             tokio::select! {
                 biased;
                 done = wait_commit(&mut self.state.commit) => {
                     self.state.commit = None;
+                    self.state.busy_at = Instant::now();
                     self.on_commit(done);
+                }
+                upkept = wait_upkeep(&mut self.state.upkeep) => {
+                    self.state.upkeep = None;
+                    self.on_upkeep(upkept);
                 }
                 Some(joined) = self.state.events.join_next_with_id(), if watch_events => {
                     self.on_joined(joined);
@@ -241,6 +270,7 @@ where
     }
 
     fn on_command(&mut self, command: Command) {
+        self.state.busy_at = Instant::now();
         let now = self.engine_now();
         match command {
             Command::Input(input, reply) => self.on_input(input, reply, now),
@@ -424,6 +454,48 @@ where
                 .unwrap_or_else(|_| Err(StoreError::Io("the store panicked while committing".to_owned())));
             CommitDone { store, result, batch }
         }));
+    }
+
+    /// When the next upkeep step may start: after [`DriverConfig::upkeep_after`]
+    /// of quiet, when the store has upkeep due and holds no batch.
+    fn upkeep_at(&self) -> Option<Instant> {
+        let st = &self.state;
+        let quiet = self.config.upkeep_after?;
+        let idle = !st.stopping && st.commit.is_none() && st.upkeep.is_none() && !st.commits.has_batch();
+        let due = idle && self.store.as_ref().is_some_and(|s| s.upkeep_due());
+        due.then(|| st.busy_at + quiet)
+    }
+
+    /// Starts one upkeep step on the blocking pool once the task has been quiet long enough.
+    fn start_upkeep(&mut self) {
+        if self.upkeep_at().is_none_or(|at| at > Instant::now()) {
+            return;
+        }
+        let Some(mut store) = self.store.take() else { return };
+        self.state.upkeep = Some(tokio::task::spawn_blocking(move || {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| store.idle()))
+                .unwrap_or_else(|_| Err(StoreError::Io("the store panicked during upkeep".to_owned())));
+            Upkept { store, result }
+        }));
+    }
+
+    fn on_upkeep(&mut self, done: Result<Upkept<S>, JoinError>) {
+        match done {
+            Ok(Upkept { store, result }) => {
+                self.store = Some(store);
+                if let Err(error) = result {
+                    // Nothing stored changed; the commits fold or checkpoint themselves past the bound.
+                    tracing::warn!(%error, "store upkeep failed; it is tried again later");
+                    self.state.busy_at = Instant::now();
+                }
+            }
+            Err(e) => {
+                self.state.lost = Some(e.to_string());
+                let error = StoreError::Io(format!("the store upkeep task did not finish: {e}"));
+                let failed = self.state.commits.fail(&mut self.engine, error);
+                self.on_storage_failure(failed);
+            }
+        }
     }
 
     fn on_commit(&mut self, done: Result<CommitDone<S>, JoinError>) {

@@ -64,6 +64,24 @@ pub trait Store {
 
     /// Applies a batch of mutations atomically: all of them land, or none.
     fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError>;
+
+    /// Asks the store to put its upkeep (for the SQLite store: journal folds
+    /// and WAL checkpoints) off its commits, into [`Store::idle`] calls, up
+    /// to a bound past which a commit does it itself. A driver that calls
+    /// `idle` whenever it is quiet calls this first. Default: nothing to put off.
+    fn defer_upkeep(&mut self) {}
+
+    /// Whether upkeep put off from the commits waits for an [`Store::idle`] call.
+    fn upkeep_due(&self) -> bool {
+        false
+    }
+
+    /// Does one bounded step of the upkeep put off from the commits; returns
+    /// whether more is due. Never changes what is stored: an error leaves
+    /// everything committed in place (the store tries again later).
+    fn idle(&mut self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
 }
 
 impl<S: Store + ?Sized> Store for Box<S> {
@@ -73,5 +91,17 @@ impl<S: Store + ?Sized> Store for Box<S> {
 
     fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
         (**self).apply(batch)
+    }
+
+    fn defer_upkeep(&mut self) {
+        (**self).defer_upkeep();
+    }
+
+    fn upkeep_due(&self) -> bool {
+        (**self).upkeep_due()
+    }
+
+    fn idle(&mut self) -> Result<bool, StoreError> {
+        (**self).idle()
     }
 }

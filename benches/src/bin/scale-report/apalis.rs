@@ -73,8 +73,8 @@ pub fn measure(dir: &Path, one: Limit, many: Limit) -> Result<ApalisFigures, Rep
             let mut storage = storage.clone();
             async move { storage.push(SyncJob { sw: c, tag }).await.is_ok() }
         };
-        let a1: Acks = rounds(1, one, 0, None, push.clone()).await;
-        let am: Acks = rounds(CALLERS, many, crate::durable::ROUNDS, None, push).await;
+        let a1: Acks = rounds(1, one, 0, 1, None, push.clone()).await;
+        let am: Acks = rounds(CALLERS, many, crate::durable::ROUNDS, 1, None, push).await;
         pool.close().await;
         Ok::<_, ReportError>((a1, am))
     })?;

@@ -91,22 +91,21 @@ pub struct Acks {
     pub failures: u64,
     /// Wall time of all rounds, seconds.
     pub wall_secs: f64,
-    /// Median fsync latency (µs) of the probe before each round and after
-    /// the last (empty when not probed).
+    /// Median fsync latency (µs) of each probe: before each round and after
+    /// the last, or with slices, the same as `round_fsync_us` (empty when not probed).
     pub fsync_us: Vec<f64>,
+    /// The fsync latency (µs) each round is set against (see [`rounds`]).
+    pub round_fsync_us: Vec<f64>,
 }
 
 impl Acks {
     /// Each round's rate as a fraction of `callers` ÷ fsync, the fsync being
-    /// the mean of the probes on either side of the round.
+    /// the one the round is set against (see [`rounds`]).
     pub fn fractions(&self, callers: u64) -> Vec<f64> {
         self.rounds
             .iter()
-            .zip(self.fsync_us.windows(2))
-            .map(|(rate, p)| {
-                let fsync = (p[0] + p[1]) / 2.0;
-                if fsync > 0.0 { rate * fsync / (callers as f64 * 1e6) } else { 0.0 }
-            })
+            .zip(&self.round_fsync_us)
+            .map(|(rate, &fsync)| if fsync > 0.0 { rate * fsync / (callers as f64 * 1e6) } else { 0.0 })
             .collect()
     }
 }
@@ -142,10 +141,30 @@ impl Store for TimedStore {
 
     fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
         let result = self.inner.apply(batch);
+        self.publish();
+        result
+    }
+
+    fn defer_upkeep(&mut self) {
+        self.inner.defer_upkeep();
+    }
+
+    fn upkeep_due(&self) -> bool {
+        self.inner.upkeep_due()
+    }
+
+    fn idle(&mut self) -> Result<bool, StoreError> {
+        let result = self.inner.idle();
+        self.publish();
+        result
+    }
+}
+
+impl TimedStore {
+    fn publish(&self) {
         if let Ok(mut t) = self.shared.lock() {
             *t = self.inner.timings();
         }
-        result
     }
 }
 
@@ -165,6 +184,7 @@ fn breakdown(before: StoreTimings, after: StoreTimings, acks: &Acks, wall_secs: 
     let commit_us = us(after.commit, before.commit);
     let fold_us = us(after.fold, before.fold);
     let checkpoint_us = us(after.checkpoint, before.checkpoint);
+    let upkeep_us = us(after.upkeep, before.upkeep);
     let engine_us = engine_ns * acks_per_commit / 1e3;
     Breakdown {
         commits: after.commits.saturating_sub(before.commits),
@@ -175,7 +195,9 @@ fn breakdown(before: StoreTimings, after: StoreTimings, acks: &Acks, wall_secs: 
         commit_fsync_us: commit_us,
         fold_us,
         checkpoint_us,
-        turnaround_us: (wall_us - engine_us - statements_us - commit_us - fold_us - checkpoint_us).max(0.0),
+        upkeep_us,
+        upkeeps: after.upkeeps.saturating_sub(before.upkeeps),
+        turnaround_us: (wall_us - engine_us - statements_us - commit_us - fold_us - checkpoint_us - upkeep_us).max(0.0),
         folds: after.folds.saturating_sub(before.folds),
         checkpoints: after.checkpoints.saturating_sub(before.checkpoints),
         wal_frames_per_commit: after.wal_frames.saturating_sub(before.wal_frames) as f64 / commits,
@@ -184,8 +206,9 @@ fn breakdown(before: StoreTimings, after: StoreTimings, acks: &Acks, wall_secs: 
 }
 
 /// Runs up to `limit.ops` registrations spread over `callers` concurrent
-/// callers, each stopping at the deadline; returns (acks per second, acks, failures).
-async fn acks<F, Fut>(callers: u64, limit: Limit, round: u64, register: F) -> (f64, u64, u64)
+/// callers, each stopping at the deadline, with tags numbered from `first_tag`
+/// per caller; returns (acks, failures, seconds).
+async fn acks<F, Fut>(callers: u64, limit: Limit, round: u64, first_tag: u64, register: F) -> (u64, u64, f64)
 where
     F: Fn(u64, String) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = bool> + Send,
@@ -198,7 +221,7 @@ where
         let register = register.clone();
         tasks.spawn(async move {
             let (mut ok, mut failed) = (0u64, 0u64);
-            for i in 0..per_caller {
+            for i in first_tag..first_tag + per_caller {
                 if Instant::now() >= deadline {
                     break;
                 }
@@ -217,44 +240,93 @@ where
         ok += o;
         failed += f;
     }
-    let secs = start.elapsed().as_secs_f64();
-    (if secs > 0.0 { ok as f64 / secs } else { 0.0 }, ok, failed)
+    (ok, failed, start.elapsed().as_secs_f64())
 }
 
+/// Slices of a 1-caller round, each after a short fsync probe (see [`rounds`]).
+pub const SLICES_1: u64 = 10;
+
 /// [`ROUNDS`] rounds of [`acks`], each with its own tags (rounds `first..`),
-/// with an fsync probe in `probe` (a directory on the same disk) before each
-/// round and after the last. Probe time is not counted in `wall_secs`.
-pub async fn rounds<F, Fut>(callers: u64, limit: Limit, first: u64, probe: Option<&Path>, register: F) -> Acks
+/// with fsync probes in `probe` (a directory on the same disk); probe time is
+/// not counted in `wall_secs`.
+///
+/// With `slices` 1, a probe runs before each round and after the last, and
+/// each round is set against the mean of the two probes beside it. With more
+/// slices, each round is cut into that many stretches of acks, each after a
+/// short probe ([`crate::limit::probe_slice`]), and the round is set against
+/// the median of all its probes' fsyncs: probe and commits then see the disk
+/// at the same moments, which matters when other work shares it.
+pub async fn rounds<F, Fut>(
+    callers: u64,
+    limit: Limit,
+    first: u64,
+    slices: u64,
+    probe: Option<&Path>,
+    register: F,
+) -> Acks
 where
     F: Fn(u64, String) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = bool> + Send,
 {
     let mut out = Acks::default();
     let mut probed = Duration::ZERO;
-    let mut run_probe = |out: &mut Acks| {
+    let run_probe = |out: &mut Acks| {
+        let t = Instant::now();
         if let Some(dir) = probe {
-            let t = Instant::now();
             // A failed probe leaves the fractions unset; the rates stand.
             if let Ok(us) = crate::limit::probe(dir) {
                 out.fsync_us.push(us);
             }
-            probed += t.elapsed();
         }
+        t.elapsed()
     };
+    let slices = slices.max(1);
+    let slice = Limit { ops: (limit.ops / slices).max(1), budget: limit.budget / u32::try_from(slices).unwrap_or(1) };
     let start = Instant::now();
     for round in first..first + ROUNDS {
-        run_probe(&mut out);
-        let (per_sec, ok, failed) = acks(callers, limit, round, register.clone()).await;
-        out.rounds.push(per_sec);
+        let (mut ok, mut failed, mut secs, mut samples) = (0, 0, 0.0, Vec::new());
+        if slices == 1 {
+            probed += run_probe(&mut out);
+        }
+        for s in 0..slices {
+            if slices > 1
+                && let Some(dir) = probe
+            {
+                let t = Instant::now();
+                if let Ok(mut us) = crate::limit::probe_slice(dir) {
+                    samples.append(&mut us);
+                }
+                probed += t.elapsed();
+            }
+            let per_caller = (slice.ops / callers).max(1);
+            let (o, f, t) = acks(callers, slice, round, s * per_caller, register.clone()).await;
+            ok += o;
+            failed += f;
+            secs += t;
+        }
+        out.rounds.push(if secs > 0.0 { ok as f64 / secs } else { 0.0 });
         out.acks += ok;
         out.failures += failed;
+        if slices > 1 && !samples.is_empty() {
+            samples.sort_by(f64::total_cmp);
+            out.round_fsync_us.push(samples[samples.len() / 2]);
+        }
     }
     let mut sorted = out.rounds.clone();
     sorted.sort_by(f64::total_cmp);
     out.per_sec = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-    run_probe(&mut out);
-    if out.fsync_us.len() != out.rounds.len() + 1 {
-        out.fsync_us.clear();
+    if slices == 1 {
+        probed += run_probe(&mut out);
+        if out.fsync_us.len() == out.rounds.len() + 1 {
+            out.round_fsync_us = out.fsync_us.windows(2).map(|p| (p[0] + p[1]) / 2.0).collect();
+        } else {
+            out.fsync_us.clear();
+        }
+    } else {
+        out.fsync_us = out.round_fsync_us.clone();
+    }
+    if out.round_fsync_us.len() != out.rounds.len() {
+        out.round_fsync_us.clear();
     }
     out.wall_secs = start.elapsed().saturating_sub(probed).as_secs_f64();
     out
@@ -331,9 +403,9 @@ pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit, engine_ns: f64) -> 
             }
         };
         let t0 = read(&shared);
-        let a1 = rounds(1, one, 0, Some(dir), register.clone()).await;
+        let a1 = rounds(1, one, 0, SLICES_1, Some(dir), register.clone()).await;
         let t1 = read(&shared);
-        let am = rounds(CALLERS, many, ROUNDS, Some(dir), register).await;
+        let am = rounds(CALLERS, many, ROUNDS, 1, Some(dir), register).await;
         let t2 = read(&shared);
         driver.shutdown().await?;
         let b1 = breakdown(t0, t1, &a1, a1.wall_secs, engine_ns);
@@ -393,8 +465,8 @@ pub fn baseline(n: usize, dir: &Path, one: Limit, many: Limit) -> Result<DiskFig
         }
     };
     let (acks_1, acks_many) = runtime()?.block_on(async move {
-        let a1 = rounds(1, one, 0, Some(dir), register.clone()).await;
-        let am = rounds(CALLERS, many, ROUNDS, Some(dir), register).await;
+        let a1 = rounds(1, one, 0, SLICES_1, Some(dir), register.clone()).await;
+        let am = rounds(CALLERS, many, ROUNDS, 1, Some(dir), register).await;
         (a1, am)
     });
     queue.join().map_err(|_| ReportError::Check("the baseline op queue panicked".into()))?;

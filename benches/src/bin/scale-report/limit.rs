@@ -88,6 +88,16 @@ pub fn probe(dir: &Path) -> std::io::Result<f64> {
     Ok(s[s.len() / 2])
 }
 
+/// Fsyncs of one probe between the slices of a 1-caller round (see
+/// `durable::rounds`): few, so the probes take little of the round's time.
+pub const SLICE_FSYNCS: usize = 20;
+
+/// The latencies (µs) of one short probe between two slices of acks: up to
+/// [`SLICE_FSYNCS`] fsyncs or 20 ms.
+pub fn probe_slice(dir: &Path) -> std::io::Result<Vec<f64>> {
+    samples(dir, SLICE_FSYNCS, 1, Duration::from_millis(20))
+}
+
 /// Measures the fsync latency of a file in `dir` (removed afterwards):
 /// [`FSYNCS`] fsyncs after 10 untimed ones.
 pub fn measure(dir: &Path) -> std::io::Result<Fsync> {

@@ -25,8 +25,16 @@ pub struct Breakdown {
     pub commit_fsync_us: f64,
     /// Journal folds, spread over every commit.
     pub fold_us: f64,
-    /// WAL checkpoints, spread over every commit.
+    /// WAL checkpoints inside commits, spread over every commit.
     pub checkpoint_us: f64,
+    /// Folds and checkpoints the driver ran while quiet (`Store::idle`, off
+    /// the commit path), spread over every commit. Counted over the figure's
+    /// whole stretch, also the quiet time between its rounds, so it can
+    /// exceed what the rounds' wall time holds; turnaround is what is left
+    /// of the wall time after it.
+    pub upkeep_us: f64,
+    /// Upkeep steps in the stretch.
+    pub upkeeps: u64,
     /// What is left: the driver's turnaround (channel hops, waking callers,
     /// the hand-off to and from the blocking pool, gathering the next batch).
     pub turnaround_us: f64,
@@ -157,9 +165,10 @@ pub struct Figures {
     pub durable_acks_64: u64,
     /// Each round's durable acknowledgements per second, 64 callers, in the order run.
     pub durable_acks_per_sec_64_rounds: Vec<f64>,
-    /// Median fsync latency (µs) of the probe before each 1-caller round and after the last.
+    /// Per 1-caller round, the median fsync latency (µs) of the short probes
+    /// interleaved with its slices of acks.
     pub durable_fsync_us_1: Vec<f64>,
-    /// Each 1-caller round as a fraction of 1 ÷ fsync (the probes on either side).
+    /// Each 1-caller round as a fraction of 1 ÷ fsync (its interleaved probes).
     pub durable_fraction_1_rounds: Vec<f64>,
     /// Median fsync latency (µs) of the probe before each 64-caller round and after the last.
     pub durable_fsync_us_64: Vec<f64>,

@@ -15,7 +15,7 @@ fn rounds(v: &[f64]) -> String {
 fn breakdown_row(out: &mut String, n: usize, callers: u64, b: &Breakdown) {
     let _ = writeln!(
         out,
-        "| {n} | {callers} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} |",
+        "| {n} | {callers} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} |",
         b.acks_per_commit,
         b.wall_us,
         b.engine_us,
@@ -23,6 +23,7 @@ fn breakdown_row(out: &mut String, n: usize, callers: u64, b: &Breakdown) {
         b.commit_fsync_us,
         b.fold_us,
         b.checkpoint_us,
+        b.upkeep_us,
         b.turnaround_us,
         b.wal_frames_per_commit,
         b.fsync_share,
@@ -58,7 +59,7 @@ pub fn limit_table(report: &Report) -> String {
         );
     }
     out.push_str(
-        "\nOne commit in parts (µs per commit; engine estimated from its in-memory register cost; turnaround is the rest):\n\n| registrations | callers | acks/commit | wall | engine | statements | COMMIT (WAL write + fsync) | fold | checkpoint | turnaround | WAL frames/commit | COMMIT share of wall |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "\nOne commit in parts (µs per commit; engine estimated from its in-memory register cost; turnaround is the rest):\n\n| registrations | callers | acks/commit | wall | engine | statements | COMMIT (WAL write + fsync) | fold | checkpoint | idle upkeep | turnaround | WAL frames/commit | COMMIT share of wall |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for s in &report.sizes {
         if let Some(b) = &s.engine.durable_breakdown_1 {

@@ -87,10 +87,11 @@ mod lock;
 pub mod salvage;
 mod schema;
 mod timings;
+mod upkeep;
 
 pub use lock::lock_path;
 pub use schema::SCHEMA_VERSION;
-pub use timings::{CHECKPOINT_PAGES, StoreTimings};
+pub use timings::{CHECKPOINT_PAGES, DEFERRED_FACTOR, StoreTimings};
 
 use super::{Mutation, Snapshot, Store, StoreError};
 use error_map::{io_error, store_error};
@@ -132,6 +133,11 @@ pub struct SqliteStore {
     timings: StoreTimings,
     /// WAL frames and checkpoints, counted by the connection's WAL hook.
     wal: Arc<WalCounters>,
+    /// Upkeep is put off to [`Store::idle`] (see [`Store::defer_upkeep`]).
+    deferred: bool,
+    /// An idle checkpoint could not copy the whole WAL back (a reader held
+    /// it); not retried before the next commit.
+    checkpoint_blocked: bool,
     /// Whether `open` ran `quick_check` (no clean-close mark vouched for the file).
     checked_in_full: bool,
     /// Exclusive ownership of the file, and the clean-close mark. Declared
@@ -187,6 +193,8 @@ impl SqliteStore {
             folds: 0,
             timings: StoreTimings::default(),
             wal,
+            deferred: false,
+            checkpoint_blocked: false,
             checked_in_full,
             owner,
         })
@@ -556,7 +564,10 @@ impl Store for SqliteStore {
         }
         check_batch(batch)?;
         let appending = journaled(batch);
-        let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= self.fold_at;
+        // Put off to idle time, a fold waits for `DEFERRED_FACTOR` thresholds (see `upkeep.rs`).
+        let fold_at =
+            if self.deferred { upkeep::deferred_fold_at(self.fold_at, self.fold_threshold) } else { self.fold_at };
+        let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= fold_at;
         let written = match commit_batch(&mut self.conn, &self.shown, batch, fold, &mut self.index, &mut self.timings) {
             Ok(written) if fold => {
                 tracing::debug!(rows = self.journal_rows.saturating_add(written.appended), "journal folded");
@@ -587,9 +598,23 @@ impl Store for SqliteStore {
                 return Err(error);
             }
         };
+        self.checkpoint_blocked = false;
         if written.cleared {
             checkpoint_after_clear(&self.conn, &self.shown);
         }
         Ok(())
+    }
+
+    fn defer_upkeep(&mut self) {
+        self.deferred = true;
+        self.wal.defer_checkpoints();
+    }
+
+    fn upkeep_due(&self) -> bool {
+        self.upkeep_pending()
+    }
+
+    fn idle(&mut self) -> Result<bool, StoreError> {
+        self.upkeep_step()
     }
 }

@@ -13,7 +13,10 @@
 //! - `checkpoint`: copying the WAL back into the database file once it has
 //!   grown past [`CHECKPOINT_PAGES`] pages (what SQLite's automatic
 //!   checkpoint does inside `COMMIT`; the store runs it itself, right after
-//!   the commit, so it is timed apart).
+//!   the commit, so it is timed apart);
+//! - `upkeep`: folds and checkpoints put off from the commits and run by
+//!   [`Store::idle`](crate::store::Store::idle) while the driver is quiet
+//!   (not part of any commit).
 
 use rusqlite::Connection;
 use rusqlite::hooks::Wal;
@@ -26,6 +29,11 @@ use std::time::{Duration, Instant};
 /// WAL pages after which a commit is followed by a passive checkpoint
 /// (SQLite's own `wal_autocheckpoint` default).
 pub const CHECKPOINT_PAGES: u64 = 1000;
+
+/// How far past its usual point a store whose upkeep is put off to idle
+/// time lets the journal and the WAL grow before a commit folds or
+/// checkpoints itself: 4 × [`CHECKPOINT_PAGES`] WAL pages, 4 × the fold threshold.
+pub const DEFERRED_FACTOR: u64 = 4;
 
 /// Cumulative time and counts of a store's commits, in parts that do not overlap:
 /// the statements, `COMMIT` (WAL write and fsync), folds, and the WAL checkpoints
@@ -48,11 +56,15 @@ pub struct StoreTimings {
     pub checkpoint: Duration,
     /// WAL frames (pages) the commits appended.
     pub wal_frames: u64,
+    /// Upkeep steps run by `idle` (a fold or a checkpoint each).
+    pub upkeeps: u64,
+    /// Time in them.
+    pub upkeep: Duration,
 }
 
 /// What the connection's WAL hook counts (it runs inside `COMMIT`, so it
 /// shares these with the store through atomics).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct WalCounters {
     /// WAL frames appended by commits.
     frames: AtomicU64,
@@ -62,6 +74,21 @@ pub(super) struct WalCounters {
     checkpoints: AtomicU64,
     /// Nanoseconds in them.
     checkpoint_nanos: AtomicU64,
+    /// WAL pages at which a commit checkpoints ([`CHECKPOINT_PAGES`], or
+    /// [`DEFERRED_FACTOR`] times that once upkeep is put off to idle time).
+    checkpoint_at: AtomicU64,
+}
+
+impl Default for WalCounters {
+    fn default() -> Self {
+        WalCounters {
+            frames: AtomicU64::new(0),
+            last_pages: AtomicU64::new(0),
+            checkpoints: AtomicU64::new(0),
+            checkpoint_nanos: AtomicU64::new(0),
+            checkpoint_at: AtomicU64::new(CHECKPOINT_PAGES),
+        }
+    }
 }
 
 impl WalCounters {
@@ -74,6 +101,22 @@ impl WalCounters {
         timings.commit = timings.commit.saturating_sub(checkpoint);
         timings.wal_frames = self.frames.load(Ordering::Relaxed);
         timings
+    }
+
+    /// Commits checkpoint only past [`DEFERRED_FACTOR`] × [`CHECKPOINT_PAGES`] WAL pages.
+    pub(super) fn defer_checkpoints(&self) {
+        self.checkpoint_at.store(CHECKPOINT_PAGES * DEFERRED_FACTOR, Ordering::Relaxed);
+    }
+
+    /// WAL pages after the last commit (0 once a checkpoint let the WAL restart).
+    pub(super) fn wal_pages(&self) -> u64 {
+        self.last_pages.load(Ordering::Relaxed)
+    }
+
+    /// A checkpoint outside a commit copied the whole WAL back: the next
+    /// commit starts the WAL over.
+    pub(super) fn checkpointed(&self) {
+        self.last_pages.store(0, Ordering::Relaxed);
     }
 }
 
@@ -89,7 +132,7 @@ pub(super) fn install_wal_hook(conn: &mut Connection) -> rusqlite::Result<Arc<Wa
         // The WAL restarts from its first frame after a checkpoint.
         let appended = if pages >= last { pages - last } else { pages };
         shared.frames.fetch_add(appended, Ordering::Relaxed);
-        if pages >= CHECKPOINT_PAGES {
+        if pages >= shared.checkpoint_at.load(Ordering::Relaxed) {
             let start = Instant::now();
             // Passive, as SQLite's own: never waits for readers. A failure leaves the WAL longer.
             if let Err(error) = wal.checkpoint_v2(CheckpointMode::PASSIVE) {

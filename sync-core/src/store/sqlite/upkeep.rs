@@ -1,0 +1,81 @@
+//! Upkeep off the commit path: the journal fold and the WAL checkpoint that a
+//! commit would otherwise run inline, done instead by [`Store::idle`] while
+//! the driver is quiet, once [`Store::defer_upkeep`] asked for it.
+//!
+//! - A commit still folds, or checkpoints, itself once the journal holds
+//!   [`DEFERRED_FACTOR`] fold thresholds of rows, or the WAL that many times
+//!   [`CHECKPOINT_PAGES`](super::CHECKPOINT_PAGES) pages: under a load that
+//!   never lets the driver be quiet, both stay bounded (and so does
+//!   `load()`'s replay of the journal).
+//! - An idle step is a fold ([`SqliteStore::compact`], its own transaction)
+//!   when the journal has reached the threshold, else a passive checkpoint
+//!   of the WAL. Neither changes what is stored, and neither holds an
+//!   acknowledgement: every acknowledged batch was committed
+//!   (`synchronous=FULL`) before its reply went out. A crash in either
+//!   leaves the last committed state, as a crash in `compact` always did.
+//! - A fold that fails (a full disk, a journal row that does not decode)
+//!   changes nothing and is tried again one threshold of rows later, as a
+//!   fold inside a batch is.
+
+use super::error_map::store_error;
+use super::{DEFERRED_FACTOR, SqliteStore};
+use crate::store::{Store, StoreError};
+use std::time::Instant;
+
+impl SqliteStore {
+    /// Whether a fold or a checkpoint was put off and waits for an idle step.
+    pub(super) fn upkeep_pending(&self) -> bool {
+        self.deferred && (self.fold_due() || (self.wal.wal_pages() > 0 && !self.checkpoint_blocked))
+    }
+
+    fn fold_due(&self) -> bool {
+        self.journal_rows > 0 && self.journal_rows >= self.fold_at
+    }
+
+    /// One upkeep step (see the [module docs](self)); returns whether more is due.
+    pub(super) fn upkeep_step(&mut self) -> Result<bool, StoreError> {
+        let start = Instant::now();
+        let result = if self.fold_due() {
+            self.compact().map(|rows| tracing::debug!(rows, "journal folded while idle")).inspect_err(|_| {
+                // Tried again one threshold later, as a fold inside a batch is.
+                self.fold_at = self.journal_rows.saturating_add(self.fold_threshold);
+            })
+        } else if self.wal.wal_pages() > 0 && !self.checkpoint_blocked {
+            self.checkpoint_now()
+        } else {
+            Ok(())
+        };
+        self.timings.upkeeps += 1;
+        self.timings.upkeep += start.elapsed();
+        if result.is_err() {
+            // As after a failed commit: the next open checks the file in full.
+            self.owner.fault();
+        }
+        result.map(|()| self.upkeep_due())
+    }
+
+    /// A passive checkpoint: copies the WAL back into the file, so the next
+    /// commit starts the WAL over.
+    fn checkpoint_now(&mut self) -> Result<(), StoreError> {
+        let (busy, log, copied): (i64, i64, i64) = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| {
+                // Not retried before the next commit; commits checkpoint themselves past the bound.
+                self.checkpoint_blocked = true;
+                store_error(&self.shown, "checkpointing the WAL", &e)
+            })?;
+        if busy == 0 && copied >= log {
+            self.wal.checkpointed();
+        } else {
+            self.checkpoint_blocked = true;
+        }
+        Ok(())
+    }
+}
+
+/// The bound past which a commit folds itself, with upkeep put off: the
+/// usual fold point plus `DEFERRED_FACTOR - 1` thresholds.
+pub(super) fn deferred_fold_at(fold_at: u64, threshold: u64) -> u64 {
+    fold_at.saturating_add(threshold.saturating_mul(DEFERRED_FACTOR - 1))
+}
