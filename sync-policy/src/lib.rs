@@ -20,7 +20,7 @@
 //! lists each knob with the spec's value, Chromium's and the reason for ours.
 //!
 //! Configuration loads from TOML or JSON as a profile name plus overrides
-//! ([`load`]); unknown keys, wrong types, negative durations and unusable
+//! ([`load()`]); unknown keys, wrong types, negative durations and unusable
 //! values are rejected with the key and the line and column it is written at.
 //! Durations are written `"250ms"`, `"30s"`, `"5m"`, `"12h"`, `"1h30m"`.
 //!
@@ -34,24 +34,33 @@
 //! assert_eq!(err.to_string(), "invalid value for `oneshot.max_attempts` at line 2, column 1: must be at least 1");
 //! ```
 
+//! # The public surface
+//!
+//! Decided here, at the crate root: the modules are private and what a user
+//! agent or embedder names is re-exported below, one path per item
+//! (`sync_policy::Policy`, `sync_policy::FireFacts`, `sync_policy::load`).
+//! One module stays public: [`config`], the configuration's sections
+//! ([`config::FireConditions`], [`config::PeriodicFailureMode`], the
+//! `DEFAULT_*` limits), a namespace a configuration is written against.
+
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod config;
-pub mod configurable;
-pub mod decision;
-pub mod error;
-pub mod facts;
+mod configurable;
+mod decision;
+mod error;
+mod facts;
 mod key_spans;
-pub mod load;
-pub mod optional;
+mod load;
+mod optional;
 mod overrides;
-pub mod policy;
-pub mod time;
-pub mod validate;
+mod policy;
+mod time;
+mod validate;
 
 pub use config::{PolicyConfig, Profile};
-pub use configurable::ConfigurablePolicy;
+pub use configurable::{ConfigurablePolicy, DEFAULT_ENGAGEMENT};
 pub use decision::{
     Blocker, CheckOrder, DomExceptionName, EventOutcome, FireFacts, PeriodicFacts, PeriodicFailure,
     PeriodicReregisterWhileFiring, Refusal, RegisterContext, RevocationAction, TagOrder, Verdict, WaitReason,
@@ -61,7 +70,8 @@ pub use error::{ConfigError, Position};
 pub use facts::{
     Engagement, Environment, FrameType, NetworkState, PermissionName, PermissionState, PowerState, SyncKind,
 };
-pub use load::Format;
+pub use load::{Format, load};
+pub use optional::{NONE_WORD, SUSPEND_WORD};
 pub use policy::Policy;
-pub use time::{Millis, Timestamp};
-pub use validate::Violation;
+pub use time::{DurationParseError, Millis, Timestamp, parse_duration};
+pub use validate::{Violation, validate, violations};

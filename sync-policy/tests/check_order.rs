@@ -5,7 +5,7 @@
 mod common;
 
 use common::{policy, policy_with, register_ctx, with_frames};
-use sync_policy::decision::CheckOrder;
+use sync_policy::CheckOrder;
 use sync_policy::{PermissionState, Policy, Profile, Refusal, RegisterContext, SyncKind};
 
 /// Every check fails at once.

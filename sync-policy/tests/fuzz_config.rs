@@ -75,7 +75,7 @@ fn apply(doc: &str, edits: &[Edit]) -> String {
 fn check(text: &str) {
     for parsed in [PolicyConfig::from_toml_str(text), PolicyConfig::from_json_str(text)] {
         match parsed {
-            Ok(config) => assert!(sync_policy::validate::validate(&config).is_ok(), "loaded configs are valid"),
+            Ok(config) => assert!(sync_policy::validate(&config).is_ok(), "loaded configs are valid"),
             Err(e) => assert!(!e.to_string().is_empty(), "errors say something"),
         }
     }

@@ -77,7 +77,7 @@ pub fn resolve(spec: &PolicySpec, run: &RunProfile) -> Result<(PolicyConfig, Str
     let mut doc = serde_json::to_value(&base).map_err(|e| e.to_string())?;
     merge(&mut doc, serde_json::Value::Object(spec.overrides.clone()));
     let config: PolicyConfig = serde_json::from_value(doc).map_err(|e| format!("policy overrides: {e}"))?;
-    sync_policy::validate::validate(&config).map_err(|e| format!("policy overrides: {e}"))?;
+    sync_policy::validate(&config).map_err(|e| format!("policy overrides: {e}"))?;
     name.push_str(" + overrides");
     Ok((config, name))
 }

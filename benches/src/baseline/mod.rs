@@ -101,7 +101,7 @@ impl Default for OriginInfo {
         OriginInfo {
             clients_by_frame: [0; 4],
             permissions: [PermissionState::Unset; 3],
-            engagement: sync_policy::configurable::DEFAULT_ENGAGEMENT,
+            engagement: sync_policy::DEFAULT_ENGAGEMENT,
             registrations: 0,
         }
     }

@@ -25,7 +25,7 @@ impl<P: Policy> ReadyContext<'_, P> {
         let kind = reg.kind();
         let (permission, engagement) = match origin {
             Some(o) => (o.permissions[PermissionName::for_kind(kind).index()], o.engagement),
-            None => (PermissionState::Unset, sync_policy::configurable::DEFAULT_ENGAGEMENT),
+            None => (PermissionState::Unset, sync_policy::DEFAULT_ENGAGEMENT),
         };
         let facts = FireFacts {
             kind,
@@ -203,8 +203,7 @@ impl<B: Backend, P: Policy> Baseline<B, P> {
             return Some(self.policy.retry_delay(num_attempts));
         }
         let min_interval = periodic?;
-        let engagement =
-            self.origins.get(origin).map_or(sync_policy::configurable::DEFAULT_ENGAGEMENT, |o| o.engagement);
+        let engagement = self.origins.get(origin).map_or(sync_policy::DEFAULT_ENGAGEMENT, |o| o.engagement);
         let delay = self.policy.periodic_interval(&PeriodicFacts { min_interval, engagement })?;
         let gap = self.policy.periodic_interval(&PeriodicFacts { min_interval: Millis::ZERO, engagement })?;
         let Some(t) = origin_soonest else { return Some(delay) };

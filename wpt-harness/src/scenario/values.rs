@@ -4,7 +4,7 @@
 use crate::vocabulary::parse_name;
 use crate::yaml::{Node, NodeError, Value};
 use serde::de::DeserializeOwned;
-use sync_policy::time::parse_duration;
+use sync_policy::parse_duration;
 use sync_policy::{Engagement, FrameType, Millis, PermissionName, PermissionState, SyncKind};
 
 /// A duration (`5m`, `12h`, `11h59m59s`, or an integer number of milliseconds).

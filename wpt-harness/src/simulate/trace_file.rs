@@ -47,7 +47,7 @@ pub fn parse_csv(text: &str, file: &str, sites: &[Site], end: u64) -> Result<Vec
         if cells.len() != 4 {
             return Err(error(format!("expected 4 cells (at,change,site,value), found {}", cells.len())));
         }
-        let at = sync_policy::time::parse_duration(cells[0]).map_err(|e| error(format!("at: {e}")))?.0;
+        let at = sync_policy::parse_duration(cells[0]).map_err(|e| error(format!("at: {e}")))?.0;
         if at > end {
             return Err(error(format!("`{}` is after the end of the world", cells[0])));
         }
@@ -66,7 +66,7 @@ pub fn parse_csv(text: &str, file: &str, sites: &[Site], end: u64) -> Result<Vec
                     let length = if cells[3].is_empty() {
                         sites[s].visit_length
                     } else {
-                        sync_policy::time::parse_duration(cells[3]).map_err(|e| error(format!("visit length: {e}")))?.0
+                        sync_policy::parse_duration(cells[3]).map_err(|e| error(format!("visit length: {e}")))?.0
                     };
                     Change::Visit { site: s, length }
                 }

@@ -220,7 +220,7 @@ fn site(node: &Node, sites: &mut Vec<Site>, trace: &mut Vec<Row>) -> Result<(), 
 pub(crate) fn duration(node: &Node) -> Result<u64, NodeError> {
     match &node.value {
         Value::Int(_) => node.as_u64(),
-        Value::Str(s) => sync_policy::time::parse_duration(s).map(|m| m.0).map_err(|e| node.error(e.to_string())),
+        Value::Str(s) => sync_policy::parse_duration(s).map(|m| m.0).map_err(|e| node.error(e.to_string())),
         other => Err(node.error(format!("expected a duration like 2h or 1d30m, found {}", other.kind()))),
     }
 }

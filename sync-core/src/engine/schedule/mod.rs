@@ -104,15 +104,6 @@ impl Scheduler {
         Scheduler { sorted_ties, ..Scheduler::default() }
     }
 
-    /// Where a registration goes among the due-index entries of its instant.
-    fn tie(&self, reg: &Registration) -> Tie {
-        if self.sorted_ties {
-            Tie::Sorted(reg.sw(), reg.tag().clone(), kind_index(reg.kind()) as u8)
-        } else {
-            Tie::Insertion
-        }
-    }
-
     fn queue_mut(&mut self, origin: OriginIdx) -> &mut OriginQueue {
         let i = origin.0 as usize;
         if i >= self.queues.len() {
@@ -140,12 +131,14 @@ impl Scheduler {
     /// Takes a registration out of wherever it waits (the due index directly;
     /// blocked sets and ready queues by invalidating their entries).
     pub(crate) fn unplace(&mut self, table: &mut RegistrationTable, id: RegId) {
-        let tie = match table.get(id) {
-            Some(reg) if matches!(reg.place, Place::Due(_)) => self.tie(reg),
-            _ => Tie::Insertion,
-        };
+        let sorted_ties = self.sorted_ties;
         let Some(reg) = table.get_mut(id) else { return };
         let (place, sw, origin, ticket) = (reg.place, reg.sw(), reg.origin(), reg.ticket);
+        // Only a due-index entry needs its tie to be found again.
+        let tie = match place {
+            Place::Due(_) => tie_of(sorted_ties, reg),
+            _ => Tie::Insertion,
+        };
         reg.place = Place::Idle;
         reg.ticket = ticket.wrapping_add(1);
         match place {
@@ -168,11 +161,12 @@ impl Scheduler {
     /// Files an unplaced registration where `verdict` says it waits: the due
     /// index, the blocked set of the condition, or its origin's ready queue.
     pub(crate) fn file(&mut self, table: &mut RegistrationTable, id: RegId, verdict: Verdict) {
-        let tie = match (&verdict, table.get(id)) {
-            (Verdict::WaitUntil(..), Some(reg)) => self.tie(reg),
+        let sorted_ties = self.sorted_ties;
+        let Some(reg) = table.get_mut(id) else { return };
+        let tie = match verdict {
+            Verdict::WaitUntil(..) => tie_of(sorted_ties, reg),
             _ => Tie::Insertion,
         };
-        let Some(reg) = table.get_mut(id) else { return };
         let (ticket, sw, origin) = (reg.ticket, reg.sw(), reg.origin());
         reg.place = match verdict {
             Verdict::WaitUntil(at, why) => {
@@ -364,4 +358,11 @@ impl Scheduler {
     pub(crate) fn clear(&mut self) {
         *self = Scheduler::new(self.sorted_ties);
     }
+}
+
+/// Where a registration goes among the due-index entries of its instant: in
+/// insertion order, or (when the policy sorts same-instant dispatches) by
+/// worker, tag and kind.
+fn tie_of(sorted_ties: bool, reg: &Registration) -> Tie {
+    if sorted_ties { Tie::Sorted(reg.sw(), reg.tag().clone(), kind_index(reg.kind()) as u8) } else { Tie::Insertion }
 }

@@ -24,7 +24,7 @@ use crate::error::SyncError;
 use crate::ids::{Origin, SwRegId};
 use crate::record::{StoredPhase, StoredRegistration};
 use hashbrown::HashMap;
-use sync_policy::{Engagement, SyncKind, Timestamp};
+use sync_policy::{Engagement, SyncKind};
 
 impl RegistrationTable {
     /// Adds every stored row to an empty table and returns their ids in
@@ -214,6 +214,7 @@ fn registration_order(rows: &[StoredRegistration]) -> Result<Vec<(u64, u32)>, Sy
 mod tests {
     use super::*;
     use crate::ids::RegistrationKey;
+    use sync_policy::Timestamp;
 
     fn row(sw: u64, origin: &str, tag: &str, seq: u64) -> StoredRegistration {
         StoredRegistration {
@@ -235,8 +236,12 @@ mod tests {
     }
 
     fn tags(table: &RegistrationTable, sw: u64) -> Vec<String> {
-        let worker = table.worker(SwRegId(sw)).unwrap();
-        worker.registrations(SyncKind::OneOff).map(|id| table.get(id).unwrap().tag().to_string()).collect()
+        assert!(table.worker(SwRegId(sw)).is_some());
+        table
+            .worker_registrations(SwRegId(sw), SyncKind::OneOff)
+            .into_iter()
+            .map(|id| table.get(id).unwrap().tag().to_string())
+            .collect()
     }
 
     #[test]

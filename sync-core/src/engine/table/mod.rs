@@ -20,6 +20,7 @@ pub(crate) use slab::{DUE_NOW, Periodic, Phase, Place, Registration, SUSPENDED};
 use super::index::{OriginIdx, RegId};
 use crate::error::SyncError;
 use crate::ids::{SwRegId, Tag};
+use crate::record::StoredRegistration;
 use hashbrown::{DefaultHashBuilder, HashMap};
 use origins::Origins;
 use slab::Slab;
