@@ -200,7 +200,9 @@ fn show_reply(r: &Reply) -> String {
 pub(super) fn call(expect: &CallExpect, reply: &Reply) -> StepResult {
     let ok = match (expect, reply) {
         (CallExpect::Resolve, Reply::Resolved | Reply::Tags(_)) => true,
-        (CallExpect::Reject(want), Reply::Rejected { name, .. }) => want == name,
+        (CallExpect::Reject { name: want, message: want_message }, Reply::Rejected { name, message }) => {
+            want == name && want_message.as_ref().is_none_or(|m| m == message)
+        }
         (CallExpect::Tags { tags, ordered }, Reply::Tags(got)) => {
             if *ordered {
                 tags == got
@@ -218,7 +220,8 @@ pub(super) fn call(expect: &CallExpect, reply: &Reply) -> StepResult {
     }
     let want = match expect {
         CallExpect::Resolve => "to resolve".to_string(),
-        CallExpect::Reject(n) => format!("to reject with {n}"),
+        CallExpect::Reject { name, message: None } => format!("to reject with {name}"),
+        CallExpect::Reject { name, message: Some(m) } => format!("to reject with {name} ({m})"),
         CallExpect::Tags { tags, ordered } => format!(
             "to resolve with [{}]{}",
             tags.iter().map(|t| show_tag(t)).collect::<Vec<_>>().join(", "),

@@ -14,7 +14,14 @@ pub enum CallExpect {
     /// The promise resolves (any value).
     Resolve,
     /// The promise rejects with this exception name.
-    Reject(String),
+    Reject {
+        /// The exception name (`error.name`).
+        name: String,
+        /// The exception's message (`error.message`), when the scenario
+        /// checks it: messages are the user agent's own text, so only a
+        /// profile's scenarios check them.
+        message: Option<String>,
+    },
     /// The promise resolves with these tags.
     Tags {
         /// The tags.

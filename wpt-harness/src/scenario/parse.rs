@@ -248,6 +248,7 @@ fn to_json(node: &Node) -> Result<serde_json::Value, NodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{Action, CallExpect};
 
     fn load(text: &str) -> Result<Scenario, ScenarioError> {
         load_str(text, Path::new("t.yaml"), "/ext/t")
@@ -269,6 +270,20 @@ mod tests {
         let ok = load("source: extension\npolicy: {profile: spec, oneshot.max_attempts: 5}\nsteps: []\n").unwrap();
         assert_eq!(ok.policy.profile, Some(Profile::Spec));
         assert_eq!(ok.policy.overrides["oneshot"]["max_attempts"], 5);
+    }
+
+    #[test]
+    fn a_rejection_may_name_its_message_and_a_message_needs_a_rejection() {
+        let text = "source: extension\nsteps:\n  - sync.register: {reg: R1, tag: a}\n    expect: {reject: NotAllowedError, message: \"Permission denied.\"}\n";
+        let s = load(text).unwrap();
+        let Action::Call { expect, .. } = &s.subtests[0].steps[0].action else { panic!("not a call") };
+        assert_eq!(
+            expect,
+            &Some(CallExpect::Reject { name: "NotAllowedError".into(), message: Some("Permission denied.".into()) })
+        );
+        let err = load("source: extension\nsteps:\n  - sync.register: {reg: R1, tag: a}\n    expect: {message: x}\n")
+            .unwrap_err();
+        assert!(err.message.contains("`message` only applies to `reject`"), "{err}");
     }
 
     #[test]

@@ -64,15 +64,21 @@ fn call_expect(node: &Node) -> Result<CallExpect, NodeError> {
     if let Value::Str(s) = &node.value {
         return match s.as_str() {
             "resolve" => Ok(CallExpect::Resolve),
-            other => {
-                Err(node.error(format!("unknown expectation {other:?} (resolve, {{reject: Name}}, {{tags: [...]}})")))
-            }
+            other => Err(node.error(format!(
+                "unknown expectation {other:?} (resolve, {{reject: Name}}, {{reject: Name, message: Text}}, {{tags: [...]}})"
+            ))),
         };
     }
     let m = node.as_map()?;
-    m.only(&["reject", "tags", "order"])?;
+    m.only(&["reject", "message", "tags", "order"])?;
+    if let (Some(n), None) = (m.get("message"), m.get("reject")) {
+        return Err(n.error("`message` only applies to `reject`"));
+    }
     match (m.get("reject"), m.get("tags")) {
-        (Some(r), None) => Ok(CallExpect::Reject(r.as_str()?.to_string())),
+        (Some(r), None) => Ok(CallExpect::Reject {
+            name: r.as_str()?.to_string(),
+            message: m.get("message").map(|n| n.as_str().map(str::to_string)).transpose()?,
+        }),
         (None, Some(t)) => {
             let tags = t.as_seq()?.iter().map(tag).collect::<Result<Vec<_>, _>>()?;
             let ordered = match m.get("order") {

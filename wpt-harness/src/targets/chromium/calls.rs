@@ -112,6 +112,10 @@ impl ChromiumTarget {
         };
         let reply = reply(&value)?;
         self.quiesce(Duration::from_millis(60))?;
+        if let Some(m) = &self.clock.lagged {
+            // The delay this call announced cannot be read back.
+            return Err(TargetError::NotObservable(m.clone()));
+        }
         Ok(reply)
     }
 

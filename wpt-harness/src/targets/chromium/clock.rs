@@ -80,6 +80,9 @@ pub(super) struct Clock {
     advancing_to: Option<Timestamp>,
     /// A dispatch was stamped later than the clock had reached.
     pub early: Option<String>,
+    /// A periodic delay was computed too long after the scenario's paced
+    /// time to read back on the resolution grid.
+    pub lagged: Option<String>,
     /// Keys of DevTools' emulated dispatches whose record has not arrived.
     pub pending_synthetic: Vec<Key>,
 }
@@ -94,6 +97,7 @@ impl Default for Clock {
             anchor: (Timestamp(0), Instant::now()),
             advancing_to: None,
             early: None,
+            lagged: None,
             pending_synthetic: Vec::new(),
         }
     }
@@ -203,6 +207,7 @@ impl ChromiumTarget {
                 // Periodic delays are computed against other registrations' real
                 // times: read back on the subtest's grid.
                 SyncKind::Periodic => {
+                    self.note_lag(at, arrival, &key);
                     let since = at.saturating_add(raw).saturating_since(self.start);
                     self.start.saturating_add(self.compression.to_resolution(since))
                 }
@@ -227,6 +232,33 @@ impl ChromiumTarget {
             tag: record.tag,
             metadata,
         }));
+    }
+
+    /// Chromium computes a periodic delay against other registrations' real
+    /// times, and the target reads it back on the resolution grid, which
+    /// absorbs a lag of less than half a step between the scenario's paced
+    /// time and the record. A longer lag (a loaded machine, a slow CDP round
+    /// trip) would move the read-back time a step: the delay is then not
+    /// observable. With nothing pending, the record becomes the anchor and
+    /// has no lag by definition.
+    fn note_lag(&mut self, at: Timestamp, arrival: Instant, key: &Key) {
+        if !self.pending() || self.clock.lagged.is_some() {
+            return;
+        }
+        let (anchor_v, anchor_r) = self.clock.anchor;
+        let paced = anchor_r + self.compression.to_real(at.saturating_since(anchor_v));
+        let lag = arrival.saturating_duration_since(paced);
+        let half_step = self.compression.to_real(Millis(self.compression.resolution.0 / 2));
+        if lag > half_step {
+            self.clock.lagged = Some(format!(
+                "the periodic delay of {:?}: Chromium computed it {} ms of real time after the scenario's paced time, \
+                 more than the {} ms (half a step of the {} grid) its read-back absorbs",
+                key.2,
+                lag.as_millis(),
+                half_step.as_millis(),
+                crate::timeline::format_time(self.compression.resolution)
+            ));
+        }
     }
 
     /// Moves the clock to `due` for a timer-driven record, or notes that it
@@ -264,7 +296,7 @@ impl ChromiumTarget {
     /// future, or, once periodic registrations are in play, between two
     /// points of the periodic resolution.
     pub(super) fn guard_early(&self) -> Result<(), TargetError> {
-        if let Some(m) = &self.clock.early {
+        if let Some(m) = self.clock.early.as_ref().or(self.clock.lagged.as_ref()) {
             return Err(TargetError::NotObservable(m.clone()));
         }
         let since = self.now.saturating_since(self.start);
