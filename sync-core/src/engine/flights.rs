@@ -141,3 +141,47 @@ impl Flights {
         self.by_origin.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flight(deadline: u64) -> InFlight {
+        InFlight {
+            reg: RegId(0),
+            origin: OriginIdx(0),
+            kind: SyncKind::OneOff,
+            deadline: Timestamp(deadline),
+            last_chance: false,
+        }
+    }
+
+    #[test]
+    fn ids_never_issued_are_unknown_and_issued_ones_already_settled() {
+        let mut f = Flights::default();
+        let e = f.start(flight(10));
+        assert!(f.finish(e).is_ok());
+        assert_eq!(f.finish(e).unwrap_err(), SyncError::EventAlreadySettled(e));
+        for never in [EventId(0), EventId(2), EventId(99)] {
+            assert_eq!(f.finish(never).unwrap_err(), SyncError::UnknownEvent(never));
+        }
+    }
+
+    #[test]
+    fn the_latest_timeouts_are_remembered_as_expired_up_to_the_bound() {
+        let mut f = Flights::default();
+        let ids: Vec<EventId> = (0..=EXPIRED_MEMORY).map(|_| f.start(flight(10))).collect();
+        assert!(f.expire_next(Timestamp(9)).is_none(), "nothing is due before its deadline");
+        let mut expired = 0;
+        while f.expire_next(Timestamp(10)).is_some() {
+            expired += 1;
+        }
+        assert_eq!(expired, EXPIRED_MEMORY + 1);
+        assert_eq!(f.running_in(OriginIdx(0)), 0);
+        // The oldest is forgotten; the 4096 after it are still known to have timed out.
+        assert_eq!(f.finish(ids[0]).unwrap_err(), SyncError::EventAlreadySettled(ids[0]));
+        assert_eq!(f.finish(ids[1]).unwrap_err(), SyncError::EventExpired(ids[1]));
+        let last = ids[EXPIRED_MEMORY];
+        assert_eq!(f.finish(last).unwrap_err(), SyncError::EventExpired(last));
+    }
+}
