@@ -606,8 +606,8 @@ impl Store for SqliteStore {
     }
 
     fn defer_upkeep(&mut self) {
+        // Folds only: the WAL still checkpoints at `CHECKPOINT_PAGES` (see `DEFERRED_FACTOR`).
         self.deferred = true;
-        self.wal.defer_checkpoints();
     }
 
     fn upkeep_due(&self) -> bool {

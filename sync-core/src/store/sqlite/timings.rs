@@ -31,8 +31,13 @@ use std::time::{Duration, Instant};
 pub const CHECKPOINT_PAGES: u64 = 1000;
 
 /// How far past its usual point a store whose upkeep is put off to idle
-/// time lets the journal and the WAL grow before a commit folds or
-/// checkpoints itself: 4 × [`CHECKPOINT_PAGES`] WAL pages, 4 × the fold threshold.
+/// time lets the journal grow before a commit folds it: 4 × the fold threshold.
+///
+/// The WAL is not let grow past [`CHECKPOINT_PAGES`]: a commit that appends to
+/// the end of a growing WAL file pays for the file's new size in its fsync
+/// (the file system commits its metadata too), where a WAL that restarts after
+/// each checkpoint rewrites frames the file already holds. So a commit still
+/// checkpoints at [`CHECKPOINT_PAGES`]; an idle step checkpoints earlier.
 pub const DEFERRED_FACTOR: u64 = 4;
 
 /// Cumulative time and counts of a store's commits, in parts that do not overlap:
@@ -74,9 +79,6 @@ pub(super) struct WalCounters {
     checkpoints: AtomicU64,
     /// Nanoseconds in them.
     checkpoint_nanos: AtomicU64,
-    /// WAL pages at which a commit checkpoints ([`CHECKPOINT_PAGES`], or
-    /// [`DEFERRED_FACTOR`] times that once upkeep is put off to idle time).
-    checkpoint_at: AtomicU64,
 }
 
 impl Default for WalCounters {
@@ -86,7 +88,6 @@ impl Default for WalCounters {
             last_pages: AtomicU64::new(0),
             checkpoints: AtomicU64::new(0),
             checkpoint_nanos: AtomicU64::new(0),
-            checkpoint_at: AtomicU64::new(CHECKPOINT_PAGES),
         }
     }
 }
@@ -101,11 +102,6 @@ impl WalCounters {
         timings.commit = timings.commit.saturating_sub(checkpoint);
         timings.wal_frames = self.frames.load(Ordering::Relaxed);
         timings
-    }
-
-    /// Commits checkpoint only past [`DEFERRED_FACTOR`] × [`CHECKPOINT_PAGES`] WAL pages.
-    pub(super) fn defer_checkpoints(&self) {
-        self.checkpoint_at.store(CHECKPOINT_PAGES * DEFERRED_FACTOR, Ordering::Relaxed);
     }
 
     /// WAL pages after the last commit (0 once a checkpoint let the WAL restart).
@@ -132,7 +128,7 @@ pub(super) fn install_wal_hook(conn: &mut Connection) -> rusqlite::Result<Arc<Wa
         // The WAL restarts from its first frame after a checkpoint.
         let appended = if pages >= last { pages - last } else { pages };
         shared.frames.fetch_add(appended, Ordering::Relaxed);
-        if pages >= shared.checkpoint_at.load(Ordering::Relaxed) {
+        if pages >= CHECKPOINT_PAGES {
             let start = Instant::now();
             // Passive, as SQLite's own: never waits for readers. A failure leaves the WAL longer.
             if let Err(error) = wal.checkpoint_v2(CheckpointMode::PASSIVE) {

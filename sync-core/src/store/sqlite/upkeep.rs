@@ -2,11 +2,14 @@
 //! commit would otherwise run inline, done instead by [`Store::idle`] while
 //! the driver is quiet, once [`Store::defer_upkeep`] asked for it.
 //!
-//! - A commit still folds, or checkpoints, itself once the journal holds
-//!   [`DEFERRED_FACTOR`] fold thresholds of rows, or the WAL that many times
-//!   [`CHECKPOINT_PAGES`](super::CHECKPOINT_PAGES) pages: under a load that
-//!   never lets the driver be quiet, both stay bounded (and so does
-//!   `load()`'s replay of the journal).
+//! - A commit still folds itself once the journal holds [`DEFERRED_FACTOR`]
+//!   fold thresholds of rows: under a load that never lets the driver be
+//!   quiet, the journal stays bounded (and so does `load()`'s replay of it).
+//!   A commit still checkpoints once the WAL holds
+//!   [`CHECKPOINT_PAGES`](super::CHECKPOINT_PAGES) pages, as SQLite's own rule
+//!   does, so the WAL file stops growing and commits rewrite its frames
+//!   instead of appending (see [`DEFERRED_FACTOR`]); an idle step
+//!   checkpoints before that.
 //! - An idle step is a fold ([`SqliteStore::compact`], its own transaction)
 //!   when the journal has reached the threshold, else a passive checkpoint
 //!   of the WAL. Neither changes what is stored, and neither holds an
