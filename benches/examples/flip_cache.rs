@@ -34,14 +34,28 @@ fn main() {
     let first = s.flip_first_dispatch().expect("a flip dispatches");
     s.undo_flip(first);
     let mut times = Vec::with_capacity(flips);
+    let mut faults = 0;
     for _ in 0..flips {
+        let faults_before = minor_faults();
         let start = Instant::now();
         let first = op_flip(&mut s).expect("a flip dispatches");
         times.push(start.elapsed().as_secs_f64() * 1e6);
+        faults += minor_faults() - faults_before;
         s.undo_flip(first);
     }
     assert_eq!(s.rejections(), 0, "no call was refused");
     times.sort_by(f64::total_cmp);
     let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
-    println!("n={n} op_flip={flips} median_us={median:.1} min_us={:.1}", times.first().copied().unwrap_or(0.0));
+    println!(
+        "n={n} op_flip={flips} median_us={median:.1} min_us={:.1} minor_faults_per_flip={}",
+        times.first().copied().unwrap_or(0.0),
+        faults / flips.max(1) as u64
+    );
+}
+
+/// The process's minor page faults so far (Linux `/proc/self/stat`, field 10; 0 elsewhere).
+fn minor_faults() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    after_name.split_whitespace().nth(7).and_then(|f| f.parse().ok()).unwrap_or(0)
 }
