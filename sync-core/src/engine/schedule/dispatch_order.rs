@@ -37,17 +37,26 @@ pub(super) fn order_by_worker_and_tag(table: &RegistrationTable, entries: &mut [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::index::OriginIdx;
     use crate::engine::table::NewRegistration;
     use crate::ids::Tag;
-    use sync_policy::{Millis, SyncKind, Timestamp};
+    use sync_policy::{Engagement, Millis, SyncKind, Timestamp};
+
+    /// A table with workers 0, 1 and 2 of one origin.
+    fn table() -> RegistrationTable {
+        let mut table = RegistrationTable::new();
+        let origin = table.intern("https://a.example", Engagement::High);
+        for sw in 0..3 {
+            table.add_worker(SwRegId(sw), origin, true).expect("a new worker");
+        }
+        table
+    }
 
     fn insert(table: &mut RegistrationTable, sw: u64, kind: SyncKind, tag: &str) -> RegId {
         table.insert(NewRegistration {
             sw: SwRegId(sw),
             kind,
             tag: Tag::new(tag),
-            origin: OriginIdx(0),
+            origin: table.lookup("https://a.example").expect("interned"),
             max_attempts: 3,
             min_interval: Millis::ZERO,
             anchor: Timestamp(0),
@@ -56,7 +65,7 @@ mod tests {
 
     #[test]
     fn orders_by_worker_then_tag_keeping_ties_and_putting_gone_entries_first() {
-        let mut table = RegistrationTable::new();
+        let mut table = table();
         let b2 = insert(&mut table, 2, SyncKind::OneOff, "b");
         let a2 = insert(&mut table, 2, SyncKind::OneOff, "a");
         let periodic_b1 = insert(&mut table, 1, SyncKind::Periodic, "b");
@@ -70,7 +79,7 @@ mod tests {
 
     #[test]
     fn an_ordered_set_is_left_as_it_is() {
-        let mut table = RegistrationTable::new();
+        let mut table = table();
         let ids: Vec<RegId> = ["a", "b", "c"].iter().map(|t| insert(&mut table, 1, SyncKind::OneOff, t)).collect();
         let mut entries: Vec<(RegId, u32)> = ids.iter().map(|&id| (id, 7)).collect();
         let before = entries.clone();
