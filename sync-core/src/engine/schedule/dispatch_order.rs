@@ -14,6 +14,9 @@ use crate::engine::index::RegId;
 use crate::engine::table::RegistrationTable;
 use crate::ids::SwRegId;
 
+/// A released entry with its dispatch-order key (`None` when its registration is gone).
+type Keyed<'t> = (Option<(SwRegId, &'t str)>, (RegId, u32));
+
 /// Puts `entries` in (worker, tag) order; entries of the same key (a worker's
 /// one-off and periodic registrations of one tag) and entries whose
 /// registration is gone (stale, skipped when reached) keep their relative
@@ -22,7 +25,7 @@ pub(super) fn order_by_worker_and_tag(table: &RegistrationTable, entries: &mut [
     if entries.len() < 2 {
         return;
     }
-    let mut keyed: Vec<(Option<(SwRegId, &str)>, (RegId, u32))> =
+    let mut keyed: Vec<Keyed<'_>> =
         entries.iter().map(|&entry| (table.get(entry.0).map(|r| (r.sw(), r.tag().as_str())), entry)).collect();
     if keyed.is_sorted_by(|a, b| a.0 <= b.0) {
         return;
