@@ -18,6 +18,7 @@
 //! [`Verdict`] and files the registration with [`Scheduler::file`].
 
 mod blocked;
+mod dispatch_order;
 
 pub(crate) use blocked::{BLOCKERS, BlockKey, BlockedSet, blocker_index, is_device_wide};
 
@@ -275,7 +276,7 @@ impl Scheduler {
             if !front.ordered {
                 front.ordered = true;
                 if sorted {
-                    front.entries.sort_by_cached_key(|&(id, _)| table.get(id).map(|r| (r.sw(), r.tag().clone())));
+                    dispatch_order::order_by_worker_and_tag(table, &mut front.entries);
                 }
             }
             let entry = front.entries.get(front.next).copied();
