@@ -46,10 +46,10 @@ impl RegistrationTable {
         rows: Vec<StoredRegistration>,
         default_engagement: Engagement,
     ) -> Result<Vec<RegId>, SyncError> {
-        check_rows(&rows)?;
-        let slots = registration_slots(&rows)?;
+        let span = check_rows(&rows)?;
+        let slots = registration_slots(&rows, span)?;
         let n = rows.len();
-        if let Some(max) = rows.iter().map(|r| r.seq).max() {
+        if let Some((_, max)) = span {
             self.next_seq = self.next_seq.max(max.saturating_add(1));
         }
         let RegistrationTable { slab, origins, workers, periodic, hasher, .. } = self;
@@ -111,9 +111,17 @@ impl RegistrationTable {
     }
 }
 
-/// The per-row checks that need no other row.
-fn check_rows(rows: &[StoredRegistration]) -> Result<(), SyncError> {
+/// The per-row checks that need no other row; returns the smallest and
+/// largest order number (in the same pass over the rows).
+fn check_rows(rows: &[StoredRegistration]) -> Result<Option<(u64, u64)>, SyncError> {
+    let mut span: Option<(u64, u64)> = None;
+    // Keys strictly increasing (as a store loads them) proves them unique.
+    let mut increasing = true;
+    let mut previous = None;
     for row in rows {
+        increasing = increasing && previous.is_none_or(|p: &StoredRegistration| p.key < row.key);
+        previous = Some(row);
+        span = Some(span.map_or((row.seq, row.seq), |(min, max)| (min.min(row.seq), max.max(row.seq))));
         // Order numbers are handed out upwards: a stored u64::MAX would leave
         // none to hand out after it (only a damaged store holds one).
         if row.seq == u64::MAX {
@@ -123,23 +131,23 @@ fn check_rows(rows: &[StoredRegistration]) -> Result<(), SyncError> {
             return Err(SyncError::BadSnapshot("periodic fields on a one-off registration or missing".into()));
         }
     }
-    // Keys: strictly increasing (as a store loads them) proves them unique;
-    // otherwise sort references once and compare neighbours.
-    if !rows.windows(2).all(|w| w[0].key < w[1].key) {
+    // Otherwise sort references to the keys once and compare neighbours.
+    if !increasing {
         let mut keys: Vec<_> = rows.iter().map(|r| &r.key).collect();
         keys.sort_unstable();
         if keys.windows(2).any(|w| w[0] == w[1]) {
             return Err(SyncError::BadSnapshot("duplicate registration key".into()));
         }
     }
-    Ok(())
+    Ok(span)
 }
 
 /// Each row's slab slot: its rank in registration order. Refuses a repeated order.
-fn registration_slots(rows: &[StoredRegistration]) -> Result<Vec<u32>, SyncError> {
+/// `span` is the smallest and largest order number (`None`: no rows).
+fn registration_slots(rows: &[StoredRegistration], span: Option<(u64, u64)>) -> Result<Vec<u32>, SyncError> {
     // The slab indexes rows with u32; a snapshot never comes near that.
     let repeated = |seq: u64| SyncError::BadSnapshot(format!("duplicate registration order {seq}"));
-    let (Some(min), Some(max)) = (rows.iter().map(|r| r.seq).min(), rows.iter().map(|r| r.seq).max()) else {
+    let Some((min, max)) = span else {
         return Ok(Vec::new());
     };
     let mut slots = vec![0u32; rows.len()];
