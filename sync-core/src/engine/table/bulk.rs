@@ -1,181 +1,127 @@
 //! Restoring a whole snapshot into an empty table at once.
 //!
-//! Filing rows one by one in registration order (as `insert` does) visits a
-//! different worker's tag table for nearly every row when registrations of
-//! many workers interleave, so a restart of a million rows spent most of its
-//! time on cache misses and on a per-row duplicate lookup. Here the work is
-//! split by what each part needs:
+//! The slab is filled in registration order (equal-time tie-breaks follow
+//! slab order), but a store hands rows over in key order (worker, kind,
+//! tag), and the two orders differ: with registrations of many workers
+//! interleaved, registration order jumps to another worker's rows at nearly
+//! every step. Reading the snapshot in registration order therefore missed
+//! the cache on almost every row. Here the snapshot is read once, front to
+//! back, and each record is written straight into its slab slot:
 //!
+//! - each row's slot is its rank in registration order, found from the order
+//!   numbers alone (a counting pass when they are dense, as they are unless
+//!   most registrations were removed; a sort of `(order, row)` pairs
+//!   otherwise), which also finds a repeated order number;
 //! - duplicate keys are found by order, not by hashing: a store hands rows
 //!   over in key order (then one comparison per row proves there are none),
 //!   anything else is sorted once by key;
-//! - the slab is filled in registration order (equal-time tie-breaks follow
-//!   slab order), through a permutation of small `(order, row)` pairs rather
-//!   than by sorting the rows themselves;
-//! - each worker's tag tables are filled from that worker's rows together,
-//!   sized once and appended in registration order.
+//! - a worker's rows of one kind are adjacent in key order, so each run
+//!   looks its worker up once, sizes the worker's tag table once and appends
+//!   to it while its rows are in cache.
 //!
 //! The result is the table that filing the rows one by one in registration
 //! order would build.
 
-use crate::engine::index::{OriginIdx, RegId, kind_index};
+use crate::engine::index::{RegId, kind_index};
 use crate::engine::table::{Periodic, Phase, Registration, RegistrationTable, Worker};
 use crate::error::SyncError;
-use crate::ids::{Origin, SwRegId};
 use crate::record::{StoredPhase, StoredRegistration};
-use hashbrown::HashMap;
+use hashbrown::hash_map::Entry;
+use std::hash::BuildHasher;
 use sync_policy::{Engagement, SyncKind};
+
+/// Order numbers spanning at most this many times the row count are ranked
+/// by a counting pass (one `u32` per number in the span); wider spans are sorted.
+const DENSE_SPAN: u64 = 4;
 
 impl RegistrationTable {
     /// Adds every stored row to an empty table and returns their ids in
     /// registration order. Workers named by the rows are created, active.
     /// Refuses a snapshot with a repeated key or order number, an order of
     /// `u64::MAX`, periodic fields on a one-off row (or none on a periodic
-    /// one), or a worker stored under two origins.
+    /// one), or a worker stored under two origins; after a refusal the table
+    /// is only fit to be dropped.
     pub(crate) fn restore_rows(
         &mut self,
-        mut rows: Vec<StoredRegistration>,
+        rows: Vec<StoredRegistration>,
         default_engagement: Engagement,
     ) -> Result<Vec<RegId>, SyncError> {
-        check_rows(&rows)?;
-        let by_seq = registration_order(&rows)?;
-        // Each row's origin and worker (the worker created on its first row,
-        // numbered densely). Rows of one worker are usually adjacent, so each
-        // run looks its worker up once.
-        // Tag hashes too, here: in the snapshot's order the tags sit in memory
-        // in the order they were read, where registration order jumps about.
-        let mut placed: Vec<(OriginIdx, u32, u64)> = Vec::with_capacity(rows.len());
-        let mut dense: HashMap<SwRegId, u32> = HashMap::new();
-        let mut last: Option<(SwRegId, Origin, OriginIdx, u32)> = None;
-        // Each row's own origin handle is released here, where rows of one
-        // origin follow each other, rather than in registration order, where
-        // every release would touch another origin's counter.
-        let interned = Origin::new("");
-        for row in &mut rows {
-            let here = match &last {
-                Some((sw, origin, idx, w)) if *sw == row.key.sw && *origin == row.origin => (*idx, *w),
-                _ => {
-                    let idx = self.restore_worker(row, default_engagement)?;
-                    let next = dense.len() as u32;
-                    let w = *dense.entry(row.key.sw).or_insert(next);
-                    last = Some((row.key.sw, row.origin.clone(), idx, w));
-                    (idx, w)
-                }
-            };
-            placed.push((here.0, here.1, self.tag_hash(&row.key.tag)));
-            drop(std::mem::replace(&mut row.origin, interned.clone()));
+        let span = check_rows(&rows)?;
+        let slots = registration_slots(&rows, span)?;
+        let n = rows.len();
+        if let Some((_, max)) = span {
+            self.next_seq = self.next_seq.max(max.saturating_add(1));
         }
-        // The slab, in registration order, with what the tag tables need.
-        self.slab.reserve(rows.len());
-        let mut filed: Vec<Filed> = Vec::with_capacity(rows.len());
-        let mut rows: Vec<Option<StoredRegistration>> = rows.into_iter().map(Some).collect();
-        for &(seq, at) in &by_seq {
-            let at = at as usize;
-            let Some(row) = rows[at].take() else { continue };
-            let (origin, worker, hash) = placed[at];
-            let periodic = row.periodic.map(|p| Periodic { min_interval: p.min_interval, anchor: p.anchor });
-            let (kind, due, bytes) = (row.key.kind, row.due, row.key.tag.len());
-            let mut reg = Registration::new(row.key.sw, kind, row.key.tag, origin, seq, row.max_attempts.max(1));
-            reg.phase = match row.phase {
+        let RegistrationTable { slab, origins, workers, periodic, hasher, .. } = self;
+        let hasher = &*hasher;
+        slab.open_slots(n);
+        // The run of rows being filed: its worker, kind and origin, and the
+        // worker's tag table for that kind.
+        let mut run = None;
+        let mut rows = rows.into_iter();
+        let mut at = 0;
+        while let Some(row) = rows.next() {
+            let StoredRegistration { key, origin, phase, attempts, max_attempts, due, seq, periodic: fields } = row;
+            let same_run =
+                matches!(&run, Some((sw, kind, o, _, _)) if *sw == key.sw && *kind == key.kind && *o == origin);
+            if !same_run {
+                let idx = origins.intern(origin.as_str(), default_engagement);
+                let worker = match workers.entry(key.sw) {
+                    Entry::Occupied(e) if e.get().origin != idx => {
+                        return Err(SyncError::BadSnapshot(format!("{:?} stored under two origins", key.sw)));
+                    }
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => {
+                        origins.get_mut(idx).workers.push(key.sw);
+                        e.insert(Worker::new(idx, true))
+                    }
+                };
+                // The run's length, read ahead in the rows about to be filed.
+                let ahead = rows.as_slice().iter().take_while(|r| r.key.sw == key.sw && r.key.kind == key.kind).count();
+                let list = &mut worker.lists[kind_index(key.kind)];
+                list.reserve(ahead + 1, |id| Self::tag_hash_of(slab, hasher, id));
+                run = Some((key.sw, key.kind, origin.clone(), idx, list));
+            }
+            drop(origin);
+            let Some((_, _, _, idx, list)) = &mut run else { continue };
+            let id = RegId(slots[at]);
+            at += 1;
+            let (kind, bytes, hash) = (key.kind, key.tag.len(), hasher.hash_one(&*key.tag));
+            let mut reg = Registration::new(key.sw, kind, key.tag, *idx, seq, max_attempts.max(1));
+            reg.phase = match phase {
                 StoredPhase::Pending => Phase::Pending,
                 StoredPhase::Waiting => Phase::Waiting,
             };
-            reg.attempts = row.attempts;
+            reg.attempts = attempts;
             reg.due = due;
-            let id = self.slab.insert(reg);
-            if let Some(p) = periodic {
-                self.periodic.insert(id, p);
+            if !slab.fill(id, reg) {
+                return Err(SyncError::BadSnapshot(format!("registration slot {} filled twice", id.0)));
             }
-            filed.push(Filed { worker, id, hash, kind: kind_index(kind) });
-            let state = self.origins.get_mut(origin);
-            if kind == SyncKind::Periodic {
+            list.insert(id, hash, |id| Self::tag_hash_of(slab, hasher, id));
+            let state = origins.get_mut(*idx);
+            if let Some(p) = fields {
+                periodic.insert(id, Periodic { min_interval: p.min_interval, anchor: p.anchor });
                 state.periodic_due.insert((due, id));
             }
             state.registrations += 1;
             state.tag_bytes += bytes;
         }
-        if let Some(&(seq, _)) = by_seq.last() {
-            self.next_seq = self.next_seq.max(seq.saturating_add(1));
-        }
-        let mut workers = vec![SwRegId(0); dense.len()];
-        for (sw, w) in dense {
-            workers[w as usize] = sw;
-        }
-        self.file_in_workers(&filed, &workers);
-        Ok(filed.into_iter().map(|f| f.id).collect())
-    }
-
-    /// The origin of a stored row's worker, creating the worker (active) on
-    /// its first row; refuses a worker stored under two origins.
-    fn restore_worker(
-        &mut self,
-        row: &StoredRegistration,
-        default_engagement: Engagement,
-    ) -> Result<OriginIdx, SyncError> {
-        let origin = self.intern(row.origin.as_str(), default_engagement);
-        let sw = row.key.sw;
-        match self.workers.get(&sw) {
-            Some(w) if w.origin != origin => Err(SyncError::BadSnapshot(format!("{sw:?} stored under two origins"))),
-            Some(_) => Ok(origin),
-            None => {
-                self.workers.insert(sw, Worker::new(origin, true));
-                self.origins.get_mut(origin).workers.push(sw);
-                Ok(origin)
-            }
-        }
-    }
-
-    /// Files restored registrations (`filed`, in registration order) in their
-    /// workers' tag tables, one worker at a time: grouped by a counting sort
-    /// on the dense worker number (stable, so each worker's rows stay in
-    /// registration order and append), each table sized once.
-    fn file_in_workers(&mut self, filed: &[Filed], workers: &[SwRegId]) {
-        let mut start = vec![0usize; workers.len() + 1];
-        for f in filed {
-            start[f.worker as usize + 1] += 1;
-        }
-        for w in 0..workers.len() {
-            start[w + 1] += start[w];
-        }
-        let mut next = start.clone();
-        let mut grouped: Vec<u32> = vec![0; filed.len()];
-        for (i, f) in filed.iter().enumerate() {
-            let at = &mut next[f.worker as usize];
-            grouped[*at] = i as u32;
-            *at += 1;
-        }
-        let (slab, hasher) = (&self.slab, &self.hasher);
-        for (w, sw) in workers.iter().enumerate() {
-            let Some(worker) = self.workers.get_mut(sw) else { continue };
-            let run = &grouped[start[w]..start[w + 1]];
-            let mut counts = [0usize; 2];
-            for &i in run {
-                counts[filed[i as usize].kind] += 1;
-            }
-            for (list, count) in worker.lists.iter_mut().zip(counts) {
-                list.reserve(count, |id| Self::tag_hash_of(slab, hasher, id));
-            }
-            for &i in run {
-                let f = &filed[i as usize];
-                worker.lists[f.kind].insert(f.id, f.hash, |id| Self::tag_hash_of(slab, hasher, id));
-            }
-        }
+        debug_assert_eq!(slab.len(), n, "every slot is filled");
+        Ok((0..n as u32).map(RegId).collect())
     }
 }
 
-/// What filing one restored registration in its worker's tag table needs.
-struct Filed {
-    /// Dense worker number (order of first appearance in the snapshot).
-    worker: u32,
-    id: RegId,
-    hash: u64,
-    /// [`kind_index`] of its kind.
-    kind: usize,
-}
-
-/// The per-row checks that need no other row.
-fn check_rows(rows: &[StoredRegistration]) -> Result<(), SyncError> {
+/// The per-row checks that need no other row; returns the smallest and
+/// largest order number (in the same pass over the rows).
+fn check_rows(rows: &[StoredRegistration]) -> Result<Option<(u64, u64)>, SyncError> {
+    let mut span: Option<(u64, u64)> = None;
+    // Keys strictly increasing (as a store loads them) proves them unique.
+    let mut increasing = true;
+    let mut previous = None;
     for row in rows {
+        increasing = increasing && previous.is_none_or(|p: &StoredRegistration| p.key < row.key);
+        previous = Some(row);
+        span = Some(span.map_or((row.seq, row.seq), |(min, max)| (min.min(row.seq), max.max(row.seq))));
         // Order numbers are handed out upwards: a stored u64::MAX would leave
         // none to hand out after it (only a damaged store holds one).
         if row.seq == u64::MAX {
@@ -185,35 +131,57 @@ fn check_rows(rows: &[StoredRegistration]) -> Result<(), SyncError> {
             return Err(SyncError::BadSnapshot("periodic fields on a one-off registration or missing".into()));
         }
     }
-    // Keys: strictly increasing (as a store loads them) proves them unique;
-    // otherwise sort references once and compare neighbours.
-    if !rows.windows(2).all(|w| w[0].key < w[1].key) {
+    // Otherwise sort references to the keys once and compare neighbours.
+    if !increasing {
         let mut keys: Vec<_> = rows.iter().map(|r| &r.key).collect();
         keys.sort_unstable();
         if keys.windows(2).any(|w| w[0] == w[1]) {
             return Err(SyncError::BadSnapshot("duplicate registration key".into()));
         }
     }
-    Ok(())
+    Ok(span)
 }
 
-/// `(order, row index)` of every row, in registration order; refuses a repeated order.
-fn registration_order(rows: &[StoredRegistration]) -> Result<Vec<(u64, u32)>, SyncError> {
+/// Each row's slab slot: its rank in registration order. Refuses a repeated order.
+/// `span` is the smallest and largest order number (`None`: no rows).
+fn registration_slots(rows: &[StoredRegistration], span: Option<(u64, u64)>) -> Result<Vec<u32>, SyncError> {
     // The slab indexes rows with u32; a snapshot never comes near that.
-    let mut by_seq: Vec<(u64, u32)> = rows.iter().zip(0u32..).map(|(r, i)| (r.seq, i)).collect();
-    if !by_seq.is_sorted() {
+    let repeated = |seq: u64| SyncError::BadSnapshot(format!("duplicate registration order {seq}"));
+    let Some((min, max)) = span else {
+        return Ok(Vec::new());
+    };
+    let mut slots = vec![0u32; rows.len()];
+    let span = max - min;
+    if span < (rows.len() as u64).saturating_mul(DENSE_SPAN) {
+        // Counting: the row at each order number, then ranks in number order.
+        let mut row_at = vec![u32::MAX; span as usize + 1];
+        for (r, i) in rows.iter().zip(0u32..) {
+            let cell = &mut row_at[(r.seq - min) as usize];
+            if *cell != u32::MAX {
+                return Err(repeated(r.seq));
+            }
+            *cell = i;
+        }
+        for (i, rank) in row_at.into_iter().filter(|&i| i != u32::MAX).zip(0u32..) {
+            slots[i as usize] = rank;
+        }
+    } else {
+        let mut by_seq: Vec<(u64, u32)> = rows.iter().zip(0u32..).map(|(r, i)| (r.seq, i)).collect();
         by_seq.sort_unstable();
+        if let Some(w) = by_seq.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(repeated(w[0].0));
+        }
+        for (&(_, i), rank) in by_seq.iter().zip(0u32..) {
+            slots[i as usize] = rank;
+        }
     }
-    if let Some(w) = by_seq.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(SyncError::BadSnapshot(format!("duplicate registration order {}", w[0].0)));
-    }
-    Ok(by_seq)
+    Ok(slots)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::RegistrationKey;
+    use crate::ids::{Origin, RegistrationKey, SwRegId};
     use sync_policy::Timestamp;
 
     fn row(sw: u64, origin: &str, tag: &str, seq: u64) -> StoredRegistration {
@@ -271,6 +239,23 @@ mod tests {
     }
 
     #[test]
+    fn sparse_order_numbers_keep_registration_order() {
+        // Numbers far apart (most registrations removed) take the sorting path.
+        let rows = vec![
+            row(1, "https://a.test", "a", 1 << 50),
+            row(1, "https://a.test", "b", 3),
+            row(2, "https://b.test", "x", u64::MAX - 1),
+            row(2, "https://b.test", "y", 1 << 20),
+        ];
+        let (table, ids) = restore(rows).unwrap();
+        let seqs: Vec<u64> = ids.iter().map(|&id| table.get(id).unwrap().seq).collect();
+        assert_eq!(seqs, [3, 1 << 20, 1 << 50, u64::MAX - 1]);
+        assert_eq!(tags(&table, 1), ["b", "a"]);
+        assert_eq!(tags(&table, 2), ["y", "x"]);
+        assert!(!table.orders_left(), "the next order after u64::MAX - 1 is the last");
+    }
+
+    #[test]
     fn repeated_keys_and_orders_and_a_worker_under_two_origins_are_refused() {
         let dup_key = vec![row(1, "https://a.test", "a", 1), row(1, "https://a.test", "a", 2)];
         let dup_key_unsorted =
@@ -284,6 +269,8 @@ mod tests {
         assert!(matches!(restore(dup_seq), Err(SyncError::BadSnapshot(m)) if m.contains("order 7")));
         let two_origins = vec![row(1, "https://a.test", "a", 1), row(1, "https://b.test", "b", 2)];
         assert!(matches!(restore(two_origins), Err(SyncError::BadSnapshot(m)) if m.contains("two origins")));
+        let sparse_dup = vec![row(1, "https://a.test", "a", 1 << 40), row(1, "https://a.test", "b", 1 << 40)];
+        assert!(matches!(restore(sparse_dup), Err(SyncError::BadSnapshot(m)) if m.contains("order 1099511627776")));
         let max = vec![row(1, "https://a.test", "a", u64::MAX)];
         assert!(matches!(restore(max), Err(SyncError::BadSnapshot(_))));
     }

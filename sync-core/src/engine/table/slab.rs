@@ -244,11 +244,34 @@ impl Slab {
         self.chunks.get_mut(chunk)?.get_mut(at)?.as_mut()
     }
 
-    /// Makes room for `additional` more registrations: the chunk list is sized
-    /// once; each chunk is allocated whole when it is reached.
-    pub(super) fn reserve(&mut self, additional: usize) {
-        let slots = self.chunks.len() * CHUNK + additional;
-        self.chunks.reserve(slots.div_ceil(CHUNK).saturating_sub(self.chunks.len()));
+    /// Opens slots `0..n` of an empty slab, to be filled (in any order) by
+    /// [`Slab::fill`]: a restart writes each record straight into its slot
+    /// while reading the snapshot in its own order. Each chunk is allocated
+    /// once, at its final size.
+    pub(super) fn open_slots(&mut self, n: usize) {
+        debug_assert!(self.len == 0 && self.chunks.is_empty(), "slots are opened in an empty slab");
+        self.chunks = (0..n.div_ceil(CHUNK))
+            .map(|c| {
+                let size = (n - c * CHUNK).min(CHUNK);
+                let mut chunk = Vec::with_capacity(size);
+                chunk.resize_with(size, || None);
+                chunk
+            })
+            .collect();
+    }
+
+    /// Puts `reg` in the open slot `id` (see [`Slab::open_slots`]); `false`
+    /// (and nothing changes) if there is no such slot or it is already filled.
+    pub(super) fn fill(&mut self, id: RegId, reg: Registration) -> bool {
+        let (chunk, at) = split(id);
+        match self.chunks.get_mut(chunk).and_then(|c| c.get_mut(at)) {
+            Some(slot @ None) => {
+                *slot = Some(reg);
+                self.len += 1;
+                true
+            }
+            _ => false,
+        }
     }
 }
 
@@ -284,5 +307,22 @@ mod tests {
         assert_eq!(slab.get(gone).map(|r| r.seq), Some(999_999));
         assert!(slab.get(RegId(u32::MAX)).is_none());
         assert_eq!(slab.chunks.iter().map(Vec::capacity).max(), Some(CHUNK), "no chunk grows past its size");
+    }
+
+    #[test]
+    fn opened_slots_fill_in_any_order_then_grow_as_usual() {
+        let mut slab = Slab::default();
+        let n = CHUNK + 3;
+        slab.open_slots(n);
+        assert_eq!(slab.len(), 0);
+        for s in (0..n as u32).rev() {
+            assert!(slab.fill(RegId(s), reg(u64::from(s))));
+        }
+        assert!(!slab.fill(RegId(5), reg(0)), "a filled slot is not overwritten");
+        assert!(!slab.fill(RegId(n as u32), reg(0)), "no slot past the opened ones");
+        assert_eq!(slab.len(), n);
+        assert_eq!(slab.get(RegId(CHUNK as u32 + 1)).map(|r| r.seq), Some(CHUNK as u64 + 1));
+        assert_eq!(slab.insert(reg(7)), RegId(n as u32), "the next insert follows the opened slots");
+        assert_eq!(slab.get(RegId(5)).map(|r| r.seq), Some(5));
     }
 }

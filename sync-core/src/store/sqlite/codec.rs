@@ -94,7 +94,7 @@ impl FieldError {
     }
 
     /// The [`StoreError::BadRow`] for this problem in the row called `what`.
-    fn bad_row(self, what: &str) -> StoreError {
+    pub(super) fn bad_row(self, what: &str) -> StoreError {
         StoreError::BadRow(match self.owner {
             Some((sw, kind)) => format!("{what} (service worker registration {}, {kind:?}): {}", sw.0, self.message),
             None => format!("{what}: {}", self.message),
@@ -116,6 +116,12 @@ impl Decoder {
         self.rows += 1;
         let n = self.rows;
         self.registration_at(row, 0).map_err(|e| e.bad_row(&format!("registrations row {n}")))
+    }
+
+    /// Decodes one row of `SELECT_REGISTRATIONS` without numbering it: the
+    /// caller names the row in the error ([`FieldError::bad_row`]).
+    pub(super) fn registration_unnumbered(&mut self, row: &Row<'_>) -> Result<StoredRegistration, FieldError> {
+        self.registration_at(row, 0)
     }
 
     /// Decodes one row of `SELECT_JOURNAL` into its `id` and entry, with the same

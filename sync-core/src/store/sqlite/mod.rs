@@ -83,6 +83,7 @@ mod erase;
 mod error_map;
 mod inspect;
 mod journal;
+mod load;
 mod lock;
 pub mod salvage;
 mod schema;
@@ -529,33 +530,7 @@ fn journaled(batch: &[Mutation]) -> u64 {
 
 impl Store for SqliteStore {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
-        let SqliteStore { conn, shown, .. } = self;
-        let fail = |e: rusqlite::Error| store_error(shown, "loading", &e);
-        // One read transaction: both tables and the journal from the same commit.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(fail)?;
-        let mut decoder = codec::Decoder::default();
-        let mut snapshot = Snapshot::default();
-        {
-            let net = journal::read(&tx, &mut decoder, true).map_err(|e| fold_error(shown, "loading", e))?;
-            let mut stmt = tx.prepare(schema::SELECT_REGISTRATIONS).map_err(fail)?;
-            let mut rows = stmt.query([]).map_err(fail)?;
-            let base = std::iter::from_fn(|| match rows.next() {
-                Ok(Some(row)) => Some(decoder.registration(row)),
-                Ok(None) => None,
-                Err(e) => Some(Err(fail(e))),
-            });
-            snapshot.registrations = net.replay(base)?;
-            drop(rows);
-            let mut stmt = tx.prepare(schema::SELECT_ORIGINS).map_err(fail)?;
-            let mut rows = stmt.query([]).map_err(fail)?;
-            let mut n = 0;
-            while let Some(row) = rows.next().map_err(fail)? {
-                n += 1;
-                snapshot.origins.push(decoder.origin(row, n)?);
-            }
-        }
-        tx.commit().map_err(fail)?;
-        Ok(snapshot)
+        load::load(&mut self.conn, &self.path, &self.shown, load::SPLIT_MIN_PAGES)
     }
 
     fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
