@@ -3,12 +3,13 @@
 //! `UnknownError`), and the engagement of an unreported origin is the policy's
 //! own choice, not a constant of the standard policy.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use sync_core::Input;
 use sync_core::{Caller, ClientId, DomErrorName, Engine, Explanation, RegistrationKey, SwRegId};
 use sync_policy::{
     ConfigurablePolicy, DomExceptionName, Engagement, EventOutcome, FireFacts, FrameType, Millis, PeriodicFacts,
     PeriodicFailure, PeriodicReregisterWhileFiring, PermissionName, PermissionState, Policy, Profile, Refusal,
-    RegisterContext, RevocationAction, SyncKind, TagOrder, Timestamp, Verdict, WaitingReregister,
+    RegisterContext, RevocationAction, SyncKind, TagOrder, Timestamp, Verdict, WaitReason, WaitingReregister,
 };
 
 const ORIGIN: &str = "https://a.test";
@@ -33,9 +34,11 @@ fn every_refusal_maps_to_its_own_dom_error_name() {
     }
 }
 
-/// The standard policy, except for the engagement of an unreported origin.
+/// The standard policy, except for the engagement of an unreported origin
+/// and, when given a call counter, a `may_fire` that answers "wait until now"
+/// (and panics when asked a thousand times: the engine would be looping).
 #[derive(Debug)]
-struct DefaultEngagement(ConfigurablePolicy, Engagement);
+struct DefaultEngagement(ConfigurablePolicy, Engagement, Option<AtomicU32>);
 
 impl Policy for DefaultEngagement {
     fn default_engagement(&self) -> Engagement {
@@ -60,6 +63,10 @@ impl Policy for DefaultEngagement {
         self.0.timeout_is_final()
     }
     fn may_fire(&self, facts: &FireFacts) -> Verdict {
+        if let Some(calls) = &self.2 {
+            assert!(calls.fetch_add(1, Ordering::Relaxed) < 1000, "the engine keeps asking at one instant");
+            return Verdict::WaitUntil(facts.now, WaitReason::AcrossOriginsRound);
+        }
         self.0.may_fire(facts)
     }
     fn periodic_interval(&self, facts: &PeriodicFacts) -> Option<Millis> {
@@ -95,7 +102,7 @@ impl Policy for DefaultEngagement {
 }
 
 fn periodic_explanation(default: Engagement) -> Explanation {
-    let policy = DefaultEngagement(ConfigurablePolicy::profile(Profile::Chromium), default);
+    let policy = DefaultEngagement(ConfigurablePolicy::profile(Profile::Chromium), default, None);
     let mut engine = Engine::new(policy, T0);
     engine.handle(T0, Input::AddWorker { sw: SW, origin: ORIGIN.to_string(), active: true }).unwrap();
     engine
@@ -139,4 +146,30 @@ fn a_custom_policy_chooses_the_engagement_of_an_unreported_origin() {
         matches!(periodic_explanation(Engagement::High), Explanation::WaitingUntil { .. }),
         "the standard default (high) schedules the cycle"
     );
+}
+
+#[test]
+fn a_policy_that_answers_wait_until_now_gets_the_event_fired_not_a_livelock() {
+    let policy =
+        DefaultEngagement(ConfigurablePolicy::profile(Profile::Chromium), Engagement::High, Some(AtomicU32::new(0)));
+    let mut engine = Engine::new(policy, T0);
+    engine.handle(T0, Input::AddWorker { sw: SW, origin: ORIGIN.to_string(), active: true }).unwrap();
+    engine
+        .handle(T0, Input::ClientOpened { client: ClientId(1), origin: ORIGIN.to_string(), frame: FrameType::TopLevel })
+        .unwrap();
+    engine.handle(T0, Input::Register { caller: Caller::Client(ClientId(1)), sw: SW, tag: "outbox".into() }).unwrap();
+    let mut dispatched = 0;
+    for _ in 0..100 {
+        while let Some(action) = engine.poll_action() {
+            if matches!(action, sync_core::Action::Dispatch(_)) {
+                dispatched += 1;
+            }
+        }
+        match engine.poll_timeout() {
+            Some(wake) if wake.at <= T0 => engine.handle_timeout(T0),
+            _ => break,
+        }
+    }
+    assert_eq!(dispatched, 1, "a wait that ends now is over: the event fires at once");
+    assert!(engine.poll_timeout().is_none_or(|wake| wake.at > T0), "nothing is left due at this instant");
 }

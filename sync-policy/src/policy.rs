@@ -51,6 +51,8 @@ pub trait Policy: Debug + Send + Sync {
     fn timeout_is_final(&self) -> bool;
 
     /// May this due registration fire now, and if not, until when or while what?
+    /// A [`Verdict::WaitUntil`] at or before `facts.now` is a wait already
+    /// over: the engine fires.
     fn may_fire(&self, facts: &FireFacts) -> Verdict;
 
     /// The effective interval of a periodic registration, or `None` when it

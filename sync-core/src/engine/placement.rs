@@ -54,7 +54,12 @@ impl<P: Policy> Engine<P> {
             // Suspended: no cycle is scheduled until the engagement changes.
             None => Verdict::Blocked(Blocker::NoEngagement),
             Some((at, why)) if at > self.now => Verdict::WaitUntil(at, why),
-            Some(_) => self.policy.may_fire(&self.fire_facts(reg)),
+            Some(_) => match self.policy.may_fire(&self.fire_facts(reg)) {
+                // A wait that ends by now is over. Filing it as due now would have it
+                // come due at once and ask the policy again, without end.
+                Verdict::WaitUntil(at, _) if at <= self.now => Verdict::Fire,
+                verdict => verdict,
+            },
         }
     }
 
