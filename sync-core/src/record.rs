@@ -86,3 +86,20 @@ pub struct Snapshot {
     /// All origin states.
     pub origins: Vec<StoredOrigin>,
 }
+
+#[cfg(test)]
+impl StoredRegistration {
+    /// A pending one-off row: three attempts, none used, due at 0 (unit tests).
+    pub(crate) fn pending_one_off(sw: u64, origin: &str, tag: &str, seq: u64) -> StoredRegistration {
+        StoredRegistration {
+            key: RegistrationKey::new(SwRegId(sw), sync_policy::SyncKind::OneOff, tag),
+            origin: Origin::new(origin),
+            phase: StoredPhase::Pending,
+            attempts: 0,
+            max_attempts: 3,
+            due: Timestamp(0),
+            seq,
+            periodic: None,
+        }
+    }
+}

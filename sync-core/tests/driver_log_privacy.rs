@@ -2,38 +2,20 @@
 //! it is given a key; the driver does IO, so it gives every engine it restores
 //! a fresh key from the OS's random source (or the embedder's own key).
 mod driver_kit;
+mod log_capture;
 use driver_kit::*;
+use log_capture::Capture;
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use sync_core::driver::{Driver, Environment, TokioClock};
 use sync_core::{LogPrivacy, RedactionKey};
 use sync_policy::{ConfigurablePolicy, FrameType, NetworkState, PolicyConfig, PowerState};
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Restores a driver (with `privacy`, if given, else the builder's default),
 /// registers a tag of origin A through it, and returns the `tracing` text.
 async fn traced_run(privacy: Option<LogPrivacy>) -> String {
     let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
+    let subscriber = capture.subscriber();
     // A current-thread runtime: the driver task traces on this thread.
     let _guard = tracing::subscriber::set_default(subscriber);
     let (dispatcher, _seen) = Scripted::new();
@@ -52,7 +34,7 @@ async fn traced_run(privacy: Option<LogPrivacy>) -> String {
     sync.register(page(W1), R1, "secret-tag").await.unwrap();
     tokio::time::sleep(Duration::from_millis(10)).await;
     driver.shutdown().await.unwrap();
-    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let text = capture.text();
     assert!(!text.contains("secret-tag") && !text.contains("a.test"), "a value leaked: {text}");
     text
 }

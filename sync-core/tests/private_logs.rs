@@ -4,32 +4,14 @@
 //! an explicit opt-in, and the DevTools-style records given to the embedder
 //! keep full values.
 mod common;
+mod log_capture;
 use common::*;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use log_capture::Capture;
 use sync_core::{LogPrivacy, RedactionKey};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn traced(privacy: Option<LogPrivacy>) -> (String, Vec<sync_core::LogRecord>) {
     let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
+    let subscriber = capture.subscriber();
     let records = tracing::subscriber::with_default(subscriber, || {
         let mut k = Kit::chromium();
         if let Some(p) = privacy {
@@ -39,7 +21,7 @@ fn traced(privacy: Option<LogPrivacy>) -> (String, Vec<sync_core::LogRecord>) {
         k.settle(&d.dispatches()[0], sync_policy::EventOutcome::Rejected);
         d.logs()
     });
-    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let text = capture.text();
     (text, records)
 }
 

@@ -181,20 +181,9 @@ fn registration_slots(rows: &[StoredRegistration], span: Option<(u64, u64)>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::{Origin, RegistrationKey, SwRegId};
-    use sync_policy::Timestamp;
-
+    use crate::ids::SwRegId;
     fn row(sw: u64, origin: &str, tag: &str, seq: u64) -> StoredRegistration {
-        StoredRegistration {
-            key: RegistrationKey::new(SwRegId(sw), SyncKind::OneOff, tag),
-            origin: Origin::new(origin),
-            phase: StoredPhase::Pending,
-            attempts: 0,
-            max_attempts: 3,
-            due: Timestamp(0),
-            seq,
-            periodic: None,
-        }
+        StoredRegistration::pending_one_off(sw, origin, tag, seq)
     }
 
     fn restore(rows: Vec<StoredRegistration>) -> Result<(RegistrationTable, Vec<RegId>), SyncError> {

@@ -225,21 +225,9 @@ pub(super) fn fold(conn: &Connection) -> Result<u64, FoldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::{Origin, SwRegId};
-    use crate::store::StoredPhase;
-    use sync_policy::{SyncKind, Timestamp};
-
+    use crate::ids::SwRegId;
     fn row(sw: u64, tag: &str, seq: u64) -> StoredRegistration {
-        StoredRegistration {
-            key: RegistrationKey::new(SwRegId(sw), SyncKind::OneOff, tag),
-            origin: Origin::new("https://a.test"),
-            phase: StoredPhase::Pending,
-            attempts: 0,
-            max_attempts: 3,
-            due: Timestamp(0),
-            seq,
-            periodic: None,
-        }
+        StoredRegistration::pending_one_off(sw, "https://a.test", tag, seq)
     }
 
     fn net(entries: Vec<JournalEntry>) -> Net {
