@@ -29,7 +29,9 @@ impl<P: Policy> Engine<P> {
             engine.table.origin_mut(idx).last_periodic = row.last_periodic;
             engine.last_round = engine.last_round.max(row.last_periodic);
         }
-        for &id in &ids {
+        // Only periodic rows can need rescheduling (a one-off table skips the pass).
+        let periodic = if engine.table.has_periodic() { ids.as_slice() } else { &[] };
+        for &id in periodic {
             // A cycle that was suspended (or never scheduled) is scheduled again under
             // today's engagement; the embedder reports the real engagement later.
             let unscheduled = engine.table.get(id).is_some_and(|r| {

@@ -117,6 +117,11 @@ impl RegistrationTable {
         self.periodic.get(&id).copied()
     }
 
+    /// Whether any registration is periodic.
+    pub(crate) fn has_periodic(&self) -> bool {
+        !self.periodic.is_empty()
+    }
+
     /// A registration's `minInterval` (zero for a one-off one).
     pub(crate) fn min_interval(&self, id: RegId) -> Millis {
         self.periodic.get(&id).map_or(Millis::ZERO, |p| p.min_interval)
