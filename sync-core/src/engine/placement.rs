@@ -32,7 +32,7 @@ impl<P: Policy> Engine<P> {
     /// The facts the policy's fire decision sees for a registration.
     fn fire_facts(&self, reg: &Registration) -> FireFacts {
         let origin = self.table.origin(reg.origin());
-        let worker_offline = self.table.worker(reg.sw()).is_some_and(|w| w.offline_emulation > 0);
+        let worker_offline = self.table.worker_emulated_offline(reg.sw());
         FireFacts {
             kind: reg.kind(),
             env: self.env,

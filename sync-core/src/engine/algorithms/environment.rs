@@ -136,15 +136,9 @@ impl<P: Policy> Engine<P> {
         offline: bool,
     ) -> Result<(), SyncError> {
         self.observe(now);
-        let worker = self.table.worker_mut(sw).ok_or(SyncError::UnknownWorker(sw))?;
-        let origin = worker.origin();
-        if offline {
-            worker.offline_emulation = worker.offline_emulation.saturating_add(1);
-        } else if worker.offline_emulation > 0 {
-            worker.offline_emulation -= 1;
-            if worker.offline_emulation == 0 {
-                self.sched.release(BlockKey::Worker(sw, origin));
-            }
+        let (origin, online_again) = self.table.emulate_offline(sw, offline).ok_or(SyncError::UnknownWorker(sw))?;
+        if online_again {
+            self.sched.release(BlockKey::Worker(sw, origin));
         }
         Ok(())
     }

@@ -151,7 +151,7 @@ impl<P: Policy> Engine<P> {
             return Err(SyncError::Disabled);
         }
         let id = self.table.find(key.sw, key.kind, &key.tag).ok_or(SyncError::UnknownRegistration)?;
-        let worker_offline = self.table.worker(key.sw).is_some_and(|w| w.offline_emulation > 0);
+        let worker_offline = self.table.worker_emulated_offline(key.sw);
         if !self.env.network.online || worker_offline {
             return Err(SyncError::Offline);
         }

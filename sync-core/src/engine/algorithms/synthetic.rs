@@ -46,7 +46,7 @@ impl<P: Policy> Engine<P> {
             return Err(SyncError::UnknownWorker(sw));
         }
         // CanEmulateSyncEvent: the network, and the worker's offline emulation.
-        if !self.env.network.online || worker.offline_emulation > 0 {
+        if !self.env.network.online || worker.emulated_offline() {
             return Err(SyncError::Offline);
         }
         let origin = worker.origin();

@@ -39,6 +39,9 @@ pub(crate) struct RegistrationTable {
     hasher: DefaultHashBuilder,
     /// The next registration order number (only grows, survives `clear`).
     next_seq: u64,
+    /// Workers under DevTools offline emulation: while there are none, a
+    /// fire decision need not look its registration's worker up.
+    emulated_offline: usize,
 }
 
 /// The fields of a new registration that the caller chooses.
@@ -310,6 +313,61 @@ impl RegistrationTable {
     pub(crate) fn remove_worker(&mut self, sw: SwRegId) -> bool {
         let Some(worker) = self.workers.remove(&sw) else { return false };
         self.origins.get_mut(worker.origin).workers.retain(|w| *w != sw);
+        if worker.emulated_offline() {
+            self.emulated_offline -= 1;
+        }
         true
+    }
+
+    /// Counts one DevTools offline emulation of worker `sw` on (`offline`)
+    /// or off (reference-counted: every `true` needs a matching `false`).
+    /// Returns the worker's origin and whether this brought it back online;
+    /// `None` for an unknown worker.
+    pub(crate) fn emulate_offline(&mut self, sw: SwRegId, offline: bool) -> Option<(OriginIdx, bool)> {
+        let worker = self.workers.get_mut(&sw)?;
+        let before = worker.offline_emulation;
+        worker.offline_emulation = if offline { before.saturating_add(1) } else { before.saturating_sub(1) };
+        let (was, is) = (before > 0, worker.emulated_offline());
+        let origin = worker.origin;
+        match (was, is) {
+            (false, true) => self.emulated_offline += 1,
+            (true, false) => self.emulated_offline -= 1,
+            _ => {}
+        }
+        Some((origin, was && !is))
+    }
+
+    /// Whether worker `sw` is known and emulated offline by DevTools. O(1)
+    /// without a lookup while no worker is.
+    pub(crate) fn worker_emulated_offline(&self, sw: SwRegId) -> bool {
+        self.emulated_offline > 0 && self.workers.get(&sw).is_some_and(Worker::emulated_offline)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_count_of_workers_emulated_offline_follows_every_change() {
+        let mut table = RegistrationTable::new();
+        let origin = table.intern("https://a.test", Engagement::High);
+        for sw in [1, 2] {
+            table.add_worker(SwRegId(sw), origin, true).unwrap();
+        }
+        assert!(!table.worker_emulated_offline(SwRegId(1)));
+        assert_eq!(table.emulate_offline(SwRegId(1), true), Some((origin, false)));
+        assert_eq!(table.emulate_offline(SwRegId(1), true), Some((origin, false)));
+        assert_eq!(table.emulate_offline(SwRegId(2), true), Some((origin, false)));
+        assert_eq!(table.emulated_offline, 2);
+        assert_eq!(table.emulate_offline(SwRegId(1), false), Some((origin, false)), "one session still holds it");
+        assert!(table.worker_emulated_offline(SwRegId(1)));
+        assert_eq!(table.emulate_offline(SwRegId(1), false), Some((origin, true)), "online again");
+        assert_eq!(table.emulate_offline(SwRegId(1), false), Some((origin, false)), "already online");
+        assert!(!table.worker_emulated_offline(SwRegId(1)) && table.worker_emulated_offline(SwRegId(2)));
+        assert_eq!(table.emulated_offline, 1);
+        assert!(table.remove_worker(SwRegId(2)));
+        assert_eq!(table.emulated_offline, 0, "a removed worker no longer counts");
+        assert_eq!(table.emulate_offline(SwRegId(9), true), None);
     }
 }

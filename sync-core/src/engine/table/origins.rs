@@ -104,8 +104,10 @@ impl Origins {
 pub(crate) struct Worker {
     pub(super) origin: OriginIdx,
     pub(crate) active: bool,
-    /// DevTools offline emulation reference count (Chromium: one per DevTools session).
-    pub(crate) offline_emulation: u32,
+    /// DevTools offline emulation reference count (Chromium: one per DevTools
+    /// session). Written only by [`RegistrationTable::emulate_offline`](super::RegistrationTable::emulate_offline),
+    /// which counts the workers it holds offline.
+    pub(super) offline_emulation: u32,
     /// Registrations per kind, by registration order.
     pub(super) lists: [TagList; 2],
 }
@@ -118,6 +120,11 @@ impl Worker {
     /// The origin it belongs to.
     pub(crate) fn origin(&self) -> OriginIdx {
         self.origin
+    }
+
+    /// Whether DevTools emulates it offline.
+    pub(crate) fn emulated_offline(&self) -> bool {
+        self.offline_emulation > 0
     }
 
     pub(super) fn list(&self, kind: SyncKind) -> &TagList {
