@@ -89,10 +89,12 @@ pub mod salvage;
 mod schema;
 mod timings;
 mod upkeep;
+mod wal_layout;
 
 pub use lock::lock_path;
 pub use schema::SCHEMA_VERSION;
 pub use timings::{CHECKPOINT_PAGES, DEFERRED_FACTOR, StoreTimings};
+pub use wal_layout::LAYOUT_AFTER;
 
 use super::{Mutation, Snapshot, Store, StoreError};
 use error_map::{io_error, store_error};
@@ -139,6 +141,8 @@ pub struct SqliteStore {
     /// An idle checkpoint could not copy the whole WAL back (a reader held
     /// it); not retried before the next commit.
     checkpoint_blocked: bool,
+    /// Whether an idle step laid the `-wal` out this session (`wal_layout.rs`).
+    wal_laid_out: bool,
     /// Whether `open` ran `quick_check` (no clean-close mark vouched for the file).
     checked_in_full: bool,
     /// Exclusive ownership of the file, and the clean-close mark. Declared
@@ -196,6 +200,7 @@ impl SqliteStore {
             wal,
             deferred: false,
             checkpoint_blocked: false,
+            wal_laid_out: false,
             checked_in_full,
             owner,
         })
@@ -576,6 +581,8 @@ impl Store for SqliteStore {
         self.checkpoint_blocked = false;
         if written.cleared {
             checkpoint_after_clear(&self.conn, &self.shown);
+            // The checkpoint truncated the WAL: lay it out again when idle.
+            self.wal_laid_out = false;
         }
         Ok(())
     }

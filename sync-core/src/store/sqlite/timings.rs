@@ -104,6 +104,11 @@ impl WalCounters {
         timings
     }
 
+    /// WAL frames the commits appended since the store was opened.
+    pub(super) fn frames(&self) -> u64 {
+        self.frames.load(Ordering::Relaxed)
+    }
+
     /// WAL pages after the last commit (0 once a checkpoint let the WAL restart).
     pub(super) fn wal_pages(&self) -> u64 {
         self.last_pages.load(Ordering::Relaxed)

@@ -12,9 +12,12 @@
 //!   checkpoints before that.
 //! - An idle step is a fold ([`SqliteStore::compact`], its own transaction)
 //!   when the journal has reached the threshold, else a passive checkpoint
-//!   of the WAL. Neither changes what is stored, and neither holds an
+//!   of the WAL, else, once per session that has committed a little,
+//!   laying the `-wal` file out so later commits overwrite it instead of
+//!   appending (`wal_layout.rs`).
+//!   None of them changes what is stored, and none holds an
 //!   acknowledgement: every acknowledged batch was committed
-//!   (`synchronous=FULL`) before its reply went out. A crash in either
+//!   (`synchronous=FULL`) before its reply went out. A crash in any of them
 //!   leaves the last committed state, as a crash in `compact` always did.
 //! - A fold that fails (a full disk, a journal row that does not decode)
 //!   changes nothing and is tried again one threshold of rows later, as a
@@ -26,9 +29,10 @@ use crate::store::{Store, StoreError};
 use std::time::Instant;
 
 impl SqliteStore {
-    /// Whether a fold or a checkpoint was put off and waits for an idle step.
+    /// Whether a fold, a checkpoint or the WAL layout waits for an idle step.
     pub(super) fn upkeep_pending(&self) -> bool {
-        self.deferred && (self.fold_due() || (self.wal.wal_pages() > 0 && !self.checkpoint_blocked))
+        self.deferred
+            && (self.fold_due() || (self.wal.wal_pages() > 0 && !self.checkpoint_blocked) || self.wal_layout_due())
     }
 
     fn fold_due(&self) -> bool {
@@ -45,6 +49,9 @@ impl SqliteStore {
             })
         } else if self.wal.wal_pages() > 0 && !self.checkpoint_blocked {
             self.checkpoint_now()
+        } else if self.wal_layout_due() {
+            self.lay_out_wal();
+            Ok(())
         } else {
             Ok(())
         };

@@ -1,0 +1,115 @@
+//! The `-wal` laid out while idle: once per session an idle step extends the
+//! WAL with zeros, so later commits overwrite it instead of appending. What
+//! is stored never changes, a crash copy recovers every committed batch, and
+//! a clean close still leaves no WAL behind.
+#![cfg(feature = "sqlite")]
+
+mod sqlite_kit;
+use sqlite_kit::*;
+use std::path::{Path, PathBuf};
+use sync_core::SwRegId;
+use sync_core::store::sqlite::{CHECKPOINT_PAGES, LAYOUT_AFTER};
+use sync_core::store::{Mutation, SqliteStore, Store};
+
+/// The laid-out size: the WAL header and `CHECKPOINT_PAGES` frames of 4 KiB pages.
+const LAID_OUT: u64 = 32 + CHECKPOINT_PAGES * (24 + 4096);
+
+fn wal(path: &Path) -> PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    PathBuf::from(wal)
+}
+
+fn wal_len(path: &Path) -> u64 {
+    std::fs::metadata(wal(path)).map(|m| m.len()).unwrap_or(0)
+}
+
+fn put(sw: u64, i: u64) -> Vec<Mutation> {
+    vec![Mutation::Put(one_off(sw, &format!("t{i:04}"), i))]
+}
+
+/// Runs every idle step that is due.
+fn settle(store: &mut SqliteStore) {
+    while store.idle().unwrap() {}
+    assert!(!store.upkeep_due());
+}
+
+/// A store with upkeep put off whose commits wrote `LAYOUT_AFTER` frames.
+fn busy_store(path: &Path) -> SqliteStore {
+    let mut s = SqliteStore::open(path).unwrap();
+    s.defer_upkeep();
+    for i in 0..LAYOUT_AFTER {
+        s.apply(&put(1, i)).unwrap();
+    }
+    s
+}
+
+#[test]
+fn an_idle_store_lays_the_wal_out_once_and_stores_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("layout.db");
+    let mut s = busy_store(&path);
+    assert!(wal_len(&path) < LAID_OUT);
+    settle(&mut s);
+    assert_eq!(wal_len(&path), LAID_OUT, "laid out to the checkpoint bound");
+    let steps = s.timings().upkeeps;
+    for i in 0..20 {
+        s.apply(&put(2, i)).unwrap();
+    }
+    assert_eq!(wal_len(&path), LAID_OUT, "the commits overwrote the zeros");
+    settle(&mut s);
+    assert_eq!(s.timings().upkeeps - steps, 1, "a checkpoint; the layout is not done again");
+    let stored = LAYOUT_AFTER as usize + 20;
+    assert_eq!(s.load().unwrap().registrations.len(), stored);
+    drop(s);
+    assert_eq!(wal_len(&path), 0, "a clean close removes the WAL");
+    let mut s = SqliteStore::open(&path).unwrap();
+    assert!(!s.checked_in_full(), "the clean-close mark still vouches for the file");
+    assert_eq!(s.load().unwrap().registrations.len(), stored);
+}
+
+#[test]
+fn a_store_that_commits_little_keeps_a_small_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quiet.db");
+    let mut s = SqliteStore::open(&path).unwrap();
+    s.defer_upkeep();
+    for i in 0..5 {
+        s.apply(&put(1, i)).unwrap();
+        settle(&mut s);
+    }
+    assert!(wal_len(&path) < 32 * 1024, "a few frames, not a laid-out WAL");
+}
+
+#[test]
+fn a_crash_copy_of_a_laid_out_wal_recovers_every_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.db");
+    let mut s = busy_store(&path);
+    settle(&mut s);
+    for i in 0..30 {
+        s.apply(&put(2, i)).unwrap();
+    }
+    // What a power cut leaves: the database and its WAL (frames, then zeros), no `-shm`.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::copy(wal(&path), wal(&copy)).unwrap();
+    assert_eq!(reopen(&copy), sorted(s.load().unwrap()));
+    assert_eq!(reopen(&copy).registrations.len(), LAYOUT_AFTER as usize + 30);
+}
+
+#[test]
+fn an_erase_that_truncates_the_wal_lays_it_out_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("erase.db");
+    let mut s = busy_store(&path);
+    s.apply(&put(2, 0)).unwrap();
+    settle(&mut s);
+    assert_eq!(wal_len(&path), LAID_OUT);
+    s.apply(&[Mutation::DeleteWorker(SwRegId(1))]).unwrap();
+    assert_eq!(wal_len(&path), 0, "the erase truncated the WAL");
+    assert!(s.upkeep_due());
+    settle(&mut s);
+    assert_eq!(wal_len(&path), LAID_OUT);
+    assert_eq!(s.load().unwrap().registrations.len(), 1);
+}
