@@ -7,7 +7,9 @@
 //! before the single input seam), so two versions' driver and commit paths
 //! compare under the same harness. On tmpfs (`/dev/shm`) the fsync is free
 //! and the figure is the CPU path alone. `YIELDS=n` sets
-//! `DriverConfig::commit_yields`. See `benches/README.md`, "Where a durable
+//! `DriverConfig::commit_yields`; `SETTLE=ms` leaves the driver
+//! quiet that long before the loop, so its idle upkeep (a checkpoint, the
+//! WAL layout of `wal_layout.rs`) runs first. See `benches/README.md`, "Where a durable
 //! ack's time goes".
 //!
 //! ```text
@@ -60,6 +62,10 @@ fn main() {
             let o = SCRATCH + 1 + c;
             handle.add_worker(sw(o), &origin_name(o), true).await.unwrap();
             handle.client_opened(client(o), &origin_name(o), sync_policy::FrameType::TopLevel).await.unwrap();
+        }
+        if let Ok(ms) = std::env::var("SETTLE") {
+            // Quiet, so the driver runs its put-off upkeep (a checkpoint, the WAL layout).
+            tokio::time::sleep(std::time::Duration::from_millis(ms.parse().unwrap())).await;
         }
         let stamp = std::process::id();
         let start = Instant::now();
