@@ -7,8 +7,8 @@
 //! before the single input seam), so two versions' driver and commit paths
 //! compare under the same harness. On tmpfs (`/dev/shm`) the fsync is free
 //! and the figure is the CPU path alone. `YIELDS=n` sets
-//! `DriverConfig::commit_yields`; `SETTLE=ms` leaves the driver
-//! quiet that long before the loop, so its idle upkeep (a checkpoint, the
+//! `DriverConfig::commit_yields`; `WARM=n` registers `n` tags untimed
+//! first; `SETTLE=ms` then leaves the driver quiet that long before the loop, so its idle upkeep (a checkpoint, the
 //! WAL layout of `wal_layout.rs`) runs first. See `benches/README.md`, "Where a durable
 //! ack's time goes".
 //!
@@ -62,6 +62,13 @@ fn main() {
             let o = SCRATCH + 1 + c;
             handle.add_worker(sw(o), &origin_name(o), true).await.unwrap();
             handle.client_opened(client(o), &origin_name(o), sync_policy::FrameType::TopLevel).await.unwrap();
+        }
+        if let Ok(warm) = std::env::var("WARM") {
+            // Untimed registrations first (the WAL layout waits for 100 frames).
+            let o = SCRATCH + 1;
+            for i in 0..warm.parse::<u64>().unwrap() {
+                handle.register(Caller::Client(client(o)), sw(o), &format!("w{i:06}")).await.unwrap();
+            }
         }
         if let Ok(ms) = std::env::var("SETTLE") {
             // Quiet, so the driver runs its put-off upkeep (a checkpoint, the WAL layout).
