@@ -19,6 +19,7 @@
 
 mod blocked;
 mod dispatch_order;
+mod released;
 
 pub(crate) use blocked::{BLOCKERS, BlockKey, BlockedSet, blocker_index, is_device_wide};
 
@@ -28,6 +29,7 @@ use super::wakeup::{WakeReason, Wakeup};
 use crate::ids::SwRegId;
 use crate::ids::Tag;
 use hashbrown::HashMap;
+use released::{Released, ReleasedQueue};
 use std::collections::{BTreeMap, VecDeque};
 use sync_policy::{Blocker, Timestamp, Verdict, WaitReason};
 
@@ -40,7 +42,7 @@ struct OriginQueue {
     /// emulation uses the worker's own set.
     blocked: [BlockedSet; BLOCKERS],
     /// Released blocked entries, re-placed lazily when the origin's turn comes.
-    released: VecDeque<Released>,
+    released: ReleasedQueue,
     /// Whether the origin is in the dispatch rotation.
     in_rotation: bool,
 }
@@ -50,18 +52,6 @@ impl OriginQueue {
     fn has_work(&self) -> bool {
         !self.ready.is_empty() || !self.released.is_empty()
     }
-}
-
-/// A released blocked set waiting for its origin's turn.
-#[derive(Debug)]
-struct Released {
-    /// Entries with the ticket they were blocked under.
-    entries: Vec<(RegId, u32)>,
-    /// The next entry to re-place.
-    next: usize,
-    /// Whether the entries are in dispatch order yet (sorted on first use, so a
-    /// release costs nothing before the origin's turn comes).
-    ordered: bool,
 }
 
 /// How due-index entries of the same instant are ordered: part of the key,
