@@ -60,7 +60,9 @@ pub(crate) fn is_device_wide(b: Blocker) -> bool {
 #[derive(Debug, Default)]
 pub(crate) struct BlockedSet {
     entries: Vec<(RegId, u32)>,
-    live: usize,
+    /// Entries still current (a `u32`, so the set is 32 bytes: each origin's
+    /// queue holds eight of them, see `benches/README.md`, "The flip at 1e6").
+    live: u32,
     /// Bumped by every release: registrations handed out by a release no
     /// longer count against the set.
     generation: u32,
@@ -74,7 +76,7 @@ impl BlockedSet {
     /// Adds an entry; returns the generation the registration joins.
     pub(crate) fn push(&mut self, entry: (RegId, u32)) -> u32 {
         self.entries.push(entry);
-        self.live += 1;
+        self.live = self.live.saturating_add(1);
         self.generation
     }
 
@@ -85,9 +87,9 @@ impl BlockedSet {
             return;
         }
         self.live = self.live.saturating_sub(1);
-        if self.entries.len() > 32 && self.entries.len() > 2 * self.live {
+        if self.entries.len() > 32 && self.entries.len() > 2 * self.live as usize {
             self.entries.retain(|&(id, ticket)| is_current(id, ticket));
-            self.live = self.entries.len();
+            self.live = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         }
     }
 
@@ -108,6 +110,13 @@ mod tests {
         (vec![0; n as usize], (0..n).map(RegId).collect())
     }
 
+    /// Each origin's queue holds [`BLOCKERS`] sets; the flip streams through the queues of the origins it admits.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_blocked_set_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<BlockedSet>(), 32);
+    }
+
     #[test]
     fn churn_while_held_stays_bounded() {
         let (mut tickets, ids) = tickets(1000);
@@ -119,7 +128,11 @@ mod tests {
                 tickets[id.0 as usize] = tickets[id.0 as usize].wrapping_add(1);
                 set.left(generation, |id, t| tickets[id.0 as usize] == t);
             }
-            assert!(set.entries.len() <= 2 * set.live.max(16) + 1, "round {round}: {} entries", set.entries.len());
+            assert!(
+                set.entries.len() <= 2 * set.live.max(16) as usize + 1,
+                "round {round}: {} entries",
+                set.entries.len()
+            );
         }
         assert_eq!(set.live, 0);
     }
