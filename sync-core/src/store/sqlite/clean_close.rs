@@ -30,6 +30,7 @@
 //! `quick_check` on demand (`spec-notes/durability.md` §5).
 
 use super::lock::FileLock;
+use super::sidecar::wal_has_frames;
 use crate::store::StoreError;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -115,13 +116,6 @@ impl Drop for Owner {
             tracing::debug!(%error, "could not write the clean-close mark; the next open runs quick_check");
         }
     }
-}
-
-/// Whether a write-ahead log with content sits next to the file.
-fn wal_has_frames(path: &Path) -> bool {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    std::fs::metadata(Path::new(&wal)).is_ok_and(|m| m.len() > 0)
 }
 
 /// The file's length and a hash of all its bytes (foldhash with a fixed

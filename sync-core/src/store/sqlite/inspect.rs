@@ -6,6 +6,7 @@
 
 use super::error_map::{io_error, store_error};
 use super::schema::{APPLICATION_ID, SCHEMA_VERSION, shape_of};
+use super::sidecar::wal_has_frames;
 use crate::store::StoreError;
 use rusqlite::{Connection, OpenFlags};
 use std::io::Read;
@@ -104,14 +105,6 @@ fn check_header(path: &Path, shown: &str) -> Result<(), StoreError> {
         }
     }
     Ok(())
-}
-
-/// Whether a write-ahead log with content sits next to the file (then the
-/// main file may legitimately be shorter than the database).
-fn wal_has_frames(path: &Path) -> bool {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    std::fs::metadata(Path::new(&wal)).is_ok_and(|m| m.len() > 0)
 }
 
 /// The names of the file's own tables, sorted.

@@ -87,6 +87,7 @@ mod load;
 mod lock;
 pub mod salvage;
 mod schema;
+mod sidecar;
 mod timings;
 mod upkeep;
 mod wal_layout;
@@ -267,18 +268,23 @@ impl SqliteStore {
         &self.path
     }
 
+    /// The database's page size in bytes (4096 if SQLite reports a negative one).
+    fn page_size(&self) -> Result<u64, StoreError> {
+        let size: i64 = self
+            .conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .map_err(|e| store_error(&self.shown, "reading page_size", &e))?;
+        Ok(u64::try_from(size).unwrap_or(4096).max(1))
+    }
+
     /// Caps the database at about `max_bytes` (whole pages, and never below its
     /// current size): a batch that would grow it further fails as a full disk
     /// and does not land, and a journal fold that would is put off (see the
     /// [module docs](self)). Returns the cap in effect, in bytes. Lasts until
     /// the store is closed.
     pub fn set_size_limit(&mut self, max_bytes: u64) -> Result<u64, StoreError> {
+        let page_size = self.page_size()?;
         let shown = &self.shown;
-        let page_size: i64 = self
-            .conn
-            .pragma_query_value(None, "page_size", |r| r.get(0))
-            .map_err(|e| store_error(shown, "reading page_size", &e))?;
-        let page_size = u64::try_from(page_size).unwrap_or(4096).max(1);
         let pages = i64::try_from(max_bytes / page_size).unwrap_or(i64::MAX).max(1);
         let set: i64 = self
             .conn

@@ -24,6 +24,7 @@
 //! close still deletes the WAL (`clean_close.rs` is unaffected); an erase
 //! that truncates the WAL (`erase.rs`) asks for the layout again.
 
+use super::sidecar::wal_path;
 use super::{CHECKPOINT_PAGES, SqliteStore};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
@@ -51,14 +52,14 @@ impl SqliteStore {
     /// unless an erase truncates the WAL.
     pub(super) fn lay_out_wal(&mut self) {
         self.wal_laid_out = true;
-        let page_size: i64 = match self.conn.pragma_query_value(None, "page_size", |r| r.get(0)) {
+        let page_size = match self.page_size() {
             Ok(size) => size,
             Err(error) => {
                 tracing::debug!(%error, "could not read page_size; the WAL is not laid out");
                 return;
             }
         };
-        let frame = FRAME_HEADER.saturating_add(u64::try_from(page_size).unwrap_or(4096));
+        let frame = FRAME_HEADER.saturating_add(page_size);
         let target = WAL_HEADER.saturating_add(frame.saturating_mul(CHECKPOINT_PAGES));
         if let Err(error) = extend_with_zeros(&self.path, target) {
             tracing::debug!(%error, "could not lay the WAL out; the session's first commits append");
@@ -69,10 +70,8 @@ impl SqliteStore {
 /// Extends `<db>-wal` (which SQLite keeps open and has created) with zeros
 /// to `target` bytes, writing only past its current end, and fsyncs it.
 fn extend_with_zeros(db: &Path, target: u64) -> std::io::Result<()> {
-    let mut wal = db.as_os_str().to_owned();
-    wal.push("-wal");
     // Not created here: without a `-wal` (not WAL mode) there is nothing to lay out.
-    let mut file = std::fs::OpenOptions::new().write(true).open(Path::new(&wal))?;
+    let mut file = std::fs::OpenOptions::new().write(true).open(wal_path(db))?;
     let mut at = file.metadata()?.len();
     if at >= target {
         return Ok(());
