@@ -149,3 +149,25 @@ fn a_folding_batch_that_meets_a_bad_row_does_not_land() {
     assert_eq!(after.registrations, vec![one_off(1, "a", 1), periodic(1, "p", 2, 43_200_000)]);
     assert_eq!(after.origins, vec![origin_row(A, Some(5))]);
 }
+
+#[test]
+fn a_bad_put_after_good_ones_fails_the_fold_and_changes_nothing() {
+    // A journal of puts only: the fold copies rows until it meets the bad one, then
+    // rolls that back and names the row as `load()` does.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("puts.db");
+    let mut s = SqliteStore::open(&path).unwrap();
+    s.apply(&[Mutation::Put(one_off(1, "a", 1)), Mutation::Put(one_off(2, "b", 2)), Mutation::Put(one_off(3, "c", 3))])
+        .unwrap();
+    drop(s);
+    run_sql(&path, "UPDATE journal SET attempts = -1 WHERE id = 3");
+    let mut s = SqliteStore::open(&path).unwrap();
+    expect_bad_row(s.load(), &["journal row 3", "`attempts`"]);
+    expect_bad_row(s.compact(), &["journal row 3", "`attempts`"]);
+    drop(s);
+    assert_eq!((count_rows(&path, "journal"), count_rows(&path, "registrations")), (3, 0));
+    run_sql(&path, "UPDATE journal SET attempts = 0 WHERE id = 3");
+    let mut s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.compact().unwrap(), 3);
+    assert_eq!(s.load().unwrap().registrations, vec![one_off(1, "a", 1), one_off(2, "b", 2), one_off(3, "c", 3)]);
+}

@@ -6,12 +6,12 @@
 
 mod sqlite_kit;
 
-use sqlite_kit::{A, T0, policy, reopen};
+use sqlite_kit::{A, T0, one_off, policy, reopen};
 use std::path::Path;
 use sync_core::Input;
 use sync_core::commit::{Effect, drain_committed};
-use sync_core::store::SqliteStore;
-use sync_core::{Caller, ClientId, Engine, SwRegId};
+use sync_core::store::{Mutation, SqliteStore, Store};
+use sync_core::{Caller, ClientId, Engine, Origin, SwRegId};
 use sync_policy::{
     ConfigurablePolicy, Engagement, FrameType, NetworkState, PermissionName, PermissionState, PolicyConfig,
     RevocationAction,
@@ -201,4 +201,27 @@ fn a_completed_registration_leaves_no_tag_behind_after_close() {
     drain_committed(&mut engine, &mut store).unwrap();
     drop(store);
     assert_erased(&path, &[TAG]);
+}
+
+#[test]
+fn a_folded_journal_leaves_no_copy_of_a_key_erased_later() {
+    // The fold copies the journal's puts inside SQLite and empties the journal with one
+    // `DELETE`; `secure_delete` zeroes every journal copy, the superseded ones too, so
+    // erasing the key afterwards leaves none behind.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profile.db");
+    let mut store = SqliteStore::open(&path).unwrap();
+    let secret = |seq| {
+        let mut row = one_off(1, TAG, seq);
+        row.origin = Origin::new(SECRET);
+        row
+    };
+    for seq in 1..=3 {
+        store
+            .apply(&[Mutation::Put(secret(seq)), Mutation::Put(one_off(2, &format!("keep-{seq}"), 10 + seq))])
+            .unwrap();
+    }
+    assert_eq!(store.compact().unwrap(), 6, "the key put three times, three other keys");
+    store.apply(&[Mutation::DeleteWorker(SwRegId(1)), Mutation::DeleteOrigin(Origin::new(SECRET))]).unwrap();
+    check_after_close(&path, store, &[SECRET, TAG], 3);
 }

@@ -9,9 +9,10 @@
 use super::schema::REGISTRATION_COLUMNS as COLUMNS;
 use crate::ids::{Origin, RegistrationKey, SwRegId, Tag};
 use crate::store::{StoreError, StoredOrigin, StoredPeriodic, StoredPhase, StoredRegistration};
+use hashbrown::HashMap;
+use rusqlite::functions::Context;
 use rusqlite::types::ValueRef;
 use rusqlite::{Row, Statement, params};
-use std::collections::HashMap;
 use sync_policy::{Millis, SyncKind, Timestamp};
 
 /// `u64` to SQLite's `i64`, bit for bit.
@@ -70,6 +71,25 @@ pub(super) fn put_origin(stmt: &mut Statement<'_>, o: &StoredOrigin) -> rusqlite
     stmt.execute(params![o.origin.as_str(), o.last_periodic.map(|t| bits(t.0))])
 }
 
+/// Where a [`Decoder`] reads a row's values by column index: a result row,
+/// or the arguments of a SQL function called with the same columns.
+pub(super) trait Values {
+    /// The value at index `i`.
+    fn value(&self, i: usize) -> rusqlite::Result<ValueRef<'_>>;
+}
+
+impl Values for Row<'_> {
+    fn value(&self, i: usize) -> rusqlite::Result<ValueRef<'_>> {
+        self.get_ref(i)
+    }
+}
+
+impl Values for Context<'_> {
+    fn value(&self, i: usize) -> rusqlite::Result<ValueRef<'_>> {
+        if i < self.len() { Ok(self.get_raw(i)) } else { Err(rusqlite::Error::InvalidColumnIndex(i)) }
+    }
+}
+
 /// One journal row, decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum JournalEntry {
@@ -112,7 +132,7 @@ pub(super) struct Decoder {
 
 impl Decoder {
     /// Decodes one row of `SELECT_REGISTRATIONS`.
-    pub(super) fn registration(&mut self, row: &Row<'_>) -> Result<StoredRegistration, StoreError> {
+    pub(super) fn registration<R: Values + ?Sized>(&mut self, row: &R) -> Result<StoredRegistration, StoreError> {
         self.rows += 1;
         let n = self.rows;
         self.registration_at(row, 0).map_err(|e| e.bad_row(&format!("registrations row {n}")))
@@ -120,13 +140,16 @@ impl Decoder {
 
     /// Decodes one row of `SELECT_REGISTRATIONS` without numbering it: the
     /// caller names the row in the error ([`FieldError::bad_row`]).
-    pub(super) fn registration_unnumbered(&mut self, row: &Row<'_>) -> Result<StoredRegistration, FieldError> {
+    pub(super) fn registration_unnumbered<R: Values + ?Sized>(
+        &mut self,
+        row: &R,
+    ) -> Result<StoredRegistration, FieldError> {
         self.registration_at(row, 0)
     }
 
     /// Decodes one row of `SELECT_JOURNAL` into its `id` and entry, with the same
     /// checks as a registration row; columns an op does not use must be NULL.
-    pub(super) fn journal(&mut self, row: &Row<'_>) -> Result<(i64, JournalEntry), StoreError> {
+    pub(super) fn journal<R: Values + ?Sized>(&mut self, row: &R) -> Result<(i64, JournalEntry), StoreError> {
         // `id` is the table's INTEGER PRIMARY KEY: SQLite keeps it an integer.
         let id = int(row, 0, "id").map_err(|e| StoreError::BadRow(format!("journal row: {e}")))?;
         let decoded = match int(row, 1, "op").map_err(FieldError::new) {
@@ -148,77 +171,40 @@ impl Decoder {
     }
 
     /// Decodes the registration columns starting at column `base`.
-    fn registration_at(&mut self, row: &Row<'_>, base: usize) -> Result<StoredRegistration, FieldError> {
+    fn registration_at<R: Values + ?Sized>(&mut self, row: &R, base: usize) -> Result<StoredRegistration, FieldError> {
         let (sw, kind) = owner_at(row, base)?;
         self.registration_fields(row, base, sw, kind).map_err(|message| FieldError { owner: Some((sw, kind)), message })
     }
 
     /// Decodes `sw`, `kind` and `tag` starting at column `base`.
-    fn key_at(&mut self, row: &Row<'_>, base: usize) -> Result<RegistrationKey, FieldError> {
+    fn key_at<R: Values + ?Sized>(&mut self, row: &R, base: usize) -> Result<RegistrationKey, FieldError> {
         let (sw, kind) = owner_at(row, base)?;
         let tag = text(row, base + 2, COLUMNS[2]).map_err(|message| FieldError { owner: Some((sw, kind)), message })?;
         Ok(RegistrationKey { sw, kind, tag: Tag::new(tag) })
     }
 
-    fn registration_fields(
+    fn registration_fields<R: Values + ?Sized>(
         &mut self,
-        row: &Row<'_>,
+        row: &R,
         base: usize,
         sw: SwRegId,
         kind: SyncKind,
     ) -> Result<StoredRegistration, String> {
-        let col = |i: usize| (base + i, COLUMNS[i]);
-        let (i, name) = col(2);
-        let tag = Tag::new(text(row, i, name)?);
-        let (i, name) = col(3);
-        let origin = self.intern(text(row, i, name)?);
-        let (i, name) = col(4);
-        let seq = unbits(int(row, i, name)?);
-        if seq == u64::MAX {
-            return Err(format!("column `{name}` holds {seq} (u64::MAX), which leaves no registration order after it"));
-        }
-        let (i, name) = col(5);
-        let phase = match int(row, i, name)? {
-            0 => StoredPhase::Pending,
-            1 => StoredPhase::Waiting,
-            other => return Err(format!("column `phase` holds {other}, expected 0 (pending) or 1 (waiting)")),
-        };
-        let (i, name) = col(6);
-        let attempts = count(int(row, i, name)?, name)?;
-        let (i, name) = col(7);
-        let max_attempts = count(int(row, i, name)?, name)?;
-        let (i, name) = col(8);
-        let due = Timestamp(unbits(int(row, i, name)?));
-        let (i, name) = col(9);
-        let min_interval = opt_int(row, i, name)?;
-        let (i, name) = col(10);
-        let anchor = opt_int(row, i, name)?;
-        let periodic = match (kind, min_interval, anchor) {
-            (SyncKind::OneOff, None, None) => None,
-            (SyncKind::Periodic, Some(min), Some(anchor)) => {
-                Some(StoredPeriodic { min_interval: Millis(unbits(min)), anchor: Timestamp(unbits(anchor)) })
-            }
-            (SyncKind::OneOff, _, _) => {
-                return Err("a one-off registration has periodic fields (min_interval, anchor)".to_string());
-            }
-            (SyncKind::Periodic, _, _) => {
-                return Err("a periodic registration lacks min_interval or anchor".to_string());
-            }
-        };
+        let f = fields(row, base, kind)?;
         Ok(StoredRegistration {
-            key: RegistrationKey { sw, kind, tag },
-            origin,
-            phase,
-            attempts,
-            max_attempts,
-            due,
-            seq,
-            periodic,
+            key: RegistrationKey { sw, kind, tag: Tag::new(f.tag) },
+            origin: self.intern(f.origin),
+            phase: f.phase,
+            attempts: f.attempts,
+            max_attempts: f.max_attempts,
+            due: f.due,
+            seq: f.seq,
+            periodic: f.periodic,
         })
     }
 
     /// Decodes one row of `SELECT_ORIGINS`.
-    pub(super) fn origin(&mut self, row: &Row<'_>, n: u64) -> Result<StoredOrigin, StoreError> {
+    pub(super) fn origin<R: Values + ?Sized>(&mut self, row: &R, n: u64) -> Result<StoredOrigin, StoreError> {
         let decoded = text(row, 0, "origin").map(|o| self.intern(o)).and_then(|origin| {
             let last_periodic = opt_int(row, 1, "last_periodic")?.map(|v| Timestamp(unbits(v)));
             Ok(StoredOrigin { origin, last_periodic })
@@ -246,8 +232,72 @@ impl Decoder {
     }
 }
 
+/// A registration's columns after its key, checked, borrowed from the row.
+struct Fields<'r> {
+    tag: &'r str,
+    origin: &'r str,
+    seq: u64,
+    phase: StoredPhase,
+    attempts: u32,
+    max_attempts: u32,
+    due: Timestamp,
+    periodic: Option<StoredPeriodic>,
+}
+
+/// Checks the registration columns from `tag` on (column `base + 2`) of a
+/// registration of `kind`: every check a decoded row passes, nothing allocated
+/// unless a check fails.
+fn fields<R: Values + ?Sized>(row: &R, base: usize, kind: SyncKind) -> Result<Fields<'_>, String> {
+    let col = |i: usize| (base + i, COLUMNS[i]);
+    let (i, name) = col(2);
+    let tag = text(row, i, name)?;
+    let (i, name) = col(3);
+    let origin = text(row, i, name)?;
+    let (i, name) = col(4);
+    let seq = unbits(int(row, i, name)?);
+    if seq == u64::MAX {
+        return Err(format!("column `{name}` holds {seq} (u64::MAX), which leaves no registration order after it"));
+    }
+    let (i, name) = col(5);
+    let phase = match int(row, i, name)? {
+        0 => StoredPhase::Pending,
+        1 => StoredPhase::Waiting,
+        other => return Err(format!("column `phase` holds {other}, expected 0 (pending) or 1 (waiting)")),
+    };
+    let (i, name) = col(6);
+    let attempts = count(int(row, i, name)?, name)?;
+    let (i, name) = col(7);
+    let max_attempts = count(int(row, i, name)?, name)?;
+    let (i, name) = col(8);
+    let due = Timestamp(unbits(int(row, i, name)?));
+    let (i, name) = col(9);
+    let min_interval = opt_int(row, i, name)?;
+    let (i, name) = col(10);
+    let anchor = opt_int(row, i, name)?;
+    let periodic = match (kind, min_interval, anchor) {
+        (SyncKind::OneOff, None, None) => None,
+        (SyncKind::Periodic, Some(min), Some(anchor)) => {
+            Some(StoredPeriodic { min_interval: Millis(unbits(min)), anchor: Timestamp(unbits(anchor)) })
+        }
+        (SyncKind::OneOff, _, _) => {
+            return Err("a one-off registration has periodic fields (min_interval, anchor)".to_string());
+        }
+        (SyncKind::Periodic, _, _) => {
+            return Err("a periodic registration lacks min_interval or anchor".to_string());
+        }
+    };
+    Ok(Fields { tag, origin, seq, phase, attempts, max_attempts, due, periodic })
+}
+
+/// Whether a row of `SELECT_JOURNAL` (its `id` unread) is a put that
+/// [`Decoder::journal`] decodes: the same checks, run without building the
+/// row. False for every other row, good or bad.
+pub(super) fn is_put<R: Values + ?Sized>(row: &R) -> bool {
+    matches!(int(row, 1, "op"), Ok(OP_PUT)) && owner_at(row, 2).is_ok_and(|(_, kind)| fields(row, 2, kind).is_ok())
+}
+
 /// Decodes `sw` and `kind` starting at column `base`.
-fn owner_at(row: &Row<'_>, base: usize) -> Result<(SwRegId, SyncKind), FieldError> {
+fn owner_at<R: Values + ?Sized>(row: &R, base: usize) -> Result<(SwRegId, SyncKind), FieldError> {
     let sw = worker_at(row, base)?;
     let kind = match int(row, base + 1, COLUMNS[1]).map_err(FieldError::new)? {
         0 => SyncKind::OneOff,
@@ -260,15 +310,15 @@ fn owner_at(row: &Row<'_>, base: usize) -> Result<(SwRegId, SyncKind), FieldErro
 }
 
 /// Decodes `sw` at column `base`.
-fn worker_at(row: &Row<'_>, base: usize) -> Result<SwRegId, FieldError> {
+fn worker_at<R: Values + ?Sized>(row: &R, base: usize) -> Result<SwRegId, FieldError> {
     int(row, base, COLUMNS[0]).map(|v| SwRegId(unbits(v))).map_err(FieldError::new)
 }
 
 /// Checks that the registration columns from the `used`-th on (counted from
 /// column `base`) are NULL, as they are for an op (`what`) that does not use them.
-fn unused(row: &Row<'_>, base: usize, used: usize, what: &str) -> Result<(), String> {
+fn unused<R: Values + ?Sized>(row: &R, base: usize, used: usize, what: &str) -> Result<(), String> {
     for (i, name) in COLUMNS.iter().enumerate().skip(used) {
-        match row.get_ref(base + i) {
+        match row.value(base + i) {
             Ok(ValueRef::Null) => {}
             Ok(other) => return Err(format!("column `{name}` holds {} but {what} leaves it NULL", type_name(other))),
             Err(e) => return Err(format!("column `{name}` unreadable: {e}")),
@@ -288,16 +338,16 @@ fn type_name(v: ValueRef<'_>) -> &'static str {
     }
 }
 
-fn int(row: &Row<'_>, i: usize, name: &str) -> Result<i64, String> {
-    match row.get_ref(i) {
+fn int<R: Values + ?Sized>(row: &R, i: usize, name: &str) -> Result<i64, String> {
+    match row.value(i) {
         Ok(ValueRef::Integer(v)) => Ok(v),
         Ok(other) => Err(format!("column `{name}` holds {} instead of an integer", type_name(other))),
         Err(e) => Err(format!("column `{name}` unreadable: {e}")),
     }
 }
 
-fn opt_int(row: &Row<'_>, i: usize, name: &str) -> Result<Option<i64>, String> {
-    match row.get_ref(i) {
+fn opt_int<R: Values + ?Sized>(row: &R, i: usize, name: &str) -> Result<Option<i64>, String> {
+    match row.value(i) {
         Ok(ValueRef::Null) => Ok(None),
         Ok(ValueRef::Integer(v)) => Ok(Some(v)),
         Ok(other) => Err(format!("column `{name}` holds {} instead of an integer or NULL", type_name(other))),
@@ -305,8 +355,8 @@ fn opt_int(row: &Row<'_>, i: usize, name: &str) -> Result<Option<i64>, String> {
     }
 }
 
-fn text<'r>(row: &'r Row<'_>, i: usize, name: &str) -> Result<&'r str, String> {
-    match row.get_ref(i) {
+fn text<'r, R: Values + ?Sized>(row: &'r R, i: usize, name: &str) -> Result<&'r str, String> {
+    match row.value(i) {
         Ok(ValueRef::Text(bytes)) => std::str::from_utf8(bytes)
             .map_err(|e| format!("column `{name}` is not valid UTF-8 (at byte {})", e.valid_up_to())),
         Ok(other) => Err(format!("column `{name}` holds {} instead of text", type_name(other))),

@@ -13,10 +13,11 @@
 
 use super::codec::{self, Decoder, JournalEntry};
 use super::schema;
-use crate::ids::{RegistrationKey, Tag};
+use crate::ids::{RegistrationKey, SwRegId, Tag};
 use crate::store::{StoreError, StoredRegistration};
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
 use std::cmp::Ordering;
 
 /// A registration key in `registrations`' own order: `sw` as the stored
@@ -180,15 +181,66 @@ pub(super) fn count(conn: &Connection) -> rusqlite::Result<u64> {
 
 /// Folds the journal into `registrations` inside the caller's transaction and
 /// returns how many journal rows it folded. On error the caller rolls the
-/// transaction back: the journal is then untouched.
+/// transaction back: the journal is then untouched. An empty journal writes
+/// nothing.
 ///
-/// Every row is read and checked first (the net effect is computed from the
-/// decoded rows). Then the journal rows that a later op overrides are
-/// dropped, the wipes and the net deletes are applied, and the remaining puts
-/// (one per key) are copied inside SQLite with one `INSERT ... SELECT`
-/// sorted by key, which costs far less per row than a statement per row;
-/// last, the journal is emptied.
-pub(super) fn fold(conn: &Connection) -> Result<u64, FoldError> {
+/// Two paths, with the same result:
+///
+/// - **Puts only** (every journal this build writes: deletes erase at once):
+///   one `INSERT OR REPLACE … SELECT` copies the journal into
+///   `registrations` in `id` order, so per key the last put wins, which is
+///   the net effect. When the puts come from more than [`FEW_WORKERS`]
+///   workers (`workers`), they are sorted by worker first (still in `id`
+///   order within one), so the inserts walk the table once instead of
+///   jumping between more leaves than the page cache holds. Every row is checked on the way by the SQL function
+///   [`schema::FOLD_CHECK`], which runs the decoder `load()` runs; the first
+///   row that is not a put that decodes fails the statement, which is rolled
+///   back to a savepoint, and the general path below runs instead (and names
+///   a bad row exactly as `load()` does). No row is decoded into a map, no
+///   superseded row is dropped on its own, and SQLite does not sort.
+/// - **General** (a journal from an earlier build holding deletes or worker
+///   deletes, or a bad row): every row is read and checked first and the net
+///   effect computed from the decoded rows; the rows that a later op
+///   overrides are dropped, the wipes and the net deletes are applied, and
+///   the remaining puts (one per key) are copied with one `INSERT … SELECT`
+///   sorted by key.
+///
+/// Either way the journal is then emptied with one `DELETE`, whose freed
+/// pages `secure_delete` zeroes.
+pub(super) fn fold(conn: &Connection, workers: &Workers) -> Result<u64, FoldError> {
+    let has_rows: bool = conn.prepare_cached(schema::JOURNAL_HAS_ROWS)?.query_row([], |r| r.get(0))?;
+    if !has_rows {
+        return Ok(0);
+    }
+    match fold_puts(conn, workers)? {
+        Some(rows) => Ok(rows),
+        None => fold_net(conn),
+    }
+}
+
+/// The path for a journal of puts only (see [`fold`]): `None` when a row is
+/// not a put that decodes, with nothing changed.
+fn fold_puts(conn: &Connection, workers: &Workers) -> Result<Option<u64>, FoldError> {
+    let copy = if workers.few() { schema::FOLD_CHECKED_PUTS } else { schema::FOLD_CHECKED_PUTS_BY_WORKER };
+    conn.prepare_cached(schema::SAVEPOINT_FOLD)?.execute([])?;
+    match conn.prepare_cached(copy)?.execute([]) {
+        Ok(_) => {
+            conn.prepare_cached(schema::RELEASE_FOLD)?.execute([])?;
+        }
+        Err(e) if declined(&e) => {
+            conn.prepare_cached(schema::ROLLBACK_FOLD)?.execute([])?;
+            conn.prepare_cached(schema::RELEASE_FOLD)?.execute([])?;
+            return Ok(None);
+        }
+        // The caller rolls the whole transaction back (savepoint included).
+        Err(e) => return Err(e.into()),
+    }
+    let rows = conn.prepare_cached(schema::CLEAR_JOURNAL)?.execute([])?;
+    Ok(Some(u64::try_from(rows).unwrap_or(u64::MAX)))
+}
+
+/// The general path (see [`fold`]).
+fn fold_net(conn: &Connection) -> Result<u64, FoldError> {
     let net = read(conn, &mut Decoder::default(), false)?;
     if net.rows == 0 {
         return Ok(0);
@@ -222,10 +274,86 @@ pub(super) fn fold(conn: &Connection) -> Result<u64, FoldError> {
     Ok(net.rows)
 }
 
+/// Workers up to which a fold copies the journal in `id` order, unsorted: a
+/// put goes to its worker's own range of `registrations`, so this bounds the
+/// leaves the inserts move between (far below the default page cache of
+/// ~500 pages). The scale report's 64 callers are 64 workers.
+pub(super) const FEW_WORKERS: usize = 128;
+
+/// The service workers the journal's puts belong to, counted up to
+/// [`FEW_WORKERS`], for the fold to pick its order (see [`fold`]). It may
+/// count workers whose rows are gone (erased, or rolled back): it only ever
+/// errs towards sorting.
+#[derive(Debug, Default)]
+pub(super) struct Workers {
+    /// The workers seen, while at most [`FEW_WORKERS`].
+    seen: HashSet<u64>,
+    /// More than [`FEW_WORKERS`], or not known (a journal found at open).
+    many: bool,
+}
+
+impl Workers {
+    /// For a journal whose rows this store did not write: counted as many.
+    pub(super) fn unknown() -> Workers {
+        Workers { seen: HashSet::new(), many: true }
+    }
+
+    /// Counts a put of worker `sw` appended to the journal.
+    pub(super) fn add(&mut self, sw: SwRegId) {
+        if !self.many && self.seen.insert(sw.0) && self.seen.len() > FEW_WORKERS {
+            *self = Workers::unknown();
+        }
+    }
+
+    /// Whether the journal's puts come from at most [`FEW_WORKERS`] workers.
+    pub(super) fn few(&self) -> bool {
+        !self.many
+    }
+}
+
+/// What [`schema::FOLD_CHECK`] fails a row with: not a put that decodes.
+#[derive(Debug)]
+struct NotAPut;
+
+impl std::fmt::Display for NotAPut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(NOT_A_PUT)
+    }
+}
+
+impl std::error::Error for NotAPut {}
+
+/// [`NotAPut`]'s message, as SQLite reports it back.
+const NOT_A_PUT: &str = "bsync: a journal row that is not a put that decodes";
+
+/// Whether `e` is [`schema::FOLD_CHECK`] failing a row.
+fn declined(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, Some(message))
+        if f.code == rusqlite::ErrorCode::Unknown && message == NOT_A_PUT)
+}
+
+/// Adds [`schema::FOLD_CHECK`] to `conn`: called with a journal row's
+/// columns in the order of `SELECT_JOURNAL`, it decodes the row as `load()`
+/// does (`codec::is_put`, the decoder's own checks) and returns true for a
+/// put, and fails otherwise. Usable only from
+/// this connection's own statements (`DIRECTONLY`: not from the schema).
+pub(super) fn install_check(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        schema::FOLD_CHECK,
+        13,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
+        |ctx| if codec::is_put(&*ctx) { Ok(true) } else { Err(rusqlite::Error::UserFunctionError(Box::new(NotAPut))) },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ids::SwRegId;
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::{Mutation, Store, StoredPeriodic};
+    use rusqlite::types::Value;
+    use sync_policy::{Millis, Timestamp};
     fn row(sw: u64, tag: &str, seq: u64) -> StoredRegistration {
         StoredRegistration::pending_one_off(sw, "https://a.test", tag, seq)
     }
@@ -284,5 +412,109 @@ mod tests {
         let n = net(vec![]);
         let out = n.replay([Ok(row(1, "a", 1)), Err(StoreError::BadRow("registrations row 2".into()))].into_iter());
         assert!(matches!(out, Err(StoreError::BadRow(m)) if m.contains("row 2")));
+    }
+
+    /// A store at `dir/name` that has applied `batches` and folded after the first one.
+    fn store(dir: &std::path::Path, name: &str, batches: &[Vec<Mutation>]) -> SqliteStore {
+        let mut s = SqliteStore::open(dir.join(name)).unwrap();
+        s.set_fold_threshold(u64::MAX);
+        for (i, batch) in batches.iter().enumerate() {
+            s.apply(batch).unwrap();
+            if i == 0 {
+                s.compact().unwrap();
+            }
+        }
+        s
+    }
+
+    fn dump(conn: &Connection, table: &str) -> Vec<Vec<Value>> {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2, 3")).unwrap();
+        let columns = stmt.column_count();
+        stmt.query_map([], |r| (0..columns).map(|i| r.get::<_, Value>(i)).collect())
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    /// Puts over `workers` workers: rows folded first, then a journal that
+    /// replaces some of them and puts some keys twice, periodic rows too.
+    fn batches(workers: u64) -> Vec<Vec<Mutation>> {
+        let folded =
+            (0..workers * 3).map(|i| Mutation::Put(row(1 + i % workers, &format!("t{i:03}"), i + 1))).collect();
+        let mut journal = Vec::new();
+        for i in (0..workers * 3).step_by(2) {
+            let mut r = row(1 + i % workers, &format!("t{i:03}"), 1000 + i);
+            r.attempts = 2;
+            journal.push(Mutation::Put(r));
+        }
+        for i in 0..workers * 2 {
+            let sw = 1 + (i * 7) % workers;
+            journal.push(Mutation::Put(row(sw, &format!("n{:03}", i % 5), 2000 + i)));
+            let mut p = row(sw, "p", 3000 + i);
+            p.key.kind = sync_policy::SyncKind::Periodic;
+            p.periodic = Some(StoredPeriodic { min_interval: Millis(i + 1), anchor: Timestamp(i) });
+            journal.push(Mutation::Put(p));
+        }
+        vec![folded, journal.chunks(7).flat_map(|c| c.iter().cloned()).collect()]
+    }
+
+    #[test]
+    fn the_puts_path_leaves_what_the_general_path_and_the_replay_leave() {
+        for (workers, count) in
+            [(3, Workers::default()), (3, Workers::unknown()), (FEW_WORKERS as u64 + 5, Workers::unknown())]
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let mut puts = store(dir.path(), "puts.db", &batches(workers));
+            let mut general = store(dir.path(), "general.db", &batches(workers));
+            let replayed = puts.load().unwrap();
+            let rows = count_rows(&puts.conn);
+            let tx = puts.conn.transaction().unwrap();
+            assert_eq!(fold_puts(&tx, &count).unwrap(), Some(rows));
+            tx.commit().unwrap();
+            let tx = general.conn.transaction().unwrap();
+            assert_eq!(fold_net(&tx).unwrap(), rows);
+            tx.commit().unwrap();
+            assert_eq!(dump(&puts.conn, "registrations"), dump(&general.conn, "registrations"), "{workers} workers");
+            assert!(dump(&puts.conn, "journal").is_empty());
+            assert_eq!(puts.load().unwrap(), replayed, "the table holds what load() replayed, in key order");
+        }
+    }
+
+    fn count_rows(conn: &Connection) -> u64 {
+        count(conn).unwrap()
+    }
+
+    #[test]
+    fn the_puts_path_declines_a_journal_with_a_delete_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = store(dir.path(), "declined.db", &batches(3));
+        // A delete as earlier builds journaled it, after the puts: the check meets it last.
+        s.conn.execute_batch("INSERT INTO journal (op, sw, kind, tag) VALUES (1, 1, 0, 't000')").unwrap();
+        let before = (dump(&s.conn, "registrations"), dump(&s.conn, "journal"));
+        let tx = s.conn.transaction().unwrap();
+        assert_eq!(fold_puts(&tx, &Workers::default()).unwrap(), None);
+        assert_eq!((dump(&tx, "registrations"), dump(&tx, "journal")), before, "rolled back to the savepoint");
+        // The general path then folds it, in the same transaction.
+        let rows = count_rows(&tx);
+        assert_eq!(fold(&tx, &Workers::default()).unwrap(), rows);
+        tx.commit().unwrap();
+        assert!(dump(&s.conn, "journal").is_empty());
+        let kept = dump(&s.conn, "registrations");
+        assert!(!kept.iter().any(|r| r[0] == Value::Integer(1) && r[2] == Value::Text("t000".into())));
+    }
+
+    #[test]
+    fn workers_are_counted_up_to_the_bound() {
+        let mut w = Workers::default();
+        assert!(w.few());
+        for sw in (1..=FEW_WORKERS as u64).chain([1, 2, 3]) {
+            w.add(SwRegId(sw));
+        }
+        assert!(w.few(), "{FEW_WORKERS} distinct workers are few");
+        w.add(SwRegId(u64::MAX));
+        assert!(!w.few());
+        w.add(SwRegId(1));
+        assert!(!w.few(), "many stays many until the fold starts over");
+        assert!(!Workers::unknown().few());
     }
 }

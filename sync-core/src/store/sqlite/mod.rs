@@ -131,6 +131,8 @@ pub struct SqliteStore {
     /// The journal's row ids per key, for erasing; `None` until a delete
     /// needs it, and after a failed commit (rebuilt from the file).
     index: Option<erase::JournalIndex>,
+    /// The workers of the journal's puts, for the fold's order (`journal.rs`).
+    workers: journal::Workers,
     /// Journal folds this store has completed (in batches and in `compact`).
     folds: u64,
     /// Where the commits' time went.
@@ -183,6 +185,7 @@ impl SqliteStore {
         }
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| store_error(&shown, "opening", &e))?;
         configure(&conn, &shown)?;
+        journal::install_check(&conn).map_err(|e| store_error(&shown, "adding the fold's row check", &e))?;
         let wal =
             timings::install_wal_hook(&mut conn).map_err(|e| store_error(&shown, "installing the WAL hook", &e))?;
         migrate(&mut conn, &shown)?;
@@ -196,6 +199,8 @@ impl SqliteStore {
             fold_threshold: DEFAULT_FOLD_THRESHOLD,
             fold_at: DEFAULT_FOLD_THRESHOLD,
             index: None,
+            // Rows found in the file were not counted: the fold sorts them.
+            workers: if journal_rows == 0 { journal::Workers::default() } else { journal::Workers::unknown() },
             folds: 0,
             timings: StoreTimings::default(),
             wal,
@@ -246,15 +251,16 @@ impl SqliteStore {
     /// written). On error (a journal row that does not decode, a full disk)
     /// nothing changes.
     pub fn compact(&mut self) -> Result<u64, StoreError> {
-        let SqliteStore { conn, shown, .. } = self;
+        let SqliteStore { conn, shown, workers, .. } = self;
         let doing = "folding the journal";
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| store_error(shown, doing, &e))?;
         // On error the transaction is dropped, which rolls it back.
-        let folded = journal::fold(&tx).map_err(|e| fold_error(shown, doing, e))?;
+        let folded = journal::fold(&tx, workers).map_err(|e| fold_error(shown, doing, e))?;
         tx.commit().map_err(|e| store_error(shown, doing, &e))?;
         self.journal_rows = 0;
+        self.workers = journal::Workers::default();
         self.fold_at = self.fold_threshold;
         self.index = None;
         if folded > 0 {
@@ -400,6 +406,7 @@ fn write_batch(
     conn: &Connection,
     batch: &[Mutation],
     index: &mut Option<erase::JournalIndex>,
+    workers: &mut journal::Workers,
 ) -> rusqlite::Result<Written> {
     let (mut append, mut put_origin, mut delete_origin) = (None, None, None);
     let mut written = Written::default();
@@ -410,6 +417,7 @@ fn write_batch(
                 if let Some(index) = index {
                     index.add(&row.key, conn.last_insert_rowid());
                 }
+                workers.add(row.key.sw);
                 written.appended += 1;
             }
             Mutation::Delete(key) => written.erased += erase::erase_key(conn, index, key)?,
@@ -446,18 +454,24 @@ enum BatchError {
 /// hold ids of rows that did not land).
 /// After a fold the index is dropped rather than kept empty: it is rebuilt
 /// (from at most one threshold of journal rows) only when a delete needs it,
-/// so a commit of puts alone never maintains it.
+/// so a commit of puts alone never maintains it. `workers` counts the
+/// batch's puts, and starts over after a fold (a rolled-back batch leaves
+/// extra workers counted, which only makes the next fold sort).
 fn commit_batch(
     conn: &mut Connection,
     shown: &str,
     batch: &[Mutation],
     fold: bool,
     index: &mut Option<erase::JournalIndex>,
+    workers: &mut journal::Workers,
     timings: &mut StoreTimings,
 ) -> Result<Written, BatchError> {
-    let result = commit_batch_once(conn, shown, batch, fold, index, timings);
+    let result = commit_batch_once(conn, shown, batch, fold, index, workers, timings);
     match &result {
-        Ok(_) if fold => *index = None,
+        Ok(_) if fold => {
+            *index = None;
+            *workers = journal::Workers::default();
+        }
         Ok(_) => {}
         Err(_) => *index = None,
     }
@@ -470,6 +484,7 @@ fn commit_batch_once(
     batch: &[Mutation],
     fold: bool,
     index: &mut Option<erase::JournalIndex>,
+    workers: &mut journal::Workers,
     timings: &mut StoreTimings,
 ) -> Result<Written, BatchError> {
     let other = |doing: &str, e: rusqlite::Error| BatchError::Other(store_error(shown, doing, &e));
@@ -478,10 +493,10 @@ fn commit_batch_once(
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| other("beginning a transaction", e))?;
     // On any error the transaction is dropped, which rolls it back: nothing of the batch lands.
-    let written = write_batch(&tx, batch, index).map_err(|e| other("writing a batch", e))?;
+    let written = write_batch(&tx, batch, index, workers).map_err(|e| other("writing a batch", e))?;
     let written_at = Instant::now();
     if fold {
-        match journal::fold(&tx) {
+        match journal::fold(&tx, workers) {
             Ok(_) => {}
             Err(FoldError::Sqlite(e)) if e.sqlite_error_code() == Some(ErrorCode::DiskFull) => {
                 return Err(BatchError::FoldFull(store_error(shown, "folding the journal", &e)));
@@ -554,7 +569,15 @@ impl Store for SqliteStore {
         let fold_at =
             if self.deferred { upkeep::deferred_fold_at(self.fold_at, self.fold_threshold) } else { self.fold_at };
         let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= fold_at;
-        let written = match commit_batch(&mut self.conn, &self.shown, batch, fold, &mut self.index, &mut self.timings) {
+        let written = match commit_batch(
+            &mut self.conn,
+            &self.shown,
+            batch,
+            fold,
+            &mut self.index,
+            &mut self.workers,
+            &mut self.timings,
+        ) {
             Ok(written) if fold => {
                 tracing::debug!(rows = self.journal_rows.saturating_add(written.appended), "journal folded");
                 self.journal_rows = 0;
@@ -569,11 +592,18 @@ impl Store for SqliteStore {
             Err(BatchError::FoldFull(error)) => {
                 // Nothing landed. Put the fold off and write the batch alone.
                 tracing::warn!(%error, "the journal fold does not fit on the disk; it is put off");
-                let written =
-                    commit_batch(&mut self.conn, &self.shown, batch, false, &mut self.index, &mut self.timings)
-                        .map_err(|e| match e {
-                            BatchError::FoldFull(e) | BatchError::Other(e) => e,
-                        })?;
+                let written = commit_batch(
+                    &mut self.conn,
+                    &self.shown,
+                    batch,
+                    false,
+                    &mut self.index,
+                    &mut self.workers,
+                    &mut self.timings,
+                )
+                .map_err(|e| match e {
+                    BatchError::FoldFull(e) | BatchError::Other(e) => e,
+                })?;
                 self.journal_rows = self.journal_rows.saturating_add(written.appended).saturating_sub(written.erased);
                 self.fold_at = self.journal_rows.saturating_add(self.fold_threshold);
                 written

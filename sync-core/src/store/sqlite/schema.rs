@@ -139,6 +139,31 @@ pub(super) const FOLD_PUTS: &str = "INSERT OR REPLACE INTO registrations \
      (sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) \
      SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor \
      FROM journal WHERE op = 0 ORDER BY sw, kind, tag";
+/// Copies every journal row into `registrations` in `id` order, so a later put
+/// of a key replaces an earlier one, each row checked by the SQL function
+/// [`FOLD_CHECK`] first (arguments in the order of `SELECT_JOURNAL`): it fails
+/// the statement at the first row that is not a put that decodes. The fold's
+/// path for a journal of puts only, from a few workers (`journal.rs`); the
+/// `ORDER BY` is the table's rowid order, so SQLite scans and does not sort.
+pub(super) const FOLD_CHECKED_PUTS: &str = "INSERT OR REPLACE INTO registrations \
+     (sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) \
+     SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor \
+     FROM journal WHERE bsync_fold_put(id, op, sw, kind, tag, origin, seq, phase, attempts, max_attempts, \
+     due, min_interval, anchor) ORDER BY id";
+/// [`FOLD_CHECKED_PUTS`] for a journal from many workers: sorted by worker
+/// first (in `id` order within one), so the inserts walk the table once.
+pub(super) const FOLD_CHECKED_PUTS_BY_WORKER: &str = "INSERT OR REPLACE INTO registrations \
+     (sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) \
+     SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor \
+     FROM journal WHERE bsync_fold_put(id, op, sw, kind, tag, origin, seq, phase, attempts, max_attempts, \
+     due, min_interval, anchor) ORDER BY sw, id";
+/// The name of the journal row check that [`FOLD_CHECKED_PUTS`] calls (13 arguments).
+pub(super) const FOLD_CHECK: &str = "bsync_fold_put";
+/// Whether the journal holds a row.
+pub(super) const JOURNAL_HAS_ROWS: &str = "SELECT EXISTS (SELECT 1 FROM journal)";
+pub(super) const SAVEPOINT_FOLD: &str = "SAVEPOINT fold_puts";
+pub(super) const ROLLBACK_FOLD: &str = "ROLLBACK TO fold_puts";
+pub(super) const RELEASE_FOLD: &str = "RELEASE fold_puts";
 pub(super) const CLEAR_JOURNAL: &str = "DELETE FROM journal";
 /// The journal rows that name a key (puts, and deletes older builds wrote), for the erase index.
 pub(super) const SELECT_JOURNAL_KEYS: &str = "SELECT id, sw, kind, tag FROM journal WHERE tag IS NOT NULL";
