@@ -41,13 +41,16 @@
 //!
 //! - **Fold.** Once the journal holds [`DEFAULT_FOLD_THRESHOLD`] rows (see
 //!   [`SqliteStore::set_fold_threshold`]), the batch that reached it also
-//!   folds it, in the same transaction: the journal is read in `id` order
-//!   (every row checked like a stored row), its net effect is computed (per
-//!   key the last op wins; `DeleteWorker(sw)` wipes `sw`'s stored rows and
-//!   its earlier journal entries, while its later puts survive), the effect
-//!   is written to `registrations` in key order, so rows of one worker share
-//!   pages (the surviving puts are copied inside SQLite by one sorted
-//!   `INSERT … SELECT`), and the journal is emptied.
+//!   folds it, in the same transaction. Its net effect: per key the last op
+//!   wins; `DeleteWorker(sw)` wipes `sw`'s stored rows and its earlier
+//!   journal entries, while its later puts survive. A journal of puts only
+//!   (all this build writes) is copied inside SQLite by one
+//!   `INSERT OR REPLACE … SELECT` in `id` order (sorted by worker when the
+//!   puts come from many workers), every row checked on the way by a SQL
+//!   function running the decoder's checks; any other journal (deletes from
+//!   an earlier build, a bad row) is read in `id` order with every row
+//!   checked like a stored row, its net effect computed and written in key
+//!   order. Either way the journal is then emptied (see `journal.rs`).
 //!   [`SqliteStore::compact`] folds at once.
 //!   A journal row that does not decode fails the fold with `BadRow`, and
 //!   the transaction rolls back: nothing is lost.
