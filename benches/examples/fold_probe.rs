@@ -12,8 +12,9 @@
 //!   holds one earlier round of theirs, so the fold appends at the end of 64
 //!   key ranges, as the report's later folds do.
 //!
-//! It prints the fold's wall time, and the WAL frames and checkpoints of its
-//! commit. Under callgrind, `--toggle-collect='*SqliteStore*compact*'`
+//! It prints the fold's wall time, the WAL frames and checkpoints of its
+//! commit, and the CPU time of the thread that ran it (user and system,
+//! steadier than wall time on a shared machine). Under callgrind, `--toggle-collect='*SqliteStore*compact*'`
 //! counts the fold alone.
 //!
 //! ```text
@@ -52,6 +53,12 @@ fn scale_rows(round: u64, per: u64, seq: u64) -> Vec<StoredRegistration> {
         }
     }
     out
+}
+
+/// CPU time this thread has run, user and system (Linux: `/proc/thread-self/schedstat`), in ns.
+fn thread_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
 }
 
 fn main() {
@@ -96,12 +103,14 @@ fn main() {
     }
     let appended = t.elapsed();
     let before = store.timings();
+    let cpu_before = thread_cpu_ns();
     let t = Instant::now();
     let folded = store.compact().unwrap();
     let fold = t.elapsed();
+    let cpu = thread_cpu_ns().zip(cpu_before).map(|(a, b)| a.saturating_sub(b) as f64 / 1e6);
     let after = store.timings();
     println!(
-        "appended {} rows in {:.1} ms; fold of {folded} rows: {:.1} ms ({:.2} us/row), {} WAL frames, {} checkpoints ({:.1} ms)",
+        "appended {} rows in {:.1} ms; fold of {folded} rows: {:.1} ms ({:.2} us/row), {} WAL frames, {} checkpoints ({:.1} ms), CPU {:.1} ms",
         extra.len(),
         appended.as_secs_f64() * 1e3,
         fold.as_secs_f64() * 1e3,
@@ -109,5 +118,6 @@ fn main() {
         after.wal_frames - before.wal_frames,
         after.checkpoints - before.checkpoints,
         (after.checkpoint - before.checkpoint).as_secs_f64() * 1e3,
+        cpu.unwrap_or(f64::NAN),
     );
 }
