@@ -192,12 +192,14 @@ pub(super) fn count(conn: &Connection) -> rusqlite::Result<u64> {
 ///   the net effect. When the puts come from more than [`FEW_WORKERS`]
 ///   workers (`workers`), they are sorted by worker first (still in `id`
 ///   order within one), so the inserts walk the table once instead of
-///   jumping between more leaves than the page cache holds. Every row is checked on the way by the SQL function
-///   [`schema::FOLD_CHECK`], which runs the decoder `load()` runs; the first
-///   row that is not a put that decodes fails the statement, which is rolled
-///   back to a savepoint, and the general path below runs instead (and names
-///   a bad row exactly as `load()` does). No row is decoded into a map, no
-///   superseded row is dropped on its own, and SQLite does not sort.
+///   jumping between more leaves than the page cache holds. Every row is
+///   checked on the way by the SQL function [`schema::FOLD_CHECK`], which
+///   runs the checks of the decoder `load()` uses; the first row that is
+///   not a put that decodes fails the statement, which is rolled back to a
+///   savepoint, and the general path below runs instead (and names a bad
+///   row exactly as `load()` does). No row is decoded into a map, no
+///   superseded row is dropped on its own, and, with few workers, SQLite
+///   does not sort.
 /// - **General** (a journal from an earlier build holding deletes or worker
 ///   deletes, or a bad row): every row is read and checked first and the net
 ///   effect computed from the decoded rows; the rows that a later op
@@ -333,10 +335,10 @@ fn declined(e: &rusqlite::Error) -> bool {
 }
 
 /// Adds [`schema::FOLD_CHECK`] to `conn`: called with a journal row's
-/// columns in the order of `SELECT_JOURNAL`, it decodes the row as `load()`
-/// does (`codec::is_put`, the decoder's own checks) and returns true for a
-/// put, and fails otherwise. Usable only from
-/// this connection's own statements (`DIRECTONLY`: not from the schema).
+/// columns in the order of `SELECT_JOURNAL`, it checks the row as `load()`'s
+/// decoder does (`codec::is_put`: the decoder's own checks, nothing built)
+/// and returns true for a put, and fails otherwise. Usable only from this
+/// connection's own statements (`DIRECTONLY`: not from the schema).
 pub(super) fn install_check(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         schema::FOLD_CHECK,
