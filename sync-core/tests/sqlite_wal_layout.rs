@@ -1,14 +1,15 @@
-//! The `-wal` laid out while idle: once per session an idle step extends the
-//! WAL with zeros, so later commits overwrite it instead of appending. What
-//! is stored never changes, a crash copy recovers every committed batch, and
-//! a clean close still leaves no WAL behind.
+//! The `-wal` kept ahead of the commits: a busy session's commits grow it
+//! with zeros a chunk at a time, and once per session an idle step lays it
+//! out to its full size, so later commits overwrite it instead of appending.
+//! What is stored never changes, a crash copy recovers every committed
+//! batch, and a clean close still leaves no WAL behind.
 #![cfg(feature = "sqlite")]
 
 mod sqlite_kit;
 use sqlite_kit::*;
 use std::path::{Path, PathBuf};
 use sync_core::SwRegId;
-use sync_core::store::sqlite::{CHECKPOINT_PAGES, LAYOUT_AFTER};
+use sync_core::store::sqlite::{CHECKPOINT_PAGES, GROW_AFTER, GROW_CHUNK, LAYOUT_AFTER};
 use sync_core::store::{Mutation, SqliteStore, Store};
 
 /// The laid-out size: the WAL header and `CHECKPOINT_PAGES` frames of 4 KiB pages.
@@ -112,4 +113,68 @@ fn an_erase_that_truncates_the_wal_lays_it_out_again() {
     settle(&mut s);
     assert_eq!(wal_len(&path), LAID_OUT);
     assert_eq!(s.load().unwrap().registrations.len(), 1);
+}
+
+/// The `-wal`'s length holding `frames` frames of 4 KiB pages.
+fn frames_len(frames: u64) -> u64 {
+    32 + frames * (24 + 4096)
+}
+
+#[test]
+fn busy_commits_grow_the_wal_ahead_of_themselves_without_idle_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grow.db");
+    let mut s = SqliteStore::open(&path).unwrap();
+    s.defer_upkeep();
+    // Until the session's commits have written `GROW_AFTER` frames, they append.
+    let mut i = 0;
+    let before = loop {
+        let before = s.timings().wal_frames;
+        s.apply(&put(1, i)).unwrap();
+        i += 1;
+        if before >= GROW_AFTER {
+            break before;
+        }
+        let frames = s.timings().wal_frames;
+        assert!(wal_len(&path) <= frames_len(frames), "no zeros yet: {} bytes, {frames} frames", wal_len(&path));
+    };
+    // The commit after that grew the file by a chunk past its frames first.
+    let grown = wal_len(&path);
+    assert!(grown >= frames_len(before + GROW_CHUNK), "grown by a chunk: {grown} bytes");
+    // The next commits overwrite the zeros: the file keeps its length until they near its end.
+    for i in 0..GROW_CHUNK / 2 {
+        s.apply(&put(2, i)).unwrap();
+    }
+    assert_eq!(wal_len(&path), grown);
+    // Never past the laid-out size, however long the session commits.
+    for i in 0..2 * CHECKPOINT_PAGES {
+        s.apply(&put(3, i)).unwrap();
+        assert!(wal_len(&path) <= LAID_OUT.max(frames_len(s.timings().wal_frames.min(CHECKPOINT_PAGES) + 1)));
+    }
+    assert_eq!(wal_len(&path), LAID_OUT, "grown to the checkpoint bound, then rewritten from its start");
+    let stored = (i + GROW_CHUNK / 2 + 2 * CHECKPOINT_PAGES) as usize;
+    assert_eq!(s.load().unwrap().registrations.len(), stored);
+    drop(s);
+    assert_eq!(wal_len(&path), 0, "a clean close removes the WAL");
+    let mut s = SqliteStore::open(&path).unwrap();
+    assert!(!s.checked_in_full(), "the clean-close mark still vouches for the file");
+    assert_eq!(s.load().unwrap().registrations.len(), stored);
+}
+
+#[test]
+fn a_crash_copy_of_a_grown_wal_recovers_every_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grown-crash.db");
+    let mut s = SqliteStore::open(&path).unwrap();
+    s.defer_upkeep();
+    for i in 0..GROW_AFTER + 40 {
+        s.apply(&put(1, i)).unwrap();
+    }
+    assert!(wal_len(&path) > frames_len(s.timings().wal_frames), "zeros past the last frame");
+    // What a power cut leaves: the database and its WAL (frames, then zeros), no `-shm`.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::copy(wal(&path), wal(&copy)).unwrap();
+    assert_eq!(reopen(&copy), sorted(s.load().unwrap()));
+    assert_eq!(reopen(&copy).registrations.len(), (GROW_AFTER + 40) as usize);
 }

@@ -98,7 +98,7 @@ mod wal_layout;
 pub use lock::lock_path;
 pub use schema::SCHEMA_VERSION;
 pub use timings::{CHECKPOINT_PAGES, DEFERRED_FACTOR, StoreTimings};
-pub use wal_layout::LAYOUT_AFTER;
+pub use wal_layout::{GROW_AFTER, GROW_CHUNK, GROW_HEADROOM, LAYOUT_AFTER};
 
 use super::{Mutation, Snapshot, Store, StoreError};
 use error_map::{io_error, store_error};
@@ -147,8 +147,9 @@ pub struct SqliteStore {
     /// An idle checkpoint could not copy the whole WAL back (a reader held
     /// it); not retried before the next commit.
     checkpoint_blocked: bool,
-    /// Whether an idle step laid the `-wal` out this session (`wal_layout.rs`).
-    wal_laid_out: bool,
+    /// Frames the `-wal` is known to hold, from growing it or laying it out
+    /// this session (`wal_layout.rs`); 0 when unknown.
+    wal_extent: u64,
     /// Whether `open` ran `quick_check` (no clean-close mark vouched for the file).
     checked_in_full: bool,
     /// Exclusive ownership of the file, and the clean-close mark. Declared
@@ -209,7 +210,7 @@ impl SqliteStore {
             wal,
             deferred: false,
             checkpoint_blocked: false,
-            wal_laid_out: false,
+            wal_extent: 0,
             checked_in_full,
             owner,
         })
@@ -572,6 +573,7 @@ impl Store for SqliteStore {
         let fold_at =
             if self.deferred { upkeep::deferred_fold_at(self.fold_at, self.fold_threshold) } else { self.fold_at };
         let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= fold_at;
+        self.grow_wal_ahead();
         let written = match commit_batch(
             &mut self.conn,
             &self.shown,
@@ -620,8 +622,8 @@ impl Store for SqliteStore {
         self.checkpoint_blocked = false;
         if written.cleared {
             checkpoint_after_clear(&self.conn, &self.shown);
-            // The checkpoint truncated the WAL: lay it out again when idle.
-            self.wal_laid_out = false;
+            // The checkpoint truncated the WAL: grow it and lay it out again.
+            self.wal_extent = 0;
         }
         Ok(())
     }
