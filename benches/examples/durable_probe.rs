@@ -7,8 +7,10 @@
 //! before the single input seam), so two versions' driver and commit paths
 //! compare under the same harness. On tmpfs (`/dev/shm`) the fsync is free
 //! and the figure is the CPU path alone. `YIELDS=n` sets
-//! `DriverConfig::commit_yields`; `WARM=n` registers `n` tags untimed
-//! first; `SETTLE=ms` then leaves the driver quiet that long before the loop, so its idle upkeep (a checkpoint, the
+//! `DriverConfig::commit_yields`, `INLINE=n`
+//! `DriverConfig::inline_commit_max`; `WARM=n` registers `n` tags untimed
+//! first; `FRESH=1` runs on a fresh copy of the filled file;
+//! `SETTLE=ms` then leaves the driver quiet that long before the loop, so its idle upkeep (a checkpoint, the
 //! WAL layout of `wal_layout.rs`) runs first. See `benches/README.md`, "Where a durable
 //! ack's time goes".
 //!
@@ -42,6 +44,17 @@ fn main() {
     }
     let mut config = policy_config();
     config.register.max_registrations_per_origin = None;
+    // `FRESH=1`: a fresh copy of the filled file each run, so runs start alike.
+    let path = if std::env::var("FRESH").is_ok() {
+        let fresh = dir.join("fresh.db");
+        for f in ["fresh.db", "fresh.db-wal", "fresh.db-shm", "fresh.db-lock"] {
+            let _ = std::fs::remove_file(dir.join(f));
+        }
+        std::fs::copy(&path, &fresh).unwrap();
+        fresh
+    } else {
+        path
+    };
     let mut store = SqliteStore::open(&path).unwrap();
     let snapshot = store.load().unwrap();
     let now = SystemClock.now();
@@ -55,6 +68,9 @@ fn main() {
         let mut config = DriverConfig::default();
         if let Ok(y) = std::env::var("YIELDS") {
             config.commit_yields = y.parse().unwrap();
+        }
+        if let Ok(n) = std::env::var("INLINE") {
+            config.inline_commit_max = n.parse().unwrap();
         }
         let driver = Driver::builder(store, dispatcher).config(config).spawn(engine);
         let handle = driver.handle();

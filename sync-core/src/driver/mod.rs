@@ -167,6 +167,19 @@ pub struct DriverConfig {
     /// once no input or commit has come for this long (default 25 ms).
     /// `None` leaves it inside the commits.
     pub upkeep_after: Option<Duration>,
+    /// Batches of at most this many mutations commit on the driver task's
+    /// own thread instead of tokio's blocking pool (default 0: never).
+    ///
+    /// A commit on the pool costs two thread hand-offs (to a pool thread and
+    /// back to a worker), each a wake-up of a sleeping thread: about 45 µs a
+    /// commit on the 2-core benchmark machine, a third of a one-caller
+    /// durable acknowledgement (`benches/README.md`). Inline, that is saved,
+    /// but the runtime worker running the driver is blocked for the commit's
+    /// write and fsync, and the task takes no input meanwhile. Set it (1 to
+    /// 4 is enough for single page calls) when the driver has a runtime of
+    /// its own, or spare workers; keep 0 on a runtime shared with latency
+    /// sensitive tasks, or with a store whose `apply` may wait long.
+    pub inline_commit_max: usize,
 }
 
 impl Default for DriverConfig {
@@ -178,6 +191,7 @@ impl Default for DriverConfig {
             commit_yields: 4,
             max_sleep: Duration::from_secs(60),
             upkeep_after: Some(Duration::from_millis(25)),
+            inline_commit_max: 0,
         }
     }
 }

@@ -102,6 +102,12 @@ impl<S> Default for State<S> {
     }
 }
 
+/// Writes `batch`; a panic inside the store counts as an I/O error, so the store always comes back.
+fn write_contained<S: Store>(batch: &Batch, store: &mut S) -> Result<(), StoreError> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| batch.write(store)))
+        .unwrap_or_else(|_| Err(StoreError::Io("the store panicked while committing".to_owned())))
+}
+
 async fn wait_commit<S>(commit: &mut Option<JoinHandle<CommitDone<S>>>) -> Result<CommitDone<S>, JoinError> {
     match commit {
         Some(handle) => handle.await,
@@ -135,7 +141,10 @@ where
             self.tick();
             self.drain_actions();
             self.gather_before_commit().await;
-            self.start_commit();
+            if self.start_commit() {
+                // Committed inline: its replies may have brought inputs; take them before sleeping.
+                continue;
+            }
             self.start_upkeep();
             let st = &self.state;
             if st.stopping && st.inputs_done && st.commit.is_none() && st.upkeep.is_none() && !st.commits.has_batch() {
@@ -442,18 +451,26 @@ where
         }
     }
 
-    fn start_commit(&mut self) {
+    /// Starts the next commit, if any; returns whether it ran (and finished) inline.
+    fn start_commit(&mut self) -> bool {
         if self.store.is_none() {
-            return;
+            return false;
         }
-        let Some(batch) = self.state.commits.next_batch() else { return };
-        let Some(mut store) = self.store.take() else { return };
+        let Some(batch) = self.state.commits.next_batch() else { return false };
+        let Some(mut store) = self.store.take() else { return false };
         self.state.commits_started += 1;
+        if batch.mutations().len() <= self.config.inline_commit_max {
+            // On this thread: no hand-off to the pool and back (`DriverConfig::inline_commit_max`).
+            let result = write_contained(&batch, &mut store);
+            self.state.busy_at = Instant::now();
+            self.on_commit(Ok(CommitDone { store, result, batch }));
+            return true;
+        }
         self.state.commit = Some(tokio::task::spawn_blocking(move || {
-            let result = std::panic::catch_unwind(AssertUnwindSafe(|| batch.write(&mut store)))
-                .unwrap_or_else(|_| Err(StoreError::Io("the store panicked while committing".to_owned())));
+            let result = write_contained(&batch, &mut store);
             CommitDone { store, result, batch }
         }));
+        false
     }
 
     /// When the next upkeep step may start: after [`DriverConfig::upkeep_after`]
