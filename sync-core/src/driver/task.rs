@@ -65,6 +65,10 @@ pub(crate) struct State<S> {
     commits: CommitQueue,
     commit: Option<JoinHandle<CommitDone<S>>>,
     commits_started: u64,
+    /// Replies the last finished commit released, and calls taken since:
+    /// gathering waits only for released callers that have not called again.
+    released: usize,
+    arrived: usize,
     /// A store upkeep step in flight (it holds the store, as a commit does).
     upkeep: Option<JoinHandle<Upkept<S>>>,
     /// The last input or finished commit: upkeep waits for quiet after it.
@@ -89,6 +93,8 @@ impl<S> Default for State<S> {
             commits: CommitQueue::new(),
             commit: None,
             commits_started: 0,
+            released: 0,
+            arrived: 0,
             upkeep: None,
             busy_at: Instant::now(),
             events: JoinSet::new(),
@@ -199,12 +205,18 @@ where
     /// Group commit: before a commit starts, let callers that are already
     /// runnable (typically those whose replies the last commit released)
     /// deliver their next calls into the same batch. Yields at most
-    /// `commit_yields` times and stops as soon as a yield brings nothing.
+    /// `commit_yields` times, stops as soon as a yield brings nothing, and
+    /// does not yield at all once as many calls have come in since the last
+    /// commit as it released replies (a lone caller's next call is already
+    /// here: a yield would only wake another worker).
     async fn gather_before_commit(&mut self) {
         if self.state.commit.is_some() || !self.state.commits.has_batch() || self.state.stopping {
             return;
         }
         for _ in 0..self.config.commit_yields {
+            if self.state.arrived >= self.state.released {
+                break;
+            }
             tokio::task::yield_now().await;
             if self.take_ready_inputs(self.config.max_inputs_per_turn) == 0 {
                 break;
@@ -280,6 +292,7 @@ where
 
     fn on_command(&mut self, command: Command) {
         self.state.busy_at = Instant::now();
+        self.state.arrived = self.state.arrived.saturating_add(1);
         let now = self.engine_now();
         match command {
             Command::Input(input, reply) => self.on_input(input, reply, now),
@@ -529,6 +542,8 @@ where
         };
         match outcome {
             Ok(effects) => {
+                self.state.released = effects.iter().filter(|e| matches!(e, Effect::Reply { .. })).count();
+                self.state.arrived = 0;
                 for effect in effects {
                     self.deliver(effect);
                 }
