@@ -99,3 +99,36 @@ fn the_file_is_in_wal_mode() {
     assert_eq!(mode, "wal");
     drop(s);
 }
+
+/// Puts in runs longer than one multi-row statement land in order, each with
+/// its own journal id, so a later delete in the same session (which keeps the
+/// erase index up to date) removes exactly its rows, from the file too.
+#[test]
+fn long_runs_of_puts_are_appended_in_order_and_erased_by_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("runs.db");
+    let mut s = SqliteStore::open(&path).unwrap();
+    s.set_fold_threshold(u64::MAX);
+    // A delete first, so the session keeps the erase index from here on.
+    s.apply(&[Mutation::Put(one_off(1, "first", 1))]).unwrap();
+    s.apply(&[Mutation::Delete(one_off(1, "first", 1).key)]).unwrap();
+    // 40 puts: two statements of 16 and 8 one at a time, around an origin row.
+    let mut batch: Vec<Mutation> = (0..20).map(|i| Mutation::Put(one_off(2, &format!("run-{i:02}"), 10 + i))).collect();
+    batch.push(Mutation::PutOrigin(origin_row("https://a.test", Some(5))));
+    batch.extend((20..40).map(|i| Mutation::Put(one_off(2, &format!("run-{i:02}"), 10 + i))));
+    s.apply(&batch).unwrap();
+    assert_eq!(s.journal_rows(), 40);
+    let gone: Vec<String> = [0, 15, 16, 19, 20, 35, 36, 39].iter().map(|i| format!("run-{i:02}")).collect();
+    let deletes: Vec<Mutation> = gone.iter().map(|t| Mutation::Delete(one_off(2, t, 0).key)).collect();
+    s.apply(&deletes).unwrap();
+    assert_eq!(s.journal_rows(), 32, "each delete erased its own journal row");
+    let kept: Vec<String> = sorted(s.load().unwrap()).registrations.iter().map(|r| r.key.tag.to_string()).collect();
+    let expected: Vec<String> = (0..40).map(|i| format!("run-{i:02}")).filter(|t| !gone.contains(t)).collect();
+    assert_eq!(kept, expected);
+    drop(s);
+    let file = bytes(&path);
+    for tag in &gone {
+        assert!(!file.windows(tag.len()).any(|w| w == tag.as_bytes()), "{tag} lingers in the file");
+    }
+    assert_eq!(reopen(&path).registrations.len(), 32);
+}

@@ -50,20 +50,36 @@ pub(super) const OP_DELETE_WORKER: i64 = 2;
 
 /// Runs the prepared `APPEND` statement for a `Put`: every registration column set.
 pub(super) fn append_put(stmt: &mut Statement<'_>, r: &StoredRegistration) -> rusqlite::Result<usize> {
-    stmt.execute(params![
-        OP_PUT,
-        bits(r.key.sw.0),
-        kind_code(r.key.kind),
-        &*r.key.tag,
-        r.origin.as_str(),
-        bits(r.seq),
-        phase_code(r.phase),
-        i64::from(r.attempts),
-        i64::from(r.max_attempts),
-        bits(r.due.0),
-        r.periodic.map(|p| bits(p.min_interval.0)),
-        r.periodic.map(|p| bits(p.anchor.0)),
-    ])
+    bind_put(stmt, 1, r)?;
+    stmt.raw_execute()
+}
+
+/// Values a put binds (every journal column but `id` and `op`).
+pub(super) const PUT_PARAMS: usize = 11;
+
+/// Binds one put's values to the parameters `first .. first + PUT_PARAMS`
+/// of an `APPEND` or `APPEND_MANY` statement, in the journal's column order.
+pub(super) fn bind_put(stmt: &mut Statement<'_>, first: usize, r: &StoredRegistration) -> rusqlite::Result<()> {
+    stmt.raw_bind_parameter(first, bits(r.key.sw.0))?;
+    stmt.raw_bind_parameter(first + 1, kind_code(r.key.kind))?;
+    stmt.raw_bind_parameter(first + 2, &*r.key.tag)?;
+    stmt.raw_bind_parameter(first + 3, r.origin.as_str())?;
+    stmt.raw_bind_parameter(first + 4, bits(r.seq))?;
+    stmt.raw_bind_parameter(first + 5, phase_code(r.phase))?;
+    stmt.raw_bind_parameter(first + 6, i64::from(r.attempts))?;
+    stmt.raw_bind_parameter(first + 7, i64::from(r.max_attempts))?;
+    stmt.raw_bind_parameter(first + 8, bits(r.due.0))?;
+    stmt.raw_bind_parameter(first + 9, r.periodic.map(|p| bits(p.min_interval.0)))?;
+    stmt.raw_bind_parameter(first + 10, r.periodic.map(|p| bits(p.anchor.0)))
+}
+
+/// Appends `rows` (exactly [`APPEND_MANY_ROWS`](super::schema::APPEND_MANY_ROWS))
+/// with the prepared `APPEND_MANY` statement: one statement for all of them.
+pub(super) fn append_puts(stmt: &mut Statement<'_>, rows: &[&StoredRegistration]) -> rusqlite::Result<usize> {
+    for (i, r) in rows.iter().enumerate() {
+        bind_put(stmt, 1 + i * PUT_PARAMS, r)?;
+    }
+    stmt.raw_execute()
 }
 
 /// Runs the prepared `PUT_ORIGIN` statement for one origin.

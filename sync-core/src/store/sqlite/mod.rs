@@ -100,7 +100,7 @@ pub use schema::SCHEMA_VERSION;
 pub use timings::{CHECKPOINT_PAGES, DEFERRED_FACTOR, StoreTimings};
 pub use wal_layout::{GROW_AFTER, GROW_CHUNK, GROW_HEADROOM, LAYOUT_AFTER};
 
-use super::{Mutation, Snapshot, Store, StoreError};
+use super::{Mutation, Snapshot, Store, StoreError, StoredRegistration};
 use error_map::{io_error, store_error};
 use journal::FoldError;
 use rusqlite::{CachedStatement, Connection, ErrorCode, OpenFlags, TransactionBehavior};
@@ -412,17 +412,30 @@ fn write_batch(
     index: &mut Option<erase::JournalIndex>,
     workers: &mut journal::Workers,
 ) -> rusqlite::Result<Written> {
-    let (mut append, mut put_origin, mut delete_origin) = (None, None, None);
+    let (mut append, mut append_many, mut put_origin, mut delete_origin) = (None, None, None, None);
     let mut written = Written::default();
-    for m in batch {
+    let mut rest = batch;
+    while let Some((m, after)) = rest.split_first() {
+        rest = after;
         match m {
             Mutation::Put(row) => {
-                codec::append_put(cached(&mut append, conn, schema::APPEND)?, row)?;
-                if let Some(index) = index {
-                    index.add(&row.key, conn.last_insert_rowid());
+                // A run of puts goes in statements of `APPEND_MANY_ROWS`, then one at a time.
+                let mut run = vec![row];
+                run.extend(rest.iter().map_while(|m| if let Mutation::Put(r) = m { Some(r) } else { None }));
+                rest = &rest[run.len() - 1..];
+                let mut chunks = run.chunks_exact(schema::APPEND_MANY_ROWS);
+                for chunk in chunks.by_ref() {
+                    codec::append_puts(cached(&mut append_many, conn, &schema::APPEND_MANY)?, chunk)?;
+                    index_appended(conn, index, chunk);
                 }
-                workers.add(row.key.sw);
-                written.appended += 1;
+                for row in chunks.remainder() {
+                    codec::append_put(cached(&mut append, conn, schema::APPEND)?, row)?;
+                    index_appended(conn, index, std::slice::from_ref(row));
+                }
+                for row in &run {
+                    workers.add(row.key.sw);
+                }
+                written.appended += run.len() as u64;
             }
             Mutation::Delete(key) => written.erased += erase::erase_key(conn, index, key)?,
             Mutation::DeleteWorker(sw) => {
@@ -443,6 +456,19 @@ fn write_batch(
         }
     }
     Ok(written)
+}
+
+/// Adds the puts just appended to the erase index. One statement's rows take
+/// consecutive ids ending at the last insert's: each new `id` is the largest
+/// one plus 1, and the journal restarts from 1 after every fold, so it never
+/// nears `i64::MAX` (where SQLite would pick ids at random).
+fn index_appended(conn: &Connection, index: &mut Option<erase::JournalIndex>, rows: &[&StoredRegistration]) {
+    if let Some(index) = index {
+        let last = conn.last_insert_rowid();
+        for (back, row) in (0..).zip(rows.iter().rev()) {
+            index.add(&row.key, last - back);
+        }
+    }
 }
 
 /// Why a batch's transaction failed.

@@ -124,9 +124,23 @@ pub(super) const DELETE_ALL_ORIGINS: &str = "DELETE FROM origins";
 pub(super) const SELECT_REGISTRATIONS: &str = "SELECT sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, \
      min_interval, anchor FROM registrations ORDER BY sw, kind, tag";
 pub(super) const SELECT_ORIGINS: &str = "SELECT origin, last_periodic FROM origins";
+/// Appends one put (op 0) to the journal; binds every other column.
 pub(super) const APPEND: &str = "INSERT INTO journal \
      (op, sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+     VALUES (0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+/// Puts appended by one `APPEND_MANY` statement.
+pub(super) const APPEND_MANY_ROWS: usize = 16;
+/// Appends [`APPEND_MANY_ROWS`] puts in one statement (their ids in order,
+/// consecutive): a statement per put spends about a third of its cost
+/// starting and ending the statement (`benches/README.md`).
+pub(super) static APPEND_MANY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let row = "(0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    let rows = vec![row; APPEND_MANY_ROWS].join(", ");
+    format!(
+        "INSERT INTO journal \
+         (op, sw, kind, tag, origin, seq, phase, attempts, max_attempts, due, min_interval, anchor) VALUES {rows}"
+    )
+});
 /// The journal in commit order; the registration columns follow `id` and `op`
 /// in the order of `SELECT_REGISTRATIONS`.
 pub(super) const SELECT_JOURNAL: &str = "SELECT id, op, sw, kind, tag, origin, seq, phase, attempts, max_attempts, \
