@@ -26,7 +26,7 @@ use sync_benches::baseline::backend::SqliteBackend;
 use sync_benches::baseline::proto;
 use sync_benches::fixture::{BaselineScheduler, EngineScheduler, baseline_groups};
 use sync_benches::workload::{OFFLINE, SCRATCH, client, origin_name, policy_config, sw};
-use sync_core::driver::{Clock, Driver, SystemClock};
+use sync_core::driver::{Clock, Driver, DriverConfig, SystemClock};
 use sync_core::store::sqlite::StoreTimings;
 use sync_core::store::{Mutation, Snapshot, SqliteStore, Store, StoreError};
 use sync_core::{Caller, Dispatch, Engine, Input};
@@ -35,6 +35,9 @@ use tokio::sync::oneshot;
 
 /// Most concurrent callers.
 pub const CALLERS: u64 = 64;
+
+/// `DriverConfig::inline_commit_max` of the engine's inline 1-caller figure.
+pub const INLINE_COMMIT_MAX: usize = 4;
 
 /// Rounds per durable figure; the figure is their median (the disk's fsync
 /// latency on a shared machine drifts from second to second).
@@ -68,6 +71,10 @@ pub struct DiskFigures {
     pub acks_1: Acks,
     /// With [`CALLERS`] callers.
     pub acks_many: Acks,
+    /// Engine only: 1 caller again, with the driver committing single
+    /// registrations on its own thread (`DriverConfig::inline_commit_max`
+    /// [`INLINE_COMMIT_MAX`]) instead of on tokio's blocking pool.
+    pub acks_1_inline: Option<Acks>,
     /// Calls that did not resolve.
     pub failures: u64,
     /// Engine only: the restart in parts.
@@ -119,6 +126,7 @@ impl DiskFigures {
             fill_per_sec,
             acks_1: one,
             acks_many: many,
+            acks_1_inline: None,
             failures,
             restart_parts: None,
             breakdown_1: None,
@@ -332,6 +340,29 @@ where
     out
 }
 
+/// Adds the [`CALLERS`] callers' workers and windows to a running driver;
+/// returns the register call each caller makes.
+async fn announce_callers(
+    handle: &sync_core::driver::Handle,
+) -> Result<
+    impl Fn(u64, String) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send>> + Clone + Send + 'static,
+    ReportError,
+> {
+    for c in 0..CALLERS {
+        let o = caller_origin(c);
+        handle.add_worker(sw(o), &origin_name(o), true).await?;
+        handle.client_opened(client(o), &origin_name(o), sync_policy::FrameType::TopLevel).await?;
+    }
+    let handle = handle.clone();
+    Ok(move |c: u64, tag: String| {
+        let handle = handle.clone();
+        Box::pin(async move {
+            let o = caller_origin(c);
+            handle.register(Caller::Client(client(o)), sw(o), &tag).await.is_ok()
+        }) as std::pin::Pin<Box<dyn Future<Output = bool> + Send>>
+    })
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, ReportError> {
     Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
 }
@@ -386,33 +417,34 @@ pub fn engine(n: usize, dir: &Path, one: Limit, many: Limit, engine_ns: f64) -> 
     }
     let shared = Arc::new(Mutex::new(store.timings()));
     let store = TimedStore { inner: store, shared: Arc::clone(&shared) };
-    let (acks_1, acks_many, b1, bm) = runtime()?.block_on(async move {
+    let (acks_1, acks_many, b1, bm, acks_inline) = runtime()?.block_on(async move {
         let dispatcher = |_event: Dispatch| async { EventOutcome::Fulfilled };
         let driver = Driver::builder(store, dispatcher).spawn(engine);
-        let handle = driver.handle();
-        for c in 0..CALLERS {
-            let o = caller_origin(c);
-            handle.add_worker(sw(o), &origin_name(o), true).await?;
-            handle.client_opened(client(o), &origin_name(o), sync_policy::FrameType::TopLevel).await?;
-        }
-        let register = move |c: u64, tag: String| {
-            let handle = handle.clone();
-            async move {
-                let o = caller_origin(c);
-                handle.register(Caller::Client(client(o)), sw(o), &tag).await.is_ok()
-            }
-        };
+        let register = announce_callers(&driver.handle()).await?;
         let t0 = read(&shared);
         let a1 = rounds(1, one, 0, SLICES_1, Some(dir), register.clone()).await;
         let t1 = read(&shared);
         let am = rounds(CALLERS, many, ROUNDS, 1, Some(dir), register).await;
         let t2 = read(&shared);
-        driver.shutdown().await?;
+        let mut store = driver.shutdown().await?.store;
         let b1 = breakdown(t0, t1, &a1, a1.wall_secs, engine_ns);
         let bm = breakdown(t1, t2, &am, am.wall_secs, engine_ns);
-        Ok::<_, ReportError>((a1, am, b1, bm))
+        // The same store and file, restored again, under a driver that commits single
+        // registrations inline (not timed: a restart is measured above).
+        let mut engine = Engine::restore(ConfigurablePolicy::new(durable_config()), SystemClock.now(), store.load()?)?;
+        engine.set_log_recording(false);
+        engine.handle(SystemClock.now(), Input::Network(OFFLINE))?;
+        while engine.poll_action().is_some() {}
+        let config = DriverConfig { inline_commit_max: INLINE_COMMIT_MAX, ..DriverConfig::default() };
+        let driver = Driver::builder(store, dispatcher).config(config).spawn(engine);
+        let register = announce_callers(&driver.handle()).await?;
+        let ai = rounds(1, one, 2 * ROUNDS, SLICES_1, Some(dir), register).await;
+        driver.shutdown().await?;
+        Ok::<_, ReportError>((a1, am, b1, bm, ai))
     })?;
     let mut figures = DiskFigures::new(restart_secs, fill_per_sec, acks_1, acks_many);
+    figures.failures += acks_inline.failures;
+    figures.acks_1_inline = Some(acks_inline);
     figures.restart_parts = Some(parts);
     figures.breakdown_1 = Some(b1);
     figures.breakdown_many = Some(bm);
