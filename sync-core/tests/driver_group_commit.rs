@@ -12,15 +12,7 @@ async fn sixty_four_concurrent_registrations_share_few_commits() {
     let (dispatcher, _seen) = Scripted::new();
     dispatcher.script(A, &[Script::Hang]);
     let driver = start(store.clone(), dispatcher);
-    let calls: Vec<_> = (0..64)
-        .map(|i| {
-            let sync = driver.handle();
-            tokio::spawn(async move { sync.register(page(W1), R1, &format!("tag-{i}")).await })
-        })
-        .collect();
-    for call in calls {
-        assert_eq!(call.await.unwrap(), Ok(ReplyValue::Registered));
-    }
+    all_registered(spawn_registrations(&driver.handle(), 64)).await;
     let commits = store.commits();
     assert!((1..=4).contains(&commits), "64 registrations took {commits} commits");
     assert_eq!(store.snapshot().registrations.len(), 64);
@@ -42,12 +34,7 @@ async fn inputs_during_a_commit_form_the_next_batch() {
         tokio::spawn(async move { sync.register(page(W1), R1, "first").await })
     };
     waiting.recv().await.expect("first commit starts");
-    let rest: Vec<_> = (0..63)
-        .map(|i| {
-            let sync = sync.clone();
-            tokio::spawn(async move { sync.register(page(W1), R1, &format!("tag-{i}")).await })
-        })
-        .collect();
+    let rest = spawn_registrations(&sync, 63);
     for _ in 0..10 {
         tokio::task::yield_now().await;
     }
@@ -58,9 +45,7 @@ async fn inputs_during_a_commit_form_the_next_batch() {
     assert_eq!(first.await.unwrap(), Ok(ReplyValue::Registered));
     waiting.recv().await.expect("second commit starts");
     release.send(()).unwrap();
-    for call in rest {
-        assert_eq!(call.await.unwrap(), Ok(ReplyValue::Registered));
-    }
+    all_registered(rest).await;
     let state = store.0.lock().unwrap();
     let sizes: Vec<usize> = state.batches.iter().map(Vec::len).collect();
     assert_eq!(sizes, vec![1, 63]);
@@ -86,12 +71,7 @@ async fn a_caller_released_by_a_commit_joins_the_next_one() {
         })
     };
     waiting.recv().await.expect("the first commit starts");
-    let rest: Vec<_> = (0..63)
-        .map(|i| {
-            let sync = sync.clone();
-            tokio::spawn(async move { sync.register(page(W1), R1, &format!("tag-{i}")).await })
-        })
-        .collect();
+    let rest = spawn_registrations(&sync, 63);
     for _ in 0..10 {
         tokio::task::yield_now().await;
     }
@@ -101,9 +81,7 @@ async fn a_caller_released_by_a_commit_joins_the_next_one() {
     // Later commits, if any, are not held.
     drop(release);
     assert_eq!(first.await.unwrap(), Ok(ReplyValue::Registered));
-    for call in rest {
-        assert_eq!(call.await.unwrap(), Ok(ReplyValue::Registered));
-    }
+    all_registered(rest).await;
     let sizes: Vec<usize> = store.0.lock().unwrap().batches.iter().map(Vec::len).collect();
     assert_eq!(sizes, vec![1, 64], "the released caller's call joined the 63 waiting ones");
 }

@@ -38,15 +38,7 @@ async fn a_small_batch_commits_inline_before_its_reply() {
 async fn concurrent_callers_still_share_commits() {
     let store = SharedStore::new();
     let driver = start_with(store.clone(), inline(4));
-    let calls: Vec<_> = (0..64)
-        .map(|i| {
-            let sync = driver.handle();
-            tokio::spawn(async move { sync.register(page(W1), R1, &format!("tag-{i}")).await })
-        })
-        .collect();
-    for call in calls {
-        assert_eq!(call.await.unwrap(), Ok(ReplyValue::Registered));
-    }
+    all_registered(spawn_registrations(&driver.handle(), 64)).await;
     let commits = store.commits();
     assert!((1..=4).contains(&commits), "64 registrations took {commits} commits");
     assert_eq!(store.snapshot().registrations.len(), 64);

@@ -29,6 +29,27 @@ fn put(sw: u64, i: u64) -> Vec<Mutation> {
     vec![Mutation::Put(one_off(sw, &format!("t{i:04}"), i))]
 }
 
+/// `s` holds `stored` registrations; closing it removes the WAL, and the
+/// reopened file, vouched for by its clean-close mark, holds them all.
+fn closes_cleanly_holding(mut s: SqliteStore, path: &Path, stored: usize) {
+    assert_eq!(s.load().unwrap().registrations.len(), stored);
+    drop(s);
+    assert_eq!(wal_len(path), 0, "a clean close removes the WAL");
+    let mut s = SqliteStore::open(path).unwrap();
+    assert!(!s.checked_in_full(), "the clean-close mark still vouches for the file");
+    assert_eq!(s.load().unwrap().registrations.len(), stored);
+}
+
+/// What a power cut leaves (the database and its WAL, frames then zeros, no
+/// `-shm`), copied beside `path`, reopens to what `s` holds: `stored` rows.
+fn crash_copy_recovers(s: &mut SqliteStore, path: &Path, stored: usize) {
+    let copy = path.with_file_name("copy.db");
+    std::fs::copy(path, &copy).unwrap();
+    std::fs::copy(wal(path), wal(&copy)).unwrap();
+    assert_eq!(reopen(&copy), sorted(s.load().unwrap()));
+    assert_eq!(reopen(&copy).registrations.len(), stored);
+}
+
 /// Runs every idle step that is due.
 fn settle(store: &mut SqliteStore) {
     while store.idle().unwrap() {}
@@ -61,12 +82,7 @@ fn an_idle_store_lays_the_wal_out_once_and_stores_the_same() {
     settle(&mut s);
     assert_eq!(s.timings().upkeeps - steps, 1, "a checkpoint; the layout is not done again");
     let stored = LAYOUT_AFTER as usize + 20;
-    assert_eq!(s.load().unwrap().registrations.len(), stored);
-    drop(s);
-    assert_eq!(wal_len(&path), 0, "a clean close removes the WAL");
-    let mut s = SqliteStore::open(&path).unwrap();
-    assert!(!s.checked_in_full(), "the clean-close mark still vouches for the file");
-    assert_eq!(s.load().unwrap().registrations.len(), stored);
+    closes_cleanly_holding(s, &path, stored);
 }
 
 #[test]
@@ -91,12 +107,7 @@ fn a_crash_copy_of_a_laid_out_wal_recovers_every_commit() {
     for i in 0..30 {
         s.apply(&put(2, i)).unwrap();
     }
-    // What a power cut leaves: the database and its WAL (frames, then zeros), no `-shm`.
-    let copy = dir.path().join("copy.db");
-    std::fs::copy(&path, &copy).unwrap();
-    std::fs::copy(wal(&path), wal(&copy)).unwrap();
-    assert_eq!(reopen(&copy), sorted(s.load().unwrap()));
-    assert_eq!(reopen(&copy).registrations.len(), LAYOUT_AFTER as usize + 30);
+    crash_copy_recovers(&mut s, &path, LAYOUT_AFTER as usize + 30);
 }
 
 #[test]
@@ -153,12 +164,7 @@ fn busy_commits_grow_the_wal_ahead_of_themselves_without_idle_time() {
     }
     assert_eq!(wal_len(&path), LAID_OUT, "grown to the checkpoint bound, then rewritten from its start");
     let stored = (i + GROW_CHUNK / 2 + 2 * CHECKPOINT_PAGES) as usize;
-    assert_eq!(s.load().unwrap().registrations.len(), stored);
-    drop(s);
-    assert_eq!(wal_len(&path), 0, "a clean close removes the WAL");
-    let mut s = SqliteStore::open(&path).unwrap();
-    assert!(!s.checked_in_full(), "the clean-close mark still vouches for the file");
-    assert_eq!(s.load().unwrap().registrations.len(), stored);
+    closes_cleanly_holding(s, &path, stored);
 }
 
 #[test]
@@ -171,10 +177,5 @@ fn a_crash_copy_of_a_grown_wal_recovers_every_commit() {
         s.apply(&put(1, i)).unwrap();
     }
     assert!(wal_len(&path) > frames_len(s.timings().wal_frames), "zeros past the last frame");
-    // What a power cut leaves: the database and its WAL (frames, then zeros), no `-shm`.
-    let copy = dir.path().join("copy.db");
-    std::fs::copy(&path, &copy).unwrap();
-    std::fs::copy(wal(&path), wal(&copy)).unwrap();
-    assert_eq!(reopen(&copy), sorted(s.load().unwrap()));
-    assert_eq!(reopen(&copy).registrations.len(), (GROW_AFTER + 40) as usize);
+    crash_copy_recovers(&mut s, &path, (GROW_AFTER + 40) as usize);
 }

@@ -199,6 +199,26 @@ pub fn start(store: SharedStore, dispatcher: Scripted) -> Driver<SharedStore> {
     Driver::builder(store, dispatcher).clock(TokioClock::new(T0)).spawn(engine())
 }
 
+/// `n` concurrent `register("tag-{i}")` calls by window `W1` on `R1`, each its own task.
+pub fn spawn_registrations(
+    sync: &sync_core::driver::Handle,
+    n: usize,
+) -> Vec<tokio::task::JoinHandle<Result<sync_core::ReplyValue, sync_core::DomError>>> {
+    (0..n)
+        .map(|i| {
+            let sync = sync.clone();
+            tokio::spawn(async move { sync.register(page(W1), R1, &format!("tag-{i}")).await })
+        })
+        .collect()
+}
+
+/// Waits for every call and requires each to resolve `Registered`.
+pub async fn all_registered(calls: Vec<tokio::task::JoinHandle<Result<sync_core::ReplyValue, sync_core::DomError>>>) {
+    for call in calls {
+        assert_eq!(call.await.unwrap(), Ok(sync_core::ReplyValue::Registered));
+    }
+}
+
 pub fn page(client: ClientId) -> Caller {
     Caller::Client(client)
 }
