@@ -1,9 +1,12 @@
 //! `DriverConfig::inline_commit_max`: small batches commit on the driver
-//! task's own thread, with the same guarantees as on the blocking pool
-//! (durable before acknowledged, group commit, a failing or panicking store
-//! disables Background Sync and the driver goes on).
+//! task's own thread once the store's plain commits are known to be quick,
+//! with the same guarantees as on the blocking pool (durable before
+//! acknowledged, group commit, a failing or panicking store disables
+//! Background Sync and the driver goes on); the first commit, commits over
+//! the budget and commits the store says run upkeep go to the pool.
 mod driver_kit;
 use driver_kit::*;
+use std::time::Duration;
 use sync_core::DomErrorName;
 use sync_core::ReplyValue;
 use sync_core::driver::{Driver, DriverConfig, TokioClock};
@@ -58,8 +61,11 @@ async fn a_failed_inline_commit_disables_background_sync() {
     assert_eq!(sync.register(page(W2), R2, "later").await.unwrap_err().name, DomErrorName::UnknownError);
 }
 
-/// A store that panics on its first commit.
-struct Panicking;
+/// A store that panics on its second commit (the first, on the pool, measures it).
+#[derive(Default)]
+struct Panicking {
+    commits: usize,
+}
 
 impl Store for Panicking {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
@@ -67,24 +73,33 @@ impl Store for Panicking {
     }
 
     fn apply(&mut self, _batch: &[Mutation]) -> Result<(), StoreError> {
-        panic!("store bug (test)");
+        self.commits += 1;
+        if self.commits > 1 {
+            panic!("store bug (test)");
+        }
+        Ok(())
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_panic_in_an_inline_commit_is_contained() {
     let (dispatcher, _seen) = Scripted::new();
-    let driver = Driver::builder(Panicking, dispatcher).clock(TokioClock::new(T0)).config(inline(4)).spawn(engine());
+    let driver =
+        Driver::builder(Panicking::default(), dispatcher).clock(TokioClock::new(T0)).config(inline(4)).spawn(engine());
     let sync = driver.handle();
+    assert_eq!(sync.register(page(W1), R1, "first").await, Ok(ReplyValue::Registered));
     let refused = sync.register(page(W1), R1, "t").await.unwrap_err();
     assert_eq!(refused.name, DomErrorName::UnknownError);
     // The task survived the panic and hands the store back at shutdown.
     assert!(driver.shutdown().await.is_ok());
 }
 
-/// A store that notes the thread each commit runs on.
+/// A store that notes the thread each commit runs on, and may say its commits run upkeep.
 #[derive(Clone, Default)]
-struct ThreadNoting(std::sync::Arc<std::sync::Mutex<Vec<std::thread::ThreadId>>>);
+struct ThreadNoting {
+    threads: std::sync::Arc<std::sync::Mutex<Vec<std::thread::ThreadId>>>,
+    upkeep: bool,
+}
 
 impl Store for ThreadNoting {
     fn load(&mut self) -> Result<Snapshot, StoreError> {
@@ -92,31 +107,43 @@ impl Store for ThreadNoting {
     }
 
     fn apply(&mut self, _batch: &[Mutation]) -> Result<(), StoreError> {
-        self.0.lock().unwrap().push(std::thread::current().id());
+        self.threads.lock().unwrap().push(std::thread::current().id());
         Ok(())
+    }
+
+    fn commit_runs_upkeep(&self, _batch: &[Mutation]) -> bool {
+        self.upkeep
     }
 }
 
-async fn commit_threads(config: DriverConfig) -> Vec<std::thread::ThreadId> {
-    let store = ThreadNoting::default();
+/// Where each of four one-registration commits ran: here (the test's
+/// current-thread runtime runs the driver task) or elsewhere (the pool).
+async fn commits_here(store: ThreadNoting, config: DriverConfig) -> Vec<bool> {
+    let here = std::thread::current().id();
     let (dispatcher, _seen) = Scripted::new();
     dispatcher.script(A, &[Script::Hang]);
     let driver = Driver::builder(store.clone(), dispatcher).clock(TokioClock::new(T0)).config(config).spawn(engine());
     let sync = driver.handle();
-    for i in 0..3 {
+    for i in 0..4 {
         assert_eq!(sync.register(page(W1), R1, &format!("t{i}")).await, Ok(ReplyValue::Registered));
     }
     driver.shutdown().await.unwrap();
-    store.0.lock().unwrap().clone()
+    let threads = store.threads.lock().unwrap().clone();
+    threads.into_iter().map(|t| t == here).collect()
 }
 
 #[tokio::test(start_paused = true)]
-async fn inline_commits_run_on_the_drivers_thread_and_pool_commits_do_not() {
-    // A current-thread runtime: the driver task runs on this test's thread.
-    let here = std::thread::current().id();
-    let inline_threads = commit_threads(inline(1)).await;
-    assert_eq!(inline_threads, vec![here; 3]);
-    let pool_threads = commit_threads(inline(0)).await;
-    assert_eq!(pool_threads.len(), 3);
-    assert!(pool_threads.iter().all(|t| *t != here), "the default commits on the blocking pool");
+async fn after_one_measured_pool_commit_small_batches_commit_on_the_drivers_thread() {
+    assert_eq!(commits_here(ThreadNoting::default(), inline(1)).await, [false, true, true, true]);
+    // The default configuration does the same.
+    assert_eq!(commits_here(ThreadNoting::default(), DriverConfig::default()).await, [false, true, true, true]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_pool_takes_every_commit_when_inline_is_off_over_budget_or_running_upkeep() {
+    assert_eq!(commits_here(ThreadNoting::default(), inline(0)).await, [false; 4], "inline_commit_max 0");
+    let no_budget = DriverConfig { inline_commit_budget: Duration::ZERO, ..DriverConfig::default() };
+    assert_eq!(commits_here(ThreadNoting::default(), no_budget).await, [false; 4], "no commit takes no time");
+    let upkeep = ThreadNoting { upkeep: true, ..ThreadNoting::default() };
+    assert_eq!(commits_here(upkeep, DriverConfig::default()).await, [false; 4], "the store says upkeep runs");
 }

@@ -113,6 +113,7 @@
 mod across;
 mod clock;
 mod command;
+mod commit_place;
 mod deadlines;
 mod delegate;
 mod dispatcher;
@@ -167,19 +168,30 @@ pub struct DriverConfig {
     /// once no input or commit has come for this long (default 25 ms).
     /// `None` leaves it inside the commits.
     pub upkeep_after: Option<Duration>,
-    /// Batches of at most this many mutations commit on the driver task's
-    /// own thread instead of tokio's blocking pool (default 0: never).
+    /// Batches of at most this many mutations may commit on the driver
+    /// task's own thread instead of tokio's blocking pool (default 4; 0:
+    /// never). See `commit_place.rs` for when they do.
     ///
     /// A commit on the pool costs two thread hand-offs (to a pool thread and
-    /// back to a worker), each a wake-up of a sleeping thread: about 45 µs a
-    /// commit on the 2-core benchmark machine, a third of a one-caller
-    /// durable acknowledgement (`benches/README.md`). Inline, that is saved,
-    /// but the runtime worker running the driver is blocked for the commit's
-    /// write and fsync, and the task takes no input meanwhile. Set it (1 to
-    /// 4 is enough for single page calls) when the driver has a runtime of
-    /// its own, or spare workers; keep 0 on a runtime shared with latency
-    /// sensitive tasks, or with a store whose `apply` may wait long.
+    /// back to a worker). Between one caller's calls the threads involved are
+    /// asleep, so each hand-off wakes a sleeping CPU: about 45 µs a commit on
+    /// the 2-core benchmark machine, a third of a one-caller durable
+    /// acknowledgement (`benches/README.md`). Inline, that is saved, but the
+    /// runtime thread running the driver is held for the commit's write and
+    /// fsync (on a multi-thread runtime the other workers take its queued
+    /// tasks; on a current-thread runtime nothing else runs meanwhile), and
+    /// the task takes no input meanwhile. So only small batches, whose store
+    /// does not say they run upkeep ([`Store::commit_runs_upkeep`]), while
+    /// plain commits take less than [`DriverConfig::inline_commit_budget`].
+    /// Set 0 for a store whose `apply` waits on work of the driver's own
+    /// runtime, or when the runtime thread must never be held.
     pub inline_commit_max: usize,
+    /// Small batches commit on the driver's thread only while the store's
+    /// recent plain commits take less than this on average (default 500 µs,
+    /// half of tokio's 1 ms timer tick: a held thread delays the runtime's
+    /// timers by less than a tick; zero: never). A disk slower than that, or
+    /// one that turns slow, commits on the blocking pool.
+    pub inline_commit_budget: Duration,
 }
 
 impl Default for DriverConfig {
@@ -191,7 +203,8 @@ impl Default for DriverConfig {
             commit_yields: 4,
             max_sleep: Duration::from_secs(60),
             upkeep_after: Some(Duration::from_millis(25)),
-            inline_commit_max: 0,
+            inline_commit_max: 4,
+            inline_commit_budget: Duration::from_micros(500),
         }
     }
 }

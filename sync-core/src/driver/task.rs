@@ -6,6 +6,7 @@
 
 use super::clock::Clock;
 use super::command::{Answer, Command, InputReply, Query};
+use super::commit_place::CommitPlace;
 use super::deadlines::Deadlines;
 use super::delegate::{self, Delegate};
 use super::dispatcher::Dispatcher;
@@ -33,6 +34,9 @@ struct CommitDone<S> {
     store: S,
     result: Result<(), StoreError>,
     batch: Batch,
+    /// How long the store took, and whether it said the commit ran upkeep.
+    took: std::time::Duration,
+    upkeep: bool,
 }
 
 /// A finished upkeep step: the store comes back with the result.
@@ -65,6 +69,8 @@ pub(crate) struct State<S> {
     commits: CommitQueue,
     commit: Option<JoinHandle<CommitDone<S>>>,
     commits_started: u64,
+    /// Where the next small commit runs (`commit_place.rs`).
+    place: CommitPlace,
     /// Replies the last finished commit released, and calls taken since:
     /// gathering waits only for released callers that have not called again.
     released: usize,
@@ -93,6 +99,7 @@ impl<S> Default for State<S> {
             commits: CommitQueue::new(),
             commit: None,
             commits_started: 0,
+            place: CommitPlace::default(),
             released: 0,
             arrived: 0,
             upkeep: None,
@@ -109,9 +116,12 @@ impl<S> Default for State<S> {
 }
 
 /// Writes `batch`; a panic inside the store counts as an I/O error, so the store always comes back.
-fn write_contained<S: Store>(batch: &Batch, store: &mut S) -> Result<(), StoreError> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| batch.write(store)))
-        .unwrap_or_else(|_| Err(StoreError::Io("the store panicked while committing".to_owned())))
+fn write_contained<S: Store>(batch: Batch, mut store: S, upkeep: bool) -> CommitDone<S> {
+    // Wall time of real work, not the engine's clock: it only decides where the next commit runs.
+    let start = std::time::Instant::now();
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| batch.write(&mut store)))
+        .unwrap_or_else(|_| Err(StoreError::Io("the store panicked while committing".to_owned())));
+    CommitDone { store, result, batch, took: start.elapsed(), upkeep }
 }
 
 async fn wait_commit<S>(commit: &mut Option<JoinHandle<CommitDone<S>>>) -> Result<CommitDone<S>, JoinError> {
@@ -464,25 +474,23 @@ where
         }
     }
 
-    /// Starts the next commit, if any; returns whether it ran (and finished) inline.
+    /// Starts the next commit, if any; returns whether it ran (and finished)
+    /// inline, on this thread (see `commit_place.rs`).
     fn start_commit(&mut self) -> bool {
         if self.store.is_none() {
             return false;
         }
         let Some(batch) = self.state.commits.next_batch() else { return false };
-        let Some(mut store) = self.store.take() else { return false };
+        let Some(store) = self.store.take() else { return false };
         self.state.commits_started += 1;
-        if batch.mutations().len() <= self.config.inline_commit_max {
-            // On this thread: no hand-off to the pool and back (`DriverConfig::inline_commit_max`).
-            let result = write_contained(&batch, &mut store);
+        let upkeep = store.commit_runs_upkeep(batch.mutations());
+        if self.state.place.inline(batch.mutations().len(), upkeep, &self.config) {
+            let done = write_contained(batch, store, upkeep);
             self.state.busy_at = Instant::now();
-            self.on_commit(Ok(CommitDone { store, result, batch }));
+            self.on_commit(Ok(done));
             return true;
         }
-        self.state.commit = Some(tokio::task::spawn_blocking(move || {
-            let result = write_contained(&batch, &mut store);
-            CommitDone { store, result, batch }
-        }));
+        self.state.commit = Some(tokio::task::spawn_blocking(move || write_contained(batch, store, upkeep)));
         false
     }
 
@@ -530,8 +538,9 @@ where
 
     fn on_commit(&mut self, done: Result<CommitDone<S>, JoinError>) {
         let outcome = match done {
-            Ok(CommitDone { store, result, batch }) => {
+            Ok(CommitDone { store, result, batch, took, upkeep }) => {
                 self.store = Some(store);
+                self.state.place.record(took, upkeep);
                 self.state.commits.finish(&mut self.engine, batch, result)
             }
             Err(e) => {

@@ -80,6 +80,10 @@ impl<S: Store> Store for FaultyStore<S> {
         }
         self.inner.apply(batch)
     }
+
+    fn commit_runs_upkeep(&self, batch: &[Mutation]) -> bool {
+        self.inner.commit_runs_upkeep(batch)
+    }
 }
 
 #[cfg(test)]

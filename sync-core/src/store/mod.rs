@@ -82,6 +82,17 @@ pub trait Store {
     fn idle(&mut self) -> Result<bool, StoreError> {
         Ok(false)
     }
+
+    /// Whether committing `batch` now would also run upkeep (for the SQLite
+    /// store: a journal fold, a WAL checkpoint, or clearing a worker's or an
+    /// origin's rows out of the WAL), so it may take far longer than a plain
+    /// commit. The tokio driver commits such a batch on the blocking pool,
+    /// never on its own thread (`DriverConfig::inline_commit_max`).
+    /// Default: never.
+    fn commit_runs_upkeep(&self, batch: &[Mutation]) -> bool {
+        let _ = batch;
+        false
+    }
 }
 
 impl<S: Store + ?Sized> Store for Box<S> {
@@ -103,5 +114,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
 
     fn idle(&mut self) -> Result<bool, StoreError> {
         (**self).idle()
+    }
+
+    fn commit_runs_upkeep(&self, batch: &[Mutation]) -> bool {
+        (**self).commit_runs_upkeep(batch)
     }
 }

@@ -167,11 +167,11 @@ fn disk(
             f.restart_parts = d.restart_parts;
             f.durable_breakdown_1 = d.breakdown_1;
             f.durable_breakdown_64 = d.breakdown_many;
-            if let Some(inline) = d.acks_1_inline {
-                f.durable_fraction_1_inline_rounds = inline.fractions(1);
-                f.durable_fsync_us_1_inline = inline.fsync_us.clone();
-                f.durable_acks_per_sec_1_inline = Some(inline.per_sec);
-                f.durable_acks_per_sec_1_inline_rounds = inline.rounds;
+            if let Some(pool) = d.acks_1_pool {
+                f.durable_fraction_1_pool_rounds = pool.fractions(1);
+                f.durable_fsync_us_1_pool = pool.fsync_us.clone();
+                f.durable_acks_per_sec_1_pool = Some(pool.per_sec);
+                f.durable_acks_per_sec_1_pool_rounds = pool.rounds;
             }
             if d.failures > 0 {
                 notes.push(format!("{who} at {n}: {} durable registrations did not resolve", d.failures));

@@ -594,11 +594,7 @@ impl Store for SqliteStore {
             return Ok(());
         }
         check_batch(batch)?;
-        let appending = journaled(batch);
-        // Put off to idle time, a fold waits for `DEFERRED_FACTOR` thresholds (see `upkeep.rs`).
-        let fold_at =
-            if self.deferred { upkeep::deferred_fold_at(self.fold_at, self.fold_threshold) } else { self.fold_at };
-        let fold = appending > 0 && self.journal_rows.saturating_add(appending) >= fold_at;
+        let fold = self.folds_with(batch);
         self.grow_wal_ahead();
         let written = match commit_batch(
             &mut self.conn,
@@ -665,5 +661,9 @@ impl Store for SqliteStore {
 
     fn idle(&mut self) -> Result<bool, StoreError> {
         self.upkeep_step()
+    }
+
+    fn commit_runs_upkeep(&self, batch: &[Mutation]) -> bool {
+        self.upkeep_in_commit(batch)
     }
 }

@@ -136,8 +136,11 @@ pub(super) fn install_wal_hook(conn: &mut Connection) -> rusqlite::Result<Arc<Wa
         if pages >= CHECKPOINT_PAGES {
             let start = Instant::now();
             // Passive, as SQLite's own: never waits for readers. A failure leaves the WAL longer.
-            if let Err(error) = wal.checkpoint_v2(CheckpointMode::PASSIVE) {
-                tracing::debug!(%error, "WAL checkpoint failed; the next commit tries again");
+            match wal.checkpoint_v2(CheckpointMode::PASSIVE) {
+                // All of it copied back: the next commit starts the WAL over.
+                Ok((log, copied)) if copied >= log => shared.last_pages.store(0, Ordering::Relaxed),
+                Ok(_) => {}
+                Err(error) => tracing::debug!(%error, "WAL checkpoint failed; the next commit tries again"),
             }
             let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
             shared.checkpoints.fetch_add(1, Ordering::Relaxed);

@@ -24,8 +24,8 @@
 //!   fold inside a batch is.
 
 use super::error_map::store_error;
-use super::{DEFERRED_FACTOR, SqliteStore};
-use crate::store::{Store, StoreError};
+use super::{CHECKPOINT_PAGES, DEFERRED_FACTOR, SqliteStore, journaled};
+use crate::store::{Mutation, Store, StoreError};
 use std::time::Instant;
 
 impl SqliteStore {
@@ -33,6 +33,26 @@ impl SqliteStore {
     pub(super) fn upkeep_pending(&self) -> bool {
         self.deferred
             && (self.fold_due() || (self.wal.wal_pages() > 0 && !self.checkpoint_blocked) || self.wal_layout_due())
+    }
+
+    /// Whether committing `batch` now also folds the journal, checkpoints the
+    /// WAL or clears erased rows out of it ([`Store::commit_runs_upkeep`]).
+    pub(super) fn upkeep_in_commit(&self, batch: &[Mutation]) -> bool {
+        let clears = batch
+            .iter()
+            .any(|m| matches!(m, Mutation::DeleteWorker(_) | Mutation::DeleteOrigin(_) | Mutation::DeleteAll));
+        // A mutation writes a page or two; the commit that brings the WAL to the bound checkpoints after it.
+        let frames = u64::try_from(batch.len()).unwrap_or(u64::MAX).saturating_mul(2).saturating_add(2);
+        let checkpoints = self.wal.wal_pages().saturating_add(frames) >= CHECKPOINT_PAGES;
+        clears || checkpoints || self.folds_with(batch)
+    }
+
+    /// Whether committing `batch` folds the journal: it reaches the fold
+    /// point, which with upkeep put off is [`DEFERRED_FACTOR`] thresholds on.
+    pub(super) fn folds_with(&self, batch: &[Mutation]) -> bool {
+        let appending = journaled(batch);
+        let fold_at = if self.deferred { deferred_fold_at(self.fold_at, self.fold_threshold) } else { self.fold_at };
+        appending > 0 && self.journal_rows.saturating_add(appending) >= fold_at
     }
 
     fn fold_due(&self) -> bool {
