@@ -94,10 +94,11 @@ async fn a_panic_in_an_inline_commit_is_contained() {
     assert!(driver.shutdown().await.is_ok());
 }
 
-/// A store that notes the thread each commit runs on, and may say its commits run upkeep.
+/// A store that notes the thread and size of each commit, and may say its commits run upkeep.
 #[derive(Clone, Default)]
 struct ThreadNoting {
     threads: std::sync::Arc<std::sync::Mutex<Vec<std::thread::ThreadId>>>,
+    sizes: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
     upkeep: bool,
 }
 
@@ -106,8 +107,9 @@ impl Store for ThreadNoting {
         Ok(Snapshot::default())
     }
 
-    fn apply(&mut self, _batch: &[Mutation]) -> Result<(), StoreError> {
+    fn apply(&mut self, batch: &[Mutation]) -> Result<(), StoreError> {
         self.threads.lock().unwrap().push(std::thread::current().id());
+        self.sizes.lock().unwrap().push(batch.len());
         Ok(())
     }
 
@@ -146,4 +148,26 @@ async fn the_pool_takes_every_commit_when_inline_is_off_over_budget_or_running_u
     assert_eq!(commits_here(ThreadNoting::default(), no_budget).await, [false; 4], "no commit takes no time");
     let upkeep = ThreadNoting { upkeep: true, ..ThreadNoting::default() };
     assert_eq!(commits_here(upkeep, DriverConfig::default()).await, [false; 4], "the store says upkeep runs");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_larger_batch_commits_on_the_drivers_thread_when_no_input_waits_behind_it() {
+    let here = std::thread::current().id();
+    let store = ThreadNoting::default();
+    let (dispatcher, _seen) = Scripted::new();
+    dispatcher.script(A, &[Script::Hang]);
+    let driver =
+        Driver::builder(store.clone(), dispatcher).clock(TokioClock::new(T0)).config(inline(1)).spawn(engine());
+    let sync = driver.handle();
+    // The first commit goes to the pool and measures the store.
+    assert_eq!(sync.register(page(W2), R2, "first").await, Ok(ReplyValue::Registered));
+    // Eight callers at once: every batch after the first is complete when it commits, with no input behind it.
+    all_registered(spawn_registrations(&sync, 8)).await;
+    driver.shutdown().await.unwrap();
+    let threads = store.threads.lock().unwrap().clone();
+    let sizes = store.sizes.lock().unwrap().clone();
+    assert_ne!(threads[0], here, "the first commit ran on the pool");
+    let larger: Vec<usize> = (1..sizes.len()).filter(|&i| sizes[i] > 1).collect();
+    assert!(!larger.is_empty(), "some batch holds more than inline_commit_max (1): {sizes:?}");
+    assert!(larger.iter().all(|&i| threads[i] == here), "batches {sizes:?}: the larger ones inline");
 }

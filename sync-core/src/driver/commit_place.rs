@@ -9,7 +9,11 @@
 //!
 //! So a batch commits inline only when all of these hold:
 //! - it has at most [`DriverConfig::inline_commit_max`] mutations (a page's
-//!   single calls, not a burst: a burst gathers behind a pool commit);
+//!   single calls), or no input waits in the task's channel: while a pool
+//!   commit runs, the task takes waiting inputs into the next batch, so a
+//!   burst with more to come commits on the pool, but a batch with nothing
+//!   behind it (every caller waits for this commit's replies) would only
+//!   leave the task asleep, and the hand-offs are all the pool adds;
 //! - the store does not say it would also run upkeep
 //!   ([`Store::commit_runs_upkeep`](crate::store::Store::commit_runs_upkeep):
 //!   a journal fold or a WAL checkpoint takes milliseconds);
@@ -33,9 +37,11 @@ pub(crate) struct CommitPlace {
 
 impl CommitPlace {
     /// Whether a batch of `mutations` commits on the driver's thread.
-    /// `upkeep`: the store says this commit also runs upkeep.
-    pub(crate) fn inline(&self, mutations: usize, upkeep: bool, config: &DriverConfig) -> bool {
-        mutations <= config.inline_commit_max && !upkeep && self.mean.is_some_and(|m| m < config.inline_commit_budget)
+    /// `waiting`: inputs wait in the task's channel; `upkeep`: the store says
+    /// this commit also runs upkeep.
+    pub(crate) fn inline(&self, mutations: usize, waiting: bool, upkeep: bool, config: &DriverConfig) -> bool {
+        let fits = config.inline_commit_max > 0 && (mutations <= config.inline_commit_max || !waiting);
+        fits && !upkeep && self.mean.is_some_and(|m| m < config.inline_commit_budget)
     }
 
     /// Counts a finished commit that took `took`; one that ran upkeep says
@@ -63,6 +69,9 @@ mod tests {
         }
     }
 
+    /// Inputs wait in the channel.
+    const WAITING: bool = true;
+
     fn us(n: u64) -> Duration {
         Duration::from_micros(n)
     }
@@ -70,7 +79,7 @@ mod tests {
     #[test]
     fn nothing_inline_before_a_commit_was_measured() {
         let place = CommitPlace::default();
-        assert!(!place.inline(1, false, &config(4, 500)));
+        assert!(!place.inline(1, WAITING, false, &config(4, 500)));
     }
 
     #[test]
@@ -78,12 +87,15 @@ mod tests {
         let mut place = CommitPlace::default();
         place.record(us(120), false);
         let c = config(4, 500);
-        assert!(place.inline(1, false, &c));
-        assert!(place.inline(4, false, &c));
-        assert!(!place.inline(5, false, &c), "a burst goes to the pool");
-        assert!(!place.inline(1, true, &c), "a commit that runs upkeep goes to the pool");
-        assert!(!place.inline(1, false, &config(0, 500)), "inline_commit_max 0 turns it off");
-        assert!(!place.inline(1, false, &config(4, 100)), "over the budget");
+        assert!(place.inline(1, WAITING, false, &c));
+        assert!(place.inline(4, WAITING, false, &c));
+        assert!(!place.inline(5, WAITING, false, &c), "a burst with more behind it goes to the pool");
+        assert!(place.inline(64, !WAITING, false, &c), "a batch with nothing behind it does not");
+        assert!(!place.inline(1, WAITING, true, &c), "a commit that runs upkeep goes to the pool");
+        assert!(!place.inline(64, !WAITING, true, &c), "with nothing behind it too");
+        assert!(!place.inline(1, WAITING, false, &config(0, 500)), "inline_commit_max 0 turns it off");
+        assert!(!place.inline(1, !WAITING, false, &config(0, 500)), "whatever waits");
+        assert!(!place.inline(1, !WAITING, false, &config(4, 100)), "over the budget");
     }
 
     #[test]
@@ -91,12 +103,12 @@ mod tests {
         let mut place = CommitPlace::default();
         let c = config(4, 500);
         place.record(us(100), false);
-        assert!(place.inline(1, false, &c));
+        assert!(place.inline(1, WAITING, false, &c));
         // One 20 ms stall: the mean jumps past the budget.
         place.record(us(20_000), false);
-        assert!(!place.inline(1, false, &c));
+        assert!(!place.inline(1, WAITING, false, &c));
         let mut back = 0;
-        while !place.inline(1, false, &c) {
+        while !place.inline(1, WAITING, false, &c) {
             place.record(us(100), false);
             back += 1;
         }
@@ -108,9 +120,9 @@ mod tests {
     fn commits_that_ran_upkeep_are_not_counted() {
         let mut place = CommitPlace::default();
         place.record(us(80_000), true);
-        assert!(!place.inline(1, false, &config(4, 500)), "still unmeasured");
+        assert!(!place.inline(1, WAITING, false, &config(4, 500)), "still unmeasured");
         place.record(us(150), false);
         place.record(us(90_000), true);
-        assert!(place.inline(1, false, &config(4, 500)));
+        assert!(place.inline(1, WAITING, false, &config(4, 500)));
     }
 }

@@ -169,8 +169,9 @@ pub struct DriverConfig {
     /// `None` leaves it inside the commits.
     pub upkeep_after: Option<Duration>,
     /// Batches of at most this many mutations may commit on the driver
-    /// task's own thread instead of tokio's blocking pool (default 4; 0:
-    /// never). See `commit_place.rs` for when they do.
+    /// task's own thread instead of tokio's blocking pool, and so may larger
+    /// ones when no input waits in the task's channel (default 4; 0: no
+    /// commit runs on the task's thread). See `commit_place.rs` for when they do.
     ///
     /// A commit on the pool costs two thread hand-offs (to a pool thread and
     /// back to a worker). Between one caller's calls the threads involved are
@@ -180,9 +181,10 @@ pub struct DriverConfig {
     /// runtime thread running the driver is held for the commit's write and
     /// fsync (on a multi-thread runtime the other workers take its queued
     /// tasks; on a current-thread runtime nothing else runs meanwhile), and
-    /// the task takes no input meanwhile. So only small batches, whose store
-    /// does not say they run upkeep ([`Store::commit_runs_upkeep`]), while
-    /// plain commits take less than [`DriverConfig::inline_commit_budget`].
+    /// the task takes no input meanwhile. So only small batches or batches
+    /// with nothing behind them, whose store does not say they run upkeep
+    /// ([`Store::commit_runs_upkeep`]), while plain commits take less than
+    /// [`DriverConfig::inline_commit_budget`].
     /// Set 0 for a store whose `apply` waits on work of the driver's own
     /// runtime, or when the runtime thread must never be held.
     pub inline_commit_max: usize,

@@ -484,7 +484,8 @@ where
         let Some(store) = self.store.take() else { return false };
         self.state.commits_started += 1;
         let upkeep = store.commit_runs_upkeep(batch.mutations());
-        if self.state.place.inline(batch.mutations().len(), upkeep, &self.config) {
+        let waiting = !self.rx.is_empty();
+        if self.state.place.inline(batch.mutations().len(), waiting, upkeep, &self.config) {
             let done = write_contained(batch, store, upkeep);
             self.state.busy_at = Instant::now();
             self.on_commit(Ok(done));
