@@ -18,9 +18,10 @@
 //!   ([`Store::commit_runs_upkeep`](crate::store::Store::commit_runs_upkeep):
 //!   a journal fold or a WAL checkpoint takes milliseconds);
 //! - the store's recent plain commits took less than
-//!   [`DriverConfig::inline_commit_budget`] on average (a zero budget: never). The first commit
-//!   goes to the pool, so a store is measured before it may hold the thread,
-//!   and a disk that turns slow sends its commits back to the pool.
+//!   [`DriverConfig::inline_commit_budget`] on average (a zero budget:
+//!   never). The first commit goes to the pool, so a store is measured
+//!   before it may hold the thread, and a disk that turns slow sends its
+//!   commits back to the pool.
 
 use super::DriverConfig;
 use std::time::Duration;

@@ -188,8 +188,8 @@ pub struct DriverConfig {
     /// Set 0 for a store whose `apply` waits on work of the driver's own
     /// runtime, or when the runtime thread must never be held.
     pub inline_commit_max: usize,
-    /// Small batches commit on the driver's thread only while the store's
-    /// recent plain commits take less than this on average (default 500 µs,
+    /// Batches commit on the driver's thread only while the store's recent
+    /// plain commits take less than this on average (default 500 µs,
     /// half of tokio's 1 ms timer tick: a held thread delays the runtime's
     /// timers by less than a tick; zero: never). A disk slower than that, or
     /// one that turns slow, commits on the blocking pool.

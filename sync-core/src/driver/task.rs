@@ -69,7 +69,7 @@ pub(crate) struct State<S> {
     commits: CommitQueue,
     commit: Option<JoinHandle<CommitDone<S>>>,
     commits_started: u64,
-    /// Where the next small commit runs (`commit_place.rs`).
+    /// Where the next commit runs (`commit_place.rs`).
     place: CommitPlace,
     /// Replies the last finished commit released, and calls taken since:
     /// gathering waits only for released callers that have not called again.
