@@ -1,6 +1,7 @@
 //! `Store::commit_runs_upkeep` on the SQLite store: it says, before a commit,
-//! whether that commit will also fold the journal, checkpoint the WAL or clear
-//! erased rows out of it, and each prediction matches what the commit then does.
+//! whether that commit will also fold the journal, checkpoint the WAL, clear
+//! erased rows out of it or build the erase index from a long journal, and
+//! each prediction matches what the commit then does.
 #![cfg(feature = "sqlite")]
 
 mod sqlite_kit;
@@ -86,4 +87,26 @@ fn the_commit_that_brings_the_wal_to_its_bound_is_predicted_to_checkpoint() {
         assert!(more <= 4, "predicted a checkpoint {more} commits early");
     }
     assert!(!s.commit_runs_upkeep(&put(1, i)), "the WAL starts over after it");
+}
+
+#[test]
+fn the_first_delete_after_an_open_with_a_long_journal_runs_upkeep_and_later_ones_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.db");
+    {
+        let mut s = SqliteStore::open(&path).unwrap();
+        s.set_fold_threshold(1_000_000);
+        let rows: Vec<Mutation> = (0..2_000).map(|i| Mutation::Put(one_off(1, &format!("t{i:05}"), i))).collect();
+        s.apply(&rows).unwrap();
+    }
+    let mut s = SqliteStore::open(&path).unwrap();
+    s.set_fold_threshold(1_000_000);
+    assert_eq!(s.journal_rows(), 2_000);
+    let delete = |i: u64| vec![Mutation::Delete(one_off(1, &format!("t{i:05}"), i).key)];
+    assert!(!s.commit_runs_upkeep(&put(2, 0)), "a put needs no index");
+    assert!(s.commit_runs_upkeep(&delete(0)), "the first delete reads 2,000 journal keys");
+    s.apply(&delete(0)).unwrap();
+    assert!(!s.commit_runs_upkeep(&delete(1)), "the index is built now");
+    s.apply(&delete(1)).unwrap();
+    assert_eq!(s.journal_rows(), 1_998, "both deletes erased their journal rows");
 }

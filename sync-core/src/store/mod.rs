@@ -84,9 +84,9 @@ pub trait Store {
     }
 
     /// Whether committing `batch` now would also run upkeep (for the SQLite
-    /// store: a journal fold, a WAL checkpoint, or clearing a worker's or an
-    /// origin's rows out of the WAL), so it may take far longer than a plain
-    /// commit. The tokio driver commits such a batch on the blocking pool,
+    /// store: a journal fold, a WAL checkpoint, clearing a worker's or an
+    /// origin's rows out of the WAL, or building its erase index from a long
+    /// journal), so it may take far longer than a plain commit. The tokio driver commits such a batch on the blocking pool,
     /// never on its own thread (`DriverConfig::inline_commit_max`).
     /// Default: never.
     fn commit_runs_upkeep(&self, batch: &[Mutation]) -> bool {

@@ -36,15 +36,20 @@ impl SqliteStore {
     }
 
     /// Whether committing `batch` now also folds the journal, checkpoints the
-    /// WAL or clears erased rows out of it ([`Store::commit_runs_upkeep`]).
+    /// WAL, clears erased rows out of it, or first builds the erase index
+    /// from a long journal ([`Store::commit_runs_upkeep`]).
     pub(super) fn upkeep_in_commit(&self, batch: &[Mutation]) -> bool {
         let clears = batch
             .iter()
             .any(|m| matches!(m, Mutation::DeleteWorker(_) | Mutation::DeleteOrigin(_) | Mutation::DeleteAll));
+        // The first delete after an open reads every journal row's key (`erase.rs`).
+        let builds_index = self.index.is_none()
+            && self.journal_rows >= INDEX_BUILD_ROWS
+            && batch.iter().any(|m| matches!(m, Mutation::Delete(_)));
         // A mutation writes a page or two; the commit that brings the WAL to the bound checkpoints after it.
         let frames = u64::try_from(batch.len()).unwrap_or(u64::MAX).saturating_mul(2).saturating_add(2);
         let checkpoints = self.wal.wal_pages().saturating_add(frames) >= CHECKPOINT_PAGES;
-        clears || checkpoints || self.folds_with(batch)
+        clears || builds_index || checkpoints || self.folds_with(batch)
     }
 
     /// Whether committing `batch` folds the journal: it reaches the fold
@@ -103,6 +108,10 @@ impl SqliteStore {
         Ok(())
     }
 }
+
+/// Journal rows from which building the erase index counts as upkeep: reading
+/// that many keys takes a few hundred microseconds or more.
+const INDEX_BUILD_ROWS: u64 = 1024;
 
 /// The bound past which a commit folds itself, with upkeep put off: the
 /// usual fold point plus `DEFERRED_FACTOR - 1` thresholds.
