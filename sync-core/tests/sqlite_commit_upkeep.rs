@@ -10,10 +10,12 @@ use sync_core::SwRegId;
 use sync_core::store::sqlite::CHECKPOINT_PAGES;
 use sync_core::store::{Mutation, SqliteStore, Store};
 
-fn store() -> (tempfile::TempDir, SqliteStore) {
+/// A fresh store file, and its directory and path (for reopening).
+fn store() -> (tempfile::TempDir, std::path::PathBuf, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("upkeep.db")).unwrap();
-    (dir, store)
+    let path = dir.path().join("upkeep.db");
+    let store = SqliteStore::open(&path).unwrap();
+    (dir, path, store)
 }
 
 fn put(sw: u64, i: u64) -> Vec<Mutation> {
@@ -22,7 +24,7 @@ fn put(sw: u64, i: u64) -> Vec<Mutation> {
 
 #[test]
 fn a_plain_put_runs_no_upkeep_and_the_put_that_reaches_the_fold_point_does() {
-    let (_dir, mut s) = store();
+    let (_dir, _path, mut s) = store();
     s.set_fold_threshold(4);
     for i in 0..3 {
         assert!(!s.commit_runs_upkeep(&put(1, i)), "put {i}");
@@ -36,7 +38,7 @@ fn a_plain_put_runs_no_upkeep_and_the_put_that_reaches_the_fold_point_does() {
 
 #[test]
 fn with_upkeep_put_off_the_fold_point_moves_out_and_is_still_predicted() {
-    let (_dir, mut s) = store();
+    let (_dir, _path, mut s) = store();
     s.set_fold_threshold(2);
     s.defer_upkeep();
     let mut i = 0;
@@ -53,7 +55,7 @@ fn with_upkeep_put_off_the_fold_point_moves_out_and_is_still_predicted() {
 
 #[test]
 fn clearing_a_worker_an_origin_or_everything_runs_upkeep_and_a_single_delete_does_not() {
-    let (_dir, mut s) = store();
+    let (_dir, _path, mut s) = store();
     s.apply(&put(1, 0)).unwrap();
     let key = one_off(1, "t00000", 0).key;
     assert!(!s.commit_runs_upkeep(&[Mutation::Delete(key)]));
@@ -68,7 +70,7 @@ fn clearing_a_worker_an_origin_or_everything_runs_upkeep_and_a_single_delete_doe
 
 #[test]
 fn the_commit_that_brings_the_wal_to_its_bound_is_predicted_to_checkpoint() {
-    let (_dir, mut s) = store();
+    let (_dir, _path, mut s) = store();
     // A large threshold: no fold gets in the way of counting WAL frames.
     s.set_fold_threshold(1_000_000);
     let mut i = 0;
@@ -91,14 +93,11 @@ fn the_commit_that_brings_the_wal_to_its_bound_is_predicted_to_checkpoint() {
 
 #[test]
 fn the_first_delete_after_an_open_with_a_long_journal_runs_upkeep_and_later_ones_do_not() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("index.db");
-    {
-        let mut s = SqliteStore::open(&path).unwrap();
-        s.set_fold_threshold(1_000_000);
-        let rows: Vec<Mutation> = (0..2_000).map(|i| Mutation::Put(one_off(1, &format!("t{i:05}"), i))).collect();
-        s.apply(&rows).unwrap();
-    }
+    let (_dir, path, mut s) = store();
+    s.set_fold_threshold(1_000_000);
+    let rows: Vec<Mutation> = (0..2_000).map(|i| Mutation::Put(one_off(1, &format!("t{i:05}"), i))).collect();
+    s.apply(&rows).unwrap();
+    drop(s);
     let mut s = SqliteStore::open(&path).unwrap();
     s.set_fold_threshold(1_000_000);
     assert_eq!(s.journal_rows(), 2_000);

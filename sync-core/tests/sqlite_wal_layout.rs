@@ -56,10 +56,16 @@ fn settle(store: &mut SqliteStore) {
     assert!(!store.upkeep_due());
 }
 
-/// A store with upkeep put off whose commits wrote `LAYOUT_AFTER` frames.
-fn busy_store(path: &Path) -> SqliteStore {
+/// A store at `path` with its upkeep put off to idle time.
+fn deferred(path: &Path) -> SqliteStore {
     let mut s = SqliteStore::open(path).unwrap();
     s.defer_upkeep();
+    s
+}
+
+/// A store with upkeep put off whose commits wrote `LAYOUT_AFTER` frames.
+fn busy_store(path: &Path) -> SqliteStore {
+    let mut s = deferred(path);
     for i in 0..LAYOUT_AFTER {
         s.apply(&put(1, i)).unwrap();
     }
@@ -89,8 +95,7 @@ fn an_idle_store_lays_the_wal_out_once_and_stores_the_same() {
 fn a_store_that_commits_little_keeps_a_small_wal() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("quiet.db");
-    let mut s = SqliteStore::open(&path).unwrap();
-    s.defer_upkeep();
+    let mut s = deferred(&path);
     for i in 0..5 {
         s.apply(&put(1, i)).unwrap();
         settle(&mut s);
@@ -135,8 +140,7 @@ fn frames_len(frames: u64) -> u64 {
 fn busy_commits_grow_the_wal_ahead_of_themselves_without_idle_time() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("grow.db");
-    let mut s = SqliteStore::open(&path).unwrap();
-    s.defer_upkeep();
+    let mut s = deferred(&path);
     // Until the session's commits have written `GROW_AFTER` frames, they append.
     let mut i = 0;
     let before = loop {
@@ -171,8 +175,7 @@ fn busy_commits_grow_the_wal_ahead_of_themselves_without_idle_time() {
 fn a_crash_copy_of_a_grown_wal_recovers_every_commit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("grown-crash.db");
-    let mut s = SqliteStore::open(&path).unwrap();
-    s.defer_upkeep();
+    let mut s = deferred(&path);
     for i in 0..GROW_AFTER + 40 {
         s.apply(&put(1, i)).unwrap();
     }
