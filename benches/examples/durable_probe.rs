@@ -8,10 +8,12 @@
 //! compare under the same harness. On tmpfs (`/dev/shm`) the fsync is free
 //! and the figure is the CPU path alone. `YIELDS=n` sets
 //! `DriverConfig::commit_yields`, `INLINE=n`
-//! `DriverConfig::inline_commit_max`; `WARM=n` registers `n` tags untimed
+//! `DriverConfig::inline_commit_max`, `FOLD=rows` the store's fold
+//! threshold (`SqliteStore::set_fold_threshold`); `WARM=n` registers `n` tags untimed
 //! first; `FRESH=1` runs on a fresh copy of the filled file;
 //! `SETTLE=ms` then leaves the driver quiet that long before the loop, so its idle upkeep (a checkpoint, the
-//! WAL layout of `wal_layout.rs`) runs first. See `benches/README.md`, "Where a durable
+//! WAL layout of `wal_layout.rs`) runs first. After the rate it prints the
+//! store's own breakdown per commit (`SqliteStore::timings`). See `benches/README.md`, "Where a durable
 //! ack's time goes".
 //!
 //! ```text
@@ -56,6 +58,9 @@ fn main() {
         path
     };
     let mut store = SqliteStore::open(&path).unwrap();
+    if let Ok(rows) = std::env::var("FOLD") {
+        store.set_fold_threshold(rows.parse().unwrap());
+    }
     let snapshot = store.load().unwrap();
     let now = SystemClock.now();
     let mut engine = Engine::restore(ConfigurablePolicy::new(config), now, snapshot).unwrap();
@@ -106,6 +111,16 @@ fn main() {
         while tasks.join_next().await.is_some() {}
         let secs = start.elapsed().as_secs_f64();
         println!("acks/s {:.0}  us/ack {:.1}", ops as f64 / secs, secs * 1e6 / ops as f64);
-        driver.shutdown().await.unwrap();
+        let t = driver.shutdown().await.unwrap().store.timings();
+        println!(
+            "commits {}  acks/commit {:.1}  wal frames/commit {:.1}  us/commit: statements {:.0} commit {:.0} fold {:.0} checkpoint {:.0}",
+            t.commits,
+            ops as f64 / t.commits.max(1) as f64,
+            t.wal_frames as f64 / t.commits.max(1) as f64,
+            t.statements.as_secs_f64() * 1e6 / t.commits.max(1) as f64,
+            t.commit.as_secs_f64() * 1e6 / t.commits.max(1) as f64,
+            t.fold.as_secs_f64() * 1e6 / t.commits.max(1) as f64,
+            t.checkpoint.as_secs_f64() * 1e6 / t.commits.max(1) as f64,
+        );
     });
 }
