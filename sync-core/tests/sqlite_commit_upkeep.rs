@@ -10,12 +10,8 @@ use sync_core::SwRegId;
 use sync_core::store::sqlite::CHECKPOINT_PAGES;
 use sync_core::store::{Mutation, SqliteStore, Store};
 
-/// A fresh store file, and its directory and path (for reopening).
 fn store() -> (tempfile::TempDir, std::path::PathBuf, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("upkeep.db");
-    let store = SqliteStore::open(&path).unwrap();
-    (dir, path, store)
+    fresh_store("upkeep.db")
 }
 
 fn put(sw: u64, i: u64) -> Vec<Mutation> {

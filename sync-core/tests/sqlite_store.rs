@@ -9,10 +9,7 @@ use sync_core::{Origin, RegistrationKey, SwRegId};
 use sync_policy::{SyncKind, Timestamp};
 
 fn store() -> (tempfile::TempDir, std::path::PathBuf, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sync.db");
-    let store = SqliteStore::open(&path).unwrap();
-    (dir, path, store)
+    fresh_store("sync.db")
 }
 
 #[test]

@@ -51,6 +51,15 @@ pub fn sorted(mut s: Snapshot) -> Snapshot {
     s
 }
 
+/// A fresh store file named `name` in a new temporary directory; returns the
+/// directory (keep it alive), the file's path (for reopening) and the store.
+pub fn fresh_store(name: &str) -> (tempfile::TempDir, std::path::PathBuf, SqliteStore) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join(name);
+    let store = SqliteStore::open(&path).expect("open a fresh store");
+    (dir, path, store)
+}
+
 /// Reopens the file and loads everything in it.
 pub fn reopen(path: &Path) -> Snapshot {
     let mut store = SqliteStore::open(path).expect("reopen");
